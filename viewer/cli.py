@@ -1,0 +1,229 @@
+"""The ``timeline-viewer`` command: the app, and subcommands for files and pictures.
+
+``timeline-viewer [PATH]`` opens the window (the bundled sample without a path);
+the subcommands work without a window.  Errors are one line, ``error: …``, on
+stderr with a non-zero exit status, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from viewer.io.errors import FormatError
+from viewer.model.dates import DateError
+from viewer.store import EventStore, StoreError
+
+SUBCOMMANDS = ("import", "export", "generate", "snapshot", "render", "info")
+
+
+class CliError(Exception):
+    """A failure to report as one ``error:`` line."""
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"size must look like 1600x900, not {text!r}") from None
+    if not (200 <= w <= 10000 and 200 <= h <= 10000):
+        raise argparse.ArgumentTypeError("width and height must be between 200 and 10000")
+    return w, h
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("expected a number of at least 1")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from viewer.io.formats import export_names, import_names
+
+    parser = argparse.ArgumentParser(
+        prog="timeline-viewer",
+        description="Browse, present and edit timelines of events, offline.",
+        epilog="Without a subcommand, opens PATH (or the bundled sample) in the window.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("import", help="add the events of a file to a timeline store")
+    p.add_argument("file", help="a news text, TimelineJS JSON or sheet CSV file")
+    p.add_argument("--db", required=True, help="the store to add to (created if missing)")
+    p.add_argument("--format", choices=import_names(), help="the file's format (default: guess)")
+
+    p = sub.add_parser("export", help="write a store as TimelineJS JSON, sheet CSV or text")
+    p.add_argument("db")
+    p.add_argument("--format", choices=export_names(), required=True)
+    p.add_argument("--out", help="output file (default: standard output)")
+
+    p = sub.add_parser("generate", help="make a synthetic store for benchmarks")
+    p.add_argument("--events", type=_positive, required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--seed", type=int, default=1)
+
+    p = sub.add_parser("info", help="print a store's title and counts")
+    p.add_argument("db")
+
+    p = sub.add_parser("snapshot", help="render the main window to a PNG, offscreen")
+    p.add_argument("db", nargs="?", help="the store (default: the bundled sample)")
+    p.add_argument("--out", required=True)
+    p.add_argument("--size", type=_size, default=(1600, 900), help="WxH, default 1600x900")
+    p.add_argument("--select", type=_positive, help="select the Nth event (from 1)")
+    p.add_argument("--query", help="apply this search")
+    p.add_argument("--present", type=_positive, help="render step N of the presentation")
+    p.add_argument("--theme", choices=("light", "dark"), help="force a colour theme")
+
+    p = sub.add_parser("render", help="export the timeline as a picture (PNG, SVG or PDF)")
+    p.add_argument("db")
+    p.add_argument("--out", required=True, help="FILE.png, FILE.svg or FILE.pdf")
+    p.add_argument("--width", type=_positive, default=1600, help="width in pixels (PNG)")
+    p.add_argument("--from", dest="date_from", help="first date shown")
+    p.add_argument("--to", dest="date_to", help="last date shown")
+    return parser
+
+
+def _open_existing(path: str) -> EventStore:
+    if not Path(path).exists():
+        raise CliError(f"{path} does not exist")
+    return EventStore.open(path, create=False)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from viewer.io.formats import read_file
+
+    timeline = read_file(args.file, args.format)  # parse fully before touching the store
+    created = not Path(args.db).exists()
+    try:
+        with EventStore.open(args.db) as store:
+            result = store.import_timeline(timeline)
+            total = store.count()
+    except BaseException:
+        if created:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                with contextlib.suppress(OSError):
+                    os.remove(args.db + suffix)
+        raise
+    n = len(result.event_ids)
+    print(f"imported {n} event{'s' * (n != 1)} into {args.db} ({total} in all)")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from viewer.io.formats import export_text
+
+    with _open_existing(args.db) as store:
+        text = export_text(store.export_timeline(), args.format)
+    if args.out:
+        tmp = Path(args.out + ".part")
+        tmp.write_text(text, encoding="utf-8", newline="")
+        tmp.replace(args.out)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from viewer.generate import synthetic_timeline
+
+    if Path(args.out).exists():
+        raise CliError(f"{args.out} exists already; choose a new file")
+    timeline = synthetic_timeline(args.events, seed=args.seed)
+    with EventStore.open(args.out) as store:
+        store.import_timeline(timeline)
+    print(f"generated {args.events} events in {args.out}")
+    return 0
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    from viewer.model.dates import PartialDate, Precision
+
+    with _open_existing(args.db) as store:
+        meta = store.meta()
+        print(f"title: {meta['title']}")
+        print(f"events: {store.count()}")
+        span = store.span()
+        if span:
+            a = PartialDate.from_position(span[0], Precision.DAY)
+            b = PartialDate.from_position(span[1] - 1, Precision.DAY)
+            print(f"span: {a.format()} – {b.format()}")
+        counts, none = store.category_counts()
+        for cat, n in counts:
+            print(f"category: {cat.name} ({n})")
+        if none:
+            print(f"category: (none) ({none})")
+    return 0
+
+
+def cmd_snapshot(args: argparse.Namespace) -> int:
+    from viewer.ui.snapshot import snapshot
+
+    snapshot(
+        args.db,
+        args.out,
+        size=args.size,
+        select=args.select,
+        query=args.query,
+        present=args.present,
+        theme=args.theme,
+    )
+    print(f"wrote {args.out}")
+    return 0
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from viewer.model.parse import parse_date
+    from viewer.ui.export import render_file
+
+    date_from = parse_date(args.date_from) if args.date_from else None
+    date_to = parse_date(args.date_to) if args.date_to else None
+    with _open_existing(args.db) as store:
+        render_file(store, args.out, width=args.width, date_from=date_from, date_to=date_to)
+    print(f"wrote {args.out}")
+    return 0
+
+
+COMMANDS = {
+    "import": cmd_import,
+    "export": cmd_export,
+    "generate": cmd_generate,
+    "info": cmd_info,
+    "snapshot": cmd_snapshot,
+    "render": cmd_render,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list or (args_list[0] not in SUBCOMMANDS and not args_list[0].startswith("-")):
+        from viewer.ui.app import run
+
+        return run(args_list[0] if args_list else None)
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        return COMMANDS[args.command](args)
+    except (CliError, StoreError, FormatError, DateError, OSError) as exc:
+        message = str(exc) if not isinstance(exc, OSError) else (exc.strerror or str(exc))
+        if isinstance(exc, OSError) and exc.filename:
+            message = f"{exc.filename}: {message}"
+        print(f"error: {message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,111 @@
+"""The SQLite schema and its forward migrations.
+
+The version lives in ``PRAGMA user_version``.  Each migration moves the schema from
+version ``n - 1`` to ``n`` and runs inside the same transaction as the version bump,
+so a file is never left half-migrated.  A file newer than :data:`SCHEMA_VERSION` is
+refused before anything is written to it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+#: The application id stamped in the file header ("TLVW"), so other tools can tell.
+APPLICATION_ID = 0x544C5657
+
+_V1 = """
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE categories (
+    id    INTEGER PRIMARY KEY,
+    name  TEXT NOT NULL UNIQUE,
+    color TEXT NOT NULL
+);
+CREATE TABLE events (
+    id              INTEGER PRIMARY KEY,
+    title           TEXT NOT NULL,
+    description     TEXT NOT NULL DEFAULT '',
+    start           TEXT NOT NULL,          -- ISO 8601 to the stated precision
+    end             TEXT,                   -- NULL for a point event
+    start_pos       REAL NOT NULL,          -- axis seconds where the event begins
+    end_pos         REAL NOT NULL,          -- axis seconds where it finishes (exclusive)
+    start_precision INTEGER NOT NULL,
+    end_precision   INTEGER,
+    category_id     INTEGER REFERENCES categories(id) ON DELETE SET NULL,
+    source_url      TEXT NOT NULL DEFAULT '',
+    display_date    TEXT NOT NULL DEFAULT '',
+    extra           TEXT NOT NULL DEFAULT '{}',   -- JSON: format-specific fields
+    created         TEXT NOT NULL,
+    updated         TEXT NOT NULL,
+    CHECK (end_pos >= start_pos)
+);
+CREATE INDEX events_start_pos ON events(start_pos);
+CREATE INDEX events_end_pos ON events(end_pos);
+CREATE INDEX events_category ON events(category_id);
+CREATE TABLE tags (
+    id   INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE
+);
+CREATE TABLE event_tags (
+    event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    tag_id   INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+    PRIMARY KEY (event_id, tag_id)
+) WITHOUT ROWID;
+CREATE INDEX event_tags_tag ON event_tags(tag_id);
+CREATE TABLE eras (
+    id        INTEGER PRIMARY KEY,
+    title     TEXT NOT NULL,
+    start     TEXT NOT NULL,
+    end       TEXT NOT NULL,
+    start_pos REAL NOT NULL,
+    end_pos   REAL NOT NULL,
+    extra     TEXT NOT NULL DEFAULT '{}'
+);
+CREATE VIRTUAL TABLE events_fts USING fts5(
+    title, description, content='events', content_rowid='id',
+    tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER events_fts_insert AFTER INSERT ON events BEGIN
+    INSERT INTO events_fts(rowid, title, description)
+    VALUES (new.id, new.title, new.description);
+END;
+CREATE TRIGGER events_fts_delete AFTER DELETE ON events BEGIN
+    INSERT INTO events_fts(events_fts, rowid, title, description)
+    VALUES ('delete', old.id, old.title, old.description);
+END;
+CREATE TRIGGER events_fts_update AFTER UPDATE OF title, description ON events BEGIN
+    INSERT INTO events_fts(events_fts, rowid, title, description)
+    VALUES ('delete', old.id, old.title, old.description);
+    INSERT INTO events_fts(rowid, title, description)
+    VALUES (new.id, new.title, new.description);
+END;
+"""
+
+
+def _migrate_to_1(conn: sqlite3.Connection) -> None:
+    for statement in _split(_V1):
+        conn.execute(statement)
+
+
+def _split(script: str) -> list[str]:
+    """Split a schema script into statements (triggers contain inner semicolons)."""
+    statements: list[str] = []
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        if line.lstrip().startswith("--"):
+            continue
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements
+
+
+#: ``MIGRATIONS[n - 1]`` takes a file from version ``n - 1`` to ``n``.
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_to_1]
+SCHEMA_VERSION = len(MIGRATIONS)
