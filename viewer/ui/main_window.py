@@ -1,0 +1,750 @@
+"""The main window: timeline, overview, event list, detail panel and filter sidebar.
+
+All views follow two objects: the open :class:`~viewer.ui.document.Document` (its
+``changed`` signal) and the :class:`~viewer.ui.state.ViewState` (filters and
+selection).  Nothing here pokes one view from another.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QColor,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QShortcut,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressDialog,
+    QSplitter,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from viewer.io.errors import FormatError
+from viewer.model.dates import DateError
+from viewer.model.filters import Filters
+from viewer.paths import sample_path, user_data_dir
+from viewer.store import EventColumns, EventStore, ImportCancelled, StoreError
+from viewer.ui.columns import category_index, lazy_dates
+from viewer.ui.detail import DetailPanel
+from viewer.ui.document import Document
+from viewer.ui.event_list import EventListView, EventRows
+from viewer.ui.sidebar import FilterSidebar
+from viewer.ui.state import ViewState
+from viewer.ui.theme import load_icon
+from viewer.ui.timeline.data import EventArrays
+from viewer.ui.timeline.overview import OverviewStrip
+from viewer.ui.timeline.view import TimelineView
+
+STORE_FILTER = "Timeline files (*.db *.sqlite *.timeline.db);;All files (*)"
+MAX_RECENT = 10
+SAMPLE_COPY_NAME = "sample.db"
+
+
+def sample_store_path() -> Path:
+    """The user's own copy of the bundled sample, imported on first use."""
+    return user_data_dir() / SAMPLE_COPY_NAME
+
+
+def ensure_sample_store() -> Path:
+    """Create the user's sample copy from ``data/`` if missing (``data/`` is never written)."""
+    from viewer.io.formats import read_file
+
+    target = sample_store_path()
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        timeline = read_file(sample_path())
+        partial = target.with_name(target.name + ".part")
+        with contextlib.suppress(FileNotFoundError):
+            partial.unlink()
+        with EventStore.open(partial) as store:
+            store.import_timeline(timeline)
+        with contextlib.suppress(OSError):
+            for suffix in ("-wal", "-shm"):
+                Path(str(partial) + suffix).unlink(missing_ok=True)
+        partial.replace(target)
+    return target
+
+
+class MainWindow(QMainWindow):
+    """The application window.
+
+    Signals:
+        documentChanged(Document | None): another document was opened (or closed).
+    """
+
+    documentChanged = Signal(object)
+
+    def __init__(self, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.settings = settings if settings is not None else QSettings()
+        self.state = ViewState(self)
+        self.doc: Document | None = None
+        self._cols = EventColumns()
+        self._index_of: dict[int, int] = {}
+        self._colors: dict[str, str] = {}
+        self._total = 0
+        self.last_error: QMessageBox | None = None
+
+        self.setWindowIcon(load_icon("app"))
+        self.setAcceptDrops(True)
+        self.setMinimumSize(960, 600)
+        self._build_widgets()
+        self._build_actions()
+        self._build_menus()
+        self._connect()
+        self._restore_settings()
+        self._update_title()
+        self._update_actions()
+
+    # -- construction ----------------------------------------------------------------
+
+    def _build_widgets(self) -> None:
+        self.sidebar = FilterSidebar()
+        self.sidebar.setObjectName("sidebar")
+        self.view = TimelineView()
+        self.view.setObjectName("timeline")
+        self.overview = OverviewStrip()
+        self.overview.setObjectName("overview")
+        self.event_list = EventListView()
+        self.event_list.setObjectName("eventList")
+        self.detail = DetailPanel()
+        self.detail.setObjectName("detail")
+
+        self.banner = QFrame()
+        self.banner.setObjectName("banner")
+        banner_layout = QHBoxLayout(self.banner)
+        banner_layout.setContentsMargins(10, 6, 10, 6)
+        icon = QLabel()
+        icon.setPixmap(load_icon("lock").pixmap(16, 16))
+        self.banner_text = QLabel()
+        self.banner_text.setWordWrap(True)
+        banner_layout.addWidget(icon)
+        banner_layout.addWidget(self.banner_text, 1)
+        self.banner.hide()
+
+        self.title_label = QLabel()
+        self.title_label.setObjectName("timelineTitle")
+        self.title_label.setWordWrap(False)
+        self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        timeline_box = QWidget()
+        box = QVBoxLayout(timeline_box)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(0)
+        box.addWidget(self.banner)
+        box.addWidget(self.title_label)
+        box.addWidget(self.view, 1)
+        box.addWidget(self.overview)
+
+        self.center_split = QSplitter(Qt.Orientation.Vertical)
+        self.center_split.setObjectName("centerSplit")
+        self.center_split.addWidget(timeline_box)
+        self.center_split.addWidget(self.event_list)
+        self.center_split.setStretchFactor(0, 3)
+        self.center_split.setStretchFactor(1, 1)
+        self.center_split.setChildrenCollapsible(False)
+
+        self.main_split = QSplitter(Qt.Orientation.Horizontal)
+        self.main_split.setObjectName("mainSplit")
+        self.main_split.addWidget(self.sidebar)
+        self.main_split.addWidget(self.center_split)
+        self.main_split.addWidget(self.detail)
+        self.main_split.setStretchFactor(0, 0)
+        self.main_split.setStretchFactor(1, 1)
+        self.main_split.setStretchFactor(2, 0)
+        self.main_split.setSizes([250, 900, 340])
+        self.main_split.setCollapsible(1, False)
+        self.setCentralWidget(self.main_split)
+
+        self.count_label = QLabel()
+        self.count_label.setObjectName("statusCount")
+        self.position_label = QLabel()
+        self.position_label.setObjectName("statusPosition")
+        self.statusBar().addWidget(self.count_label)
+        self.statusBar().addPermanentWidget(self.position_label)
+
+        self._refilter_timer = QTimer(self)
+        self._refilter_timer.setSingleShot(True)
+        self._refilter_timer.setInterval(0)
+        self._refilter_timer.timeout.connect(self._refilter)
+
+    def _action(
+        self,
+        text: str,
+        slot: object,
+        *,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        icon: str | None = None,
+        tip: str | None = None,
+    ) -> QAction:
+        action = QAction(text, self)
+        if icon:
+            action.setIcon(load_icon(icon))
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(slot)  # type: ignore[arg-type]
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        Key = QKeySequence.StandardKey
+        self.act_new = self._action("&New…", self.new_file, shortcut=Key.New, icon="new")
+        self.act_open = self._action(
+            "&Open…", self.choose_open, shortcut=Key.Open, icon="open", tip="Open a timeline file"
+        )
+        self.act_import = self._action(
+            "&Import…",
+            self.choose_import,
+            shortcut="Ctrl+I",
+            icon="import",
+            tip="Import a news text, TimelineJS JSON or sheet CSV file",
+        )
+        self.act_export = self._action("&Export…", self.choose_export, icon="export")
+        self.act_quit = self._action("&Quit", self.close, shortcut=Key.Quit)
+        self.act_zoom_in = self._action(
+            "Zoom &In", lambda: self.view.zoom(0.5), shortcut=Key.ZoomIn, icon="zoom-in"
+        )
+        self.act_zoom_out = self._action(
+            "Zoom &Out", lambda: self.view.zoom(2.0), shortcut=Key.ZoomOut, icon="zoom-out"
+        )
+        self.act_fit = self._action(
+            "&Fit Everything", self.view.fit_all, shortcut="Ctrl+0", icon="fit"
+        )
+        self.act_find = self._action(
+            "&Find…", self.sidebar.focus_search, shortcut=Key.Find, icon="search"
+        )
+        self.act_reset_filters = self._action(
+            "&Reset Filters", lambda: self.state.set_filters(Filters()), icon="filter"
+        )
+        self.act_toggle_sidebar = self._action("&Sidebar", self._toggle_sidebar, shortcut="F9")
+        self.act_toggle_sidebar.setCheckable(True)
+        self.act_toggle_sidebar.setChecked(True)
+        self.act_toggle_detail = self._action("&Details", self._toggle_detail, shortcut="F10")
+        self.act_toggle_detail.setCheckable(True)
+        self.act_toggle_detail.setChecked(True)
+        self.act_toggle_list = self._action("Event &List", self._toggle_list, shortcut="F11")
+        self.act_toggle_list.setCheckable(True)
+        self.act_toggle_list.setChecked(True)
+        self.act_about = self._action("&About Timeline Viewer", self._about)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("&File")
+        self.file_menu.addAction(self.act_new)
+        self.file_menu.addAction(self.act_open)
+        self.recent_menu = self.file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.act_import)
+        self.file_menu.addAction(self.act_export)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.act_quit)
+
+        self.edit_menu = bar.addMenu("&Edit")
+        self.edit_menu.addAction(self.act_find)
+
+        self.view_menu = bar.addMenu("&View")
+        for action in (self.act_zoom_in, self.act_zoom_out, self.act_fit):
+            self.view_menu.addAction(action)
+        self.view_menu.addSeparator()
+        self.view_menu.addAction(self.act_reset_filters)
+        self.view_menu.addSeparator()
+        for action in (self.act_toggle_sidebar, self.act_toggle_list, self.act_toggle_detail):
+            self.view_menu.addAction(action)
+
+        self.help_menu = bar.addMenu("&Help")
+        self.help_menu.addAction(self.act_about)
+
+        self.toolbar = QToolBar("Main")
+        self.toolbar.setObjectName("mainToolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        self.addToolBar(self.toolbar)
+        for action in (self.act_open, self.act_import):
+            self.toolbar.addAction(action)
+        self.toolbar.addSeparator()
+        for action in (self.act_zoom_in, self.act_zoom_out, self.act_fit):
+            self.toolbar.addAction(action)
+
+        # Keys that belong to the timeline (the list and the search box keep theirs).
+        for key, slot in (
+            (Qt.Key.Key_Right, lambda: self.step_selection(1)),
+            (Qt.Key.Key_Left, lambda: self.step_selection(-1)),
+            (Qt.Key.Key_Return, self.show_details),
+            (Qt.Key.Key_Enter, self.show_details),
+            (Qt.Key.Key_Home, self.view.fit_all),
+            (Qt.Key.Key_Plus, lambda: self.view.zoom(0.5)),
+            (Qt.Key.Key_Equal, lambda: self.view.zoom(0.5)),
+            (Qt.Key.Key_Minus, lambda: self.view.zoom(2.0)),
+            (Qt.Key.Key_Escape, self.state.clear_selection),
+        ):
+            shortcut = QShortcut(QKeySequence(key), self.view)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+
+    def _connect(self) -> None:
+        self.state.filtersChanged.connect(self._on_filters_changed)
+        self.state.selectionChanged.connect(self._on_selection_changed)
+        self.sidebar.filtersChanged.connect(self.state.set_filters)
+        self.view.sigClicked.connect(self._on_timeline_clicked)
+        self.view.sigDoubleClicked.connect(self._on_timeline_double_clicked)
+        self.view.rangeChanged.connect(self._on_range_changed)
+        self.overview.windowChanged.connect(self._on_overview_window)
+        self.event_list.selectionChangedIds.connect(self._on_list_selection)
+        self.event_list.activated.connect(lambda _id: self.show_details())
+
+    # -- settings --------------------------------------------------------------------
+
+    def _restore_settings(self) -> None:
+        s = self.settings
+        geometry = s.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1440, 880)
+        for key, splitter in (("mainSplit", self.main_split), ("centerSplit", self.center_split)):
+            state = s.value(f"window/{key}")
+            if isinstance(state, QByteArray) and not state.isEmpty():
+                splitter.restoreState(state)
+
+    def _save_settings(self) -> None:
+        s = self.settings
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/mainSplit", self.main_split.saveState())
+        s.setValue("window/centerSplit", self.center_split.saveState())
+        if self.doc is not None and self.doc.path != ":memory:":
+            s.setValue("files/last", os.path.abspath(self.doc.path))
+        s.sync()
+
+    def recent_files(self) -> list[str]:
+        value = self.settings.value("files/recent", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in (value or [])]
+
+    def _remember_recent(self, path: str) -> None:
+        path = os.path.abspath(path)
+        files = [p for p in self.recent_files() if p != path]
+        files.insert(0, path)
+        self.settings.setValue("files/recent", files[:MAX_RECENT])
+        self.settings.setValue("files/last", path)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = [p for p in self.recent_files() if Path(p).exists()]
+        for path in files:
+            action = self.recent_menu.addAction(Path(path).name)
+            action.setToolTip(path)
+            action.setStatusTip(path)
+            action.triggered.connect(lambda _checked=False, p=path: self.open_path(p))
+        if not files:
+            none = self.recent_menu.addAction("No recent files")
+            none.setEnabled(False)
+        else:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction(
+                "Clear List", lambda: self.settings.setValue("files/recent", [])
+            )
+
+    # -- documents -------------------------------------------------------------------
+
+    def show_error(self, title: str, text: str) -> None:
+        """Tell the person what went wrong without blocking (tests read ``last_error``)."""
+        box = QMessageBox(
+            QMessageBox.Icon.Critical, title, text, QMessageBox.StandardButton.Ok, self
+        )
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.last_error = box
+        box.open()
+
+    def open_path(self, path: str | os.PathLike[str]) -> bool:
+        """Open a timeline file; on failure show why and keep the current document."""
+        name = os.fspath(path)
+        try:
+            store = EventStore.open(name, create=False)
+        except StoreError as exc:
+            self.show_error("Cannot open file", str(exc))
+            return False
+        self.set_document(Document(store))
+        self._remember_recent(name)
+        return True
+
+    def open_sample(self) -> bool:
+        try:
+            path = ensure_sample_store()
+        except (StoreError, FormatError, OSError) as exc:
+            self.show_error("Cannot open the sample", str(exc))
+            return False
+        return self.open_path(path)
+
+    def set_document(self, doc: Document | None) -> None:
+        old = self.doc
+        if old is not None:
+            old.changed.disconnect(self._on_document_changed)
+        self.doc = doc
+        self.state.set_selection([])
+        if doc is not None:
+            doc.changed.connect(self._on_document_changed)
+        self._reload(fit=True)
+        self._update_title()
+        self._update_actions()
+        self.documentChanged.emit(doc)
+        if old is not None:
+            old.close()
+
+    def choose_open(self) -> None:
+        start = str(Path(self.doc.path).parent) if self.doc and self.doc.path != ":memory:" else ""
+        path, _ = QFileDialog.getOpenFileName(self, "Open Timeline", start, STORE_FILTER)
+        if path:
+            self.open_path(path)
+
+    def new_file(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "New Timeline", "Untitled.db", STORE_FILTER)
+        if not path:
+            return
+        if Path(path).exists():
+            self.show_error("Cannot create file", f"{path} exists already; choose a new name.")
+            return
+        try:
+            store = EventStore.open(path)
+            store.set_meta(title=Path(path).stem)
+        except StoreError as exc:
+            self.show_error("Cannot create file", str(exc))
+            return
+        self.set_document(Document(store))
+        self._remember_recent(path)
+
+    def _import_filter(self) -> str:
+        from viewer.io.formats import formats
+
+        all_ext = sorted({e for f in formats().values() for e in f.extensions})
+        parts = [f"All supported files ({' '.join('*' + e for e in all_ext)})"]
+        parts += [f.file_filter for f in formats().values()]
+        parts.append("All files (*)")
+        return ";;".join(parts)
+
+    def choose_import(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import Events", "", self._import_filter())
+        if path:
+            self.import_file(path)
+
+    def import_file(self, path: str | os.PathLike[str], fmt: str | None = None) -> int | None:
+        """Import a file into the open document, all or nothing; the number added."""
+        from viewer.io.formats import read_file
+
+        if self.doc is None or self.doc.readonly:
+            self.show_error("Cannot import", "Open a timeline you can edit first.")
+            return None
+        try:
+            timeline = read_file(path, fmt)
+        except (FormatError, DateError) as exc:
+            self.show_error("Cannot import file", str(exc))
+            return None
+        progress: QProgressDialog | None = None
+        total = len(timeline.events)
+        if total >= 2000:
+            progress = QProgressDialog(f"Importing {total:,} events…", "Cancel", 0, total, self)
+            progress.setWindowTitle("Import")
+            progress.setWindowModality(Qt.WindowModality.WindowModal)
+            progress.setMinimumDuration(300)
+
+        def report(done: int, count: int) -> bool:
+            if progress is None:
+                return True
+            progress.setValue(done)
+            QApplication.processEvents()
+            return not progress.wasCanceled()
+
+        try:
+            result = self._run_import(timeline, report)
+        except ImportCancelled:
+            return None
+        except StoreError as exc:
+            self.show_error("Cannot import file", str(exc))
+            return None
+        finally:
+            if progress is not None:
+                progress.close()
+        n = len(result)
+        self.statusBar().showMessage(f"Imported {n:,} events from {Path(path).name}", 5000)
+        return n
+
+    def _run_import(self, timeline: object, report: object) -> Sequence[int]:
+        """Run the import itself (the editing layer makes this undoable)."""
+        assert self.doc is not None
+        result = self.doc.store.import_timeline(timeline, progress=report)  # type: ignore[arg-type]
+        return result.event_ids
+
+    def choose_export(self) -> None:
+        from viewer.io.formats import export_text, formats
+
+        if self.doc is None:
+            return
+        exportable = [f for f in formats().values() if f.writer is not None]
+        filters = ";;".join(f.file_filter for f in exportable)
+        stem = Path(self.doc.path).stem if self.doc.path != ":memory:" else "timeline"
+        path, chosen = QFileDialog.getSaveFileName(self, "Export", stem + ".json", filters)
+        if not path:
+            return
+        fmt = next((f for f in exportable if f.file_filter == chosen), exportable[0])
+        try:
+            text = export_text(self.doc.store.export_timeline(), fmt.name)
+            tmp = Path(path + ".part")
+            tmp.write_text(text, encoding="utf-8", newline="")
+            tmp.replace(path)
+        except (OSError, FormatError) as exc:
+            self.show_error("Cannot export", str(exc))
+            return
+        self.statusBar().showMessage(f"Exported to {path}", 5000)
+
+    # -- drag and drop -------------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        urls = event.mimeData().urls()
+        if urls and all(u.isLocalFile() for u in urls):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        for url in event.mimeData().urls():
+            path = url.toLocalFile()
+            if Path(path).suffix.lower() in (".db", ".sqlite"):
+                self.open_path(path)
+            else:
+                self.import_file(path)
+        event.acceptProposedAction()
+
+    # -- reacting to the store and the state ---------------------------------------------
+
+    def _on_document_changed(self, parts: frozenset[str]) -> None:
+        self._reload(fit=False)
+        if "meta" in parts:
+            self._update_title()
+
+    def _on_filters_changed(self, filters: Filters) -> None:
+        if self.sidebar.filters() != filters:
+            self.sidebar.set_filters(filters)
+        self._refilter()
+
+    def _reload(self, *, fit: bool) -> None:
+        """Categories, tags and counts from the store, then the filtered events."""
+        store = self.doc.store if self.doc else None
+        if store is None:
+            self._colors = {}
+            self.sidebar.set_categories([], 0)
+            self.sidebar.set_tags([])
+            self._total = 0
+        else:
+            counts, uncategorised = store.category_counts()
+            self._colors = {c.name: c.color for c, _n in counts}
+            self.sidebar.set_categories(counts, uncategorised)
+            self.sidebar.set_tags(store.tag_counts())
+            self._total = store.count()
+        self.view.set_colors([QColor(c) for c in self._colors.values()])
+        self._refilter()
+        if fit:
+            self.view.fit_all()
+
+    def _refilter(self) -> None:
+        store = self.doc.store if self.doc else None
+        cols = store.columns(self.state.filters) if store is not None else EventColumns()
+        self._cols = cols
+        self._index_of = {event_id: i for i, event_id in enumerate(cols.ids)}
+        index = category_index(list(self._colors))
+        dates = lazy_dates(cols)
+        arrays = EventArrays.from_columns(cols, index, dates)
+        self.view.set_data(arrays)
+        self.overview.set_events(arrays.begin, arrays.finish)
+        self.event_list.model().set_rows(
+            EventRows(
+                ids=cols.ids,
+                sort_keys=cols.begin,
+                dates=dates,
+                titles=cols.titles,
+                categories=cols.categories,
+                colors=dict(self._colors),
+            )
+        )
+        shown = len(cols)
+        self.sidebar.set_count(shown, self._total)
+        self.count_label.setText(
+            f"{shown:,} of {self._total:,} events" if shown != self._total else f"{shown:,} events"
+        )
+        visible = [i for i in self.state.selection if i in self._index_of]
+        if visible != self.state.selection:
+            self.state.set_selection(visible, self.state.current)
+        else:
+            self._on_selection_changed(visible)
+        self._update_overview_window()
+
+    def _on_selection_changed(self, ids: list[int]) -> None:
+        self.view.set_selected(ids)
+        self.event_list.select_ids(ids)
+        current = self.state.current
+        event = self.doc.store.get_event(current) if (self.doc and current is not None) else None
+        if event is None:
+            self.detail.clear()
+        else:
+            category = self.doc.store.category(event.category) if event.category else None
+            self.detail.show_event(event, category)
+        self._update_actions()
+
+    def _on_timeline_clicked(self, event_id: int | None, modifiers: object) -> None:
+        mods = Qt.KeyboardModifier(modifiers) if modifiers is not None else Qt.KeyboardModifier(0)
+        if event_id is None:
+            if not mods & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier):
+                self.state.clear_selection()
+            return
+        selection = self.state.selection
+        if mods & Qt.KeyboardModifier.ControlModifier:
+            if event_id in selection:
+                selection.remove(event_id)
+                self.state.set_selection(selection)
+            else:
+                self.state.set_selection([*selection, event_id], event_id)
+        elif mods & Qt.KeyboardModifier.ShiftModifier and self.state.current is not None:
+            a = self._index_of.get(self.state.current)
+            b = self._index_of.get(event_id)
+            if a is None or b is None:
+                self.state.set_selection([event_id])
+            else:
+                lo, hi = sorted((a, b))
+                ids = self._cols.ids[lo : hi + 1]
+                self.state.set_selection([*selection, *ids], event_id)
+        else:
+            self.state.set_selection([event_id], event_id)
+
+    def _on_timeline_double_clicked(self, event_id: int | None, x: float) -> None:
+        if event_id is not None:
+            self.state.set_selection([event_id], event_id)
+            self.show_details()
+
+    def _on_list_selection(self, ids: list[int]) -> None:
+        current = ids[-1] if ids else None
+        if self.state.current in ids:
+            current = self.state.current
+        self.state.set_selection(ids, current)
+        if current is not None:
+            self.view.ensure_visible(current)
+
+    def _on_range_changed(self, x0: float, x1: float) -> None:
+        self._update_overview_window()
+
+    def _update_overview_window(self) -> None:
+        x0, x1 = self.view.visible_range()
+        self.overview.set_window(x0, x1)
+
+    def _on_overview_window(self, x0: float, x1: float) -> None:
+        self.view.set_visible_range(x0, x1)
+
+    # -- navigation ----------------------------------------------------------------------
+
+    def step_selection(self, step: int) -> None:
+        """Select the previous/next event in time (of those shown) and scroll to it."""
+        ids = self._cols.ids
+        if not ids:
+            return
+        current = self.state.current
+        if current is None or current not in self._index_of:
+            x0, x1 = self.view.visible_range()
+            begins = np.asarray(self._cols.begin)
+            i = int(np.searchsorted(begins, x0 if step > 0 else x1)) - (step < 0)
+            i = min(max(i, 0), len(ids) - 1)
+        else:
+            i = min(max(self._index_of[current] + step, 0), len(ids) - 1)
+        self.state.set_selection([ids[i]], ids[i])
+        self.view.ensure_visible(ids[i])
+
+    def select_index(self, n: int) -> None:
+        """Select the ``n``-th shown event (0-based, chronological)."""
+        if 0 <= n < len(self._cols.ids):
+            event_id = self._cols.ids[n]
+            self.state.set_selection([event_id], event_id)
+            self.view.ensure_visible(event_id)
+
+    def show_details(self) -> None:
+        if self.state.current is None:
+            return
+        if not self.detail.isVisible():
+            self.act_toggle_detail.setChecked(True)
+            self.detail.show()
+        self.detail.setFocus()
+
+    def _toggle_sidebar(self) -> None:
+        self.sidebar.setVisible(self.act_toggle_sidebar.isChecked())
+
+    def _toggle_detail(self) -> None:
+        self.detail.setVisible(self.act_toggle_detail.isChecked())
+
+    def _toggle_list(self) -> None:
+        self.event_list.setVisible(self.act_toggle_list.isChecked())
+
+    # -- chrome --------------------------------------------------------------------------
+
+    def _update_title(self) -> None:
+        if self.doc is None:
+            self.setWindowTitle("Timeline Viewer")
+            self.title_label.setText("")
+            self.title_label.hide()
+            self.banner.hide()
+            return
+        meta = self.doc.store.meta()
+        title = meta["title"] or self.doc.display_name
+        suffix = " [read-only]" if self.doc.readonly else ""
+        self.setWindowTitle(f"{title} — {self.doc.display_name}{suffix} — Timeline Viewer")
+        self.setWindowFilePath(self.doc.path if self.doc.path != ":memory:" else "")
+        self.title_label.setText(title)
+        self.title_label.setToolTip(meta["description"])
+        self.title_label.show()
+        if self.doc.readonly:
+            self.banner_text.setText(
+                f"{self.doc.display_name} is read-only: you can browse and present it, "
+                "but not change it. Use File ▸ Save As… to make an editable copy."
+            )
+            self.banner.show()
+        else:
+            self.banner.hide()
+
+    def _update_actions(self) -> None:
+        has_doc = self.doc is not None
+        editable = has_doc and not self.doc.readonly  # type: ignore[union-attr]
+        self.act_import.setEnabled(editable)
+        self.act_export.setEnabled(has_doc)
+        self.detail.set_editable(editable)
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About Timeline Viewer",
+            "<h3>Timeline Viewer</h3><p>Browse, present and edit timelines of events, "
+            "offline. Your data stays in one local SQLite file.</p>",
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._save_settings()
+        if self.doc is not None:
+            self.doc.close()
+            self.doc = None
+        super().closeEvent(event)

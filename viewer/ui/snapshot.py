@@ -1,0 +1,83 @@
+"""``timeline-viewer snapshot``: the main window as it would look, saved to a PNG.
+
+Without a store it shows the bundled sample, imported into memory: nothing on disk
+is written but the PNG.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from viewer.store import EventStore, StoreError
+
+
+def _offscreen_default() -> None:
+    if "QT_QPA_PLATFORM" not in os.environ and not os.environ.get("DISPLAY"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+
+def snapshot(
+    db: str | None,
+    out: str,
+    *,
+    size: tuple[int, int] = (1600, 900),
+    select: int | None = None,
+    query: str | None = None,
+    present: int | None = None,
+    theme: str | None = None,
+) -> None:
+    """Render the window (or presentation step ``present``, from 1) to ``out``."""
+    _offscreen_default()
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from viewer.io.formats import read_file
+    from viewer.model.filters import Filters
+    from viewer.paths import sample_path
+    from viewer.ui.app import make_app
+    from viewer.ui.document import Document
+    from viewer.ui.main_window import MainWindow
+    from viewer.ui.theme import ThemeManager
+
+    if db is not None and not Path(db).exists():
+        raise StoreError(f"{db} does not exist")
+    app = make_app()
+    themes = ThemeManager(app)
+    themes.apply(theme or "auto")
+    # A throwaway settings file: a snapshot never changes the person's window layout.
+    settings_dir = tempfile.mkdtemp(prefix="timeline-viewer-snapshot-")
+    settings = QSettings(str(Path(settings_dir) / "snapshot.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(settings)
+    window.apply_theme(themes.theme)
+    if db is None:
+        store = EventStore.open(":memory:")
+        store.import_timeline(read_file(sample_path()))
+        document = Document(store, display_name=sample_path().name)
+    else:
+        document = Document(EventStore.open(db, create=False, readonly=True))
+    window.resize(*size)
+    window.show()
+    window.set_document(document)
+    if query:
+        window.state.set_filters(Filters(text=query))
+    QApplication.processEvents()
+    if select is not None:
+        window.select_index(select - 1)
+    QApplication.processEvents()
+    for _ in range(3):
+        QApplication.processEvents()
+    if present is not None:
+        presenter = window.start_presentation(step=present - 1, screen=None, windowed=True)
+        presenter.resize(*size)
+        for _ in range(3):
+            QApplication.processEvents()
+        presenter.finish_animations()
+        QApplication.processEvents()
+        image = presenter.grab()
+    else:
+        image = window.grab()
+    if not image.save(out):
+        raise OSError(f"cannot write {out}")
+    window.close()
