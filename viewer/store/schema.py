@@ -32,6 +32,8 @@ CREATE TABLE events (
     end             TEXT,                   -- NULL for a point event
     start_pos       REAL NOT NULL,          -- axis seconds where the event begins
     end_pos         REAL NOT NULL,          -- axis seconds where it finishes (exclusive)
+    start_until     REAL NOT NULL,          -- where the start date's own period ends
+    end_from        REAL NOT NULL,          -- where the end date's own period begins
     start_precision INTEGER NOT NULL,
     end_precision   INTEGER,
     category_id     INTEGER REFERENCES categories(id) ON DELETE SET NULL,

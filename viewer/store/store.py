@@ -64,6 +64,8 @@ class EventColumns:
     end: list[str | None] = field(default_factory=list)
     begin: list[float] = field(default_factory=list)
     finish: list[float] = field(default_factory=list)
+    start_until: list[float] = field(default_factory=list)
+    end_from: list[float] = field(default_factory=list)
     start_precision: list[int] = field(default_factory=list)
     end_precision: list[int | None] = field(default_factory=list)
     titles: list[str] = field(default_factory=list)
@@ -143,7 +145,11 @@ class EventStore:
         else:
             if not p.parent.exists():
                 raise StoreError(f"cannot create {name}: the folder {p.parent} does not exist")
-        uri = p.resolve().as_uri() + ("?mode=ro" if readonly else ("?mode=rw" if exists else ""))
+        # A read-only store still opens "rw" (SQLite falls back to reading only when the
+        # file is write-protected) and is guarded by ``PRAGMA query_only``: a "mode=ro"
+        # connection of a WAL file creates -wal/-shm files and cannot delete them when it
+        # closes, so they were left beside the file, even one that was refused.
+        uri = p.resolve().as_uri() + ("?mode=rw" if exists else "")
         try:
             conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as exc:
@@ -181,6 +187,7 @@ class EventStore:
                 raise StoreError(f"{name} is damaged: {check}")
         conn.execute("PRAGMA foreign_keys = ON")
         if self.readonly:
+            conn.execute("PRAGMA query_only = ON")
             if version < SCHEMA_VERSION:
                 raise StoreError(
                     f"{name} is read-only and needs an upgrade to this version's format"
@@ -219,6 +226,7 @@ class EventStore:
             raise StoreError(f"{self.path} is read-only")
         conn = self._conn
         depth = self._depth
+        pending_before = set(self._pending)  # restored if this savepoint rolls back
         if depth == 0:
             conn.execute("BEGIN IMMEDIATE")
         else:
@@ -234,6 +242,7 @@ class EventStore:
             else:
                 conn.execute(f"ROLLBACK TO sp{depth}")
                 conn.execute(f"RELEASE sp{depth}")
+                self._pending = pending_before
             raise
         self._depth -= 1
         if depth == 0:
@@ -432,6 +441,8 @@ class EventStore:
             event.end.iso() if event.end else None,
             event.begin,
             event.finish,
+            event.start.finish(),
+            (event.end or event.start).begin(),
             int(event.start.precision),
             int(event.end.precision) if event.end else None,
             category_id,
@@ -451,8 +462,8 @@ class EventStore:
         now = _now()
         cur = self._conn.execute(
             "INSERT INTO events(id, title, description, start, end, start_pos, end_pos, "
-            "start_precision, end_precision, category_id, source_url, display_date, "
-            "extra, created, updated) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "start_until, end_from, start_precision, end_precision, category_id, source_url, "
+            "display_date, extra, created, updated) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (event.id, *self._event_values(event, category_id), now, now),
         )
         event_id = int(cur.lastrowid or 0)
@@ -475,8 +486,8 @@ class EventStore:
             values = self._event_values(event, self._category_id(event.category))
             cur = conn.execute(
                 "UPDATE events SET title=?, description=?, start=?, end=?, start_pos=?, "
-                "end_pos=?, start_precision=?, end_precision=?, category_id=?, source_url=?, "
-                "display_date=?, extra=?, updated=? WHERE id=?",
+                "end_pos=?, start_until=?, end_from=?, start_precision=?, end_precision=?, "
+                "category_id=?, source_url=?, display_date=?, extra=?, updated=? WHERE id=?",
                 (*values, _now(), event.id),
             )
             if cur.rowcount == 0:
@@ -606,8 +617,8 @@ class EventStore:
     def columns(self, filters: Filters | None = None) -> EventColumns:
         """The events passing ``filters`` as columns, in chronological order."""
         rows = self._run_filtered(
-            "SELECT e.id, e.start, e.end, e.start_pos, e.end_pos, e.start_precision, "
-            "e.end_precision, e.title, coalesce(c.name, '') FROM events e "
+            "SELECT e.id, e.start, e.end, e.start_pos, e.end_pos, e.start_until, e.end_from, "
+            "e.start_precision, e.end_precision, e.title, coalesce(c.name, '') FROM events e "
             "LEFT JOIN categories c ON c.id = e.category_id{where} ORDER BY e.start_pos, e.id",
             filters or Filters(),
         )
