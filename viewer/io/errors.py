@@ -10,7 +10,9 @@ class FormatError(ValueError):
     CSV row ("row 5, column 'Year'"); ``source`` is the file name when known.
     """
 
-    def __init__(self, message: str, *, source: str | None = None, where: str | None = None):
+    def __init__(
+        self, message: str, *, source: str | None = None, where: str | None = None
+    ) -> None:
         self.message = message
         self.source = source
         self.where = where

@@ -1,0 +1,439 @@
+"""TimelineJS sheet CSV import and export (the Google Sheets template as CSV).
+
+Columns, in this order on export: :data:`COLUMNS`.  On import the header is matched
+ignoring case and surrounding spaces; columns other than ``Year`` and ``Headline`` may be
+missing (read as empty) and unknown columns are ignored.  ``Type`` is empty (an event),
+``title`` (the title row, at most one) or ``era``; any other value makes an event that
+remembers its type in ``Event.extra["type"]``.
+
+The mapping follows the JSON importer (:mod:`viewer.io.timelinejs`), so a CSV→JSON
+conversion gives a sensible TimelineJS file:
+
+* years use TimelineJS numbering (no year zero; ``-44`` is 44 BC = astronomical -43);
+* ``Time`` is ``14:30``, ``14:30:15``, ``14:30:15.250``, ``2:30 PM`` or an hour alone
+  (``14``, ``2 PM``) → hour/minute/second; milliseconds go to
+  ``extra["start_date"]["millisecond"]`` (``extra["end_date"]`` for ``End Time``);
+* ``Display Date`` → ``Event.display_date``; ``Group`` → category (a blank-but-not-empty
+  group is kept in ``extra["group"]``); an empty ``Headline`` gives a fallback title and
+  ``extra["text"]["headline"]`` keeps the cell;
+* ``Media``, ``Media Credit``, ``Media Caption``, ``Media Thumbnail`` →
+  ``extra["media"] = {"url", "credit", "caption", "thumbnail"}`` (all four, when any is
+  filled in);
+* ``Background`` → ``extra["background"] = {"color": …}`` when it looks like a colour
+  (``#hex``, a colour name, ``rgb(…)``), else ``{"url": …}``;
+* the title row → ``Timeline.title``/``description``, its media, background, display date,
+  group and Year/Month/Day cells (``extra["start_date"]``/``["end_date"]``, raw) →
+  ``Timeline.extra``;
+* era rows → :class:`Era` (``Text`` in ``extra["text"]["text"]``, other cells as above).
+
+Export writes years, months and days as plain numbers, times as ``HH``, ``HH:MM`` or
+``HH:MM:SS`` (24 h).  Event extras other than media, background, headline, group, type
+and milliseconds have no column and are not written.
+
+Errors name the row (the header is row 1, as in a spreadsheet) and the column:
+``row 5, column 'Year': 'abc' is not a year``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Any
+
+from viewer.io.errors import FormatError
+from viewer.io.timelinejs import (
+    build_date,
+    categories_for,
+    date_fields,
+    exported_group,
+    exported_headline,
+    fallback_title,
+)
+from viewer.model.dates import DateError, PartialDate, check_range
+from viewer.model.event import Era, Event, Timeline
+
+__all__ = ["COLUMNS", "looks_like_sheet_csv", "read_sheet_csv", "write_sheet_csv"]
+
+COLUMNS = (
+    "Year",
+    "Month",
+    "Day",
+    "Time",
+    "End Year",
+    "End Month",
+    "End Day",
+    "End Time",
+    "Display Date",
+    "Headline",
+    "Text",
+    "Media",
+    "Media Credit",
+    "Media Caption",
+    "Media Thumbnail",
+    "Type",
+    "Group",
+    "Background",
+)
+_MEDIA_COLUMNS = (
+    ("url", "Media"),
+    ("credit", "Media Credit"),
+    ("caption", "Media Caption"),
+    ("thumbnail", "Media Thumbnail"),
+)
+_KEY = {" ".join(name.split()).casefold(): name for name in COLUMNS}
+
+_TIME_RE = re.compile(
+    r"(?P<hour>\d{1,2})"
+    r"(?::(?P<minute>\d{1,2})(?::(?P<second>\d{1,2})(?:\.(?P<ms>\d{1,6}))?)?)?"
+    r"(?:\s*(?P<ampm>[ap])\.?\s*(?:m\.?)?)?",
+    re.IGNORECASE,
+)
+_COLOR_RE = re.compile(
+    r"#(?:[0-9a-f]{3,4}|[0-9a-f]{6}|[0-9a-f]{8})|[a-z]+|(?:rgb|hsl)a?\([^)]*\)", re.IGNORECASE
+)
+
+
+def _normal(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+class _Row:
+    """One data row: cells by column name, and places for errors."""
+
+    def __init__(self, number: int, cells: list[str], index: dict[str, int]) -> None:
+        self.number = number
+        self._cells = cells
+        self._index = index
+
+    def __getitem__(self, column: str) -> str:
+        i = self._index.get(column)
+        return self._cells[i] if i is not None and i < len(self._cells) else ""
+
+    def where(self, column: str) -> str:
+        return f"row {self.number}, column '{column}'"
+
+    def blank(self) -> bool:
+        return all(not cell.strip() for cell in self._cells)
+
+
+def _parse_time(text: str, row: _Row, column: str) -> dict[str, Any]:
+    """Date fields (hour, minute, second, millisecond) from a Time cell."""
+    match = _TIME_RE.fullmatch(text.strip())
+    if not match:
+        raise FormatError(f"{text!r} is not a time", where=row.where(column))
+    hour = int(match["hour"])
+    if match["ampm"]:
+        if not 1 <= hour <= 12:
+            raise FormatError(f"{text!r} is not a time", where=row.where(column))
+        hour = hour % 12 + (12 if match["ampm"].lower() == "p" else 0)
+    fields: dict[str, Any] = {"hour": hour}
+    if match["minute"] is not None:
+        fields["minute"] = int(match["minute"])
+    if match["second"] is not None:
+        fields["second"] = int(match["second"])
+    if match["ms"] is not None:
+        fields["millisecond"] = match["ms"]
+    return fields
+
+
+def _read_date(
+    row: _Row, prefix: str, *, required: bool
+) -> tuple[PartialDate | None, dict[str, Any]]:
+    """The start (``prefix=""``) or end (``prefix="End "``) date of a row, and leftovers."""
+    names = {"year": "Year", "month": "Month", "day": "Day"}
+    columns = {field: prefix + name for field, name in names.items()}
+    raw: dict[str, Any] = {field: row[column] for field, column in columns.items()}
+    time_column = prefix + "Time"
+    time = row[time_column]
+    if all(not v.strip() for v in raw.values()) and not time.strip():
+        if required:
+            raise FormatError("the row has no year", where=row.where(columns["year"]))
+        return None, {}
+    rest: dict[str, Any] = {}
+    if time.strip():
+        fields = _parse_time(time, row, time_column)
+        if "millisecond" in fields:
+            rest["millisecond"] = fields.pop("millisecond")
+        raw.update(fields)
+
+    def place(field: str) -> str:
+        return row.where(columns.get(field, time_column))
+
+    return build_date(raw, place), rest
+
+
+def _background(cell: str) -> dict[str, str] | None:
+    value = cell.strip()
+    if not value:
+        return None
+    return {"color": value} if _COLOR_RE.fullmatch(value) else {"url": value}
+
+
+def _common_extra(row: _Row) -> dict[str, Any]:
+    """Media and background of a row, in the JSON importer's structure."""
+    extra: dict[str, Any] = {}
+    if any(row[column].strip() for _, column in _MEDIA_COLUMNS):
+        extra["media"] = {key: row[column] for key, column in _MEDIA_COLUMNS}
+    background = _background(row["Background"])
+    if background is not None:
+        extra["background"] = background
+    return extra
+
+
+def _read_event(row: _Row) -> Event:
+    extra = _common_extra(row)
+    start, rest = _read_date(row, "", required=True)
+    assert start is not None
+    if rest:
+        extra["start_date"] = rest
+    end, rest = _read_date(row, "End ", required=False)
+    if rest:
+        extra["end_date"] = rest
+    try:
+        check_range(start, end)
+    except DateError as exc:
+        raise FormatError(str(exc), where=row.where("End Year")) from None
+    headline = row["Headline"]
+    description = row["Text"]
+    if headline.strip():
+        title = headline
+    else:
+        title = fallback_title(description)
+        extra["text"] = {"headline": headline}
+    group = row["Group"]
+    category = None
+    if group.strip():
+        category = group
+    elif group:
+        extra["group"] = group
+    kind = row["Type"].strip()
+    if kind:
+        extra["type"] = row["Type"]
+    return Event(
+        title=title,
+        start=start,
+        end=end,
+        description=description,
+        category=category,
+        display_date=row["Display Date"],
+        extra=extra,
+    )
+
+
+def _read_era(row: _Row) -> Era:
+    extra = _common_extra(row)
+    start, rest = _read_date(row, "", required=True)
+    assert start is not None
+    if rest:
+        extra["start_date"] = rest
+    end, rest = _read_date(row, "End ", required=False)
+    if end is None:
+        raise FormatError("an era needs an end year", where=row.where("End Year"))
+    if rest:
+        extra["end_date"] = rest
+    try:
+        check_range(start, end)
+    except DateError as exc:
+        raise FormatError(str(exc), where=row.where("End Year")) from None
+    if row["Text"]:
+        extra["text"] = {"text": row["Text"]}
+    if row["Display Date"]:
+        extra["display_date"] = row["Display Date"]
+    if row["Group"]:
+        extra["group"] = row["Group"]
+    return Era(title=row["Headline"], start=start, end=end, extra=extra)
+
+
+def _read_title(row: _Row, timeline: Timeline) -> None:
+    timeline.title = row["Headline"]
+    timeline.description = row["Text"]
+    extra = _common_extra(row)
+    for prefix, key in (("", "start_date"), ("End ", "end_date")):
+        raw = {
+            field: row[prefix + column]
+            for field, column in (("year", "Year"), ("month", "Month"), ("day", "Day"))
+            if row[prefix + column].strip()
+        }
+        if raw:
+            extra[key] = raw
+    if row["Display Date"]:
+        extra["display_date"] = row["Display Date"]
+    if row["Group"]:
+        extra["group"] = row["Group"]
+    timeline.extra.update(extra)
+
+
+def _rows(text: str) -> list[list[str]]:
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), strict=True)
+    rows: list[list[str]] = []
+    try:
+        rows.extend(reader)
+    except csv.Error as exc:
+        raise FormatError(
+            f"not a readable CSV file ({exc}; a quoted cell may not be closed)",
+            where=f"row {len(rows) + 1}",
+        ) from None
+    return rows
+
+
+def _read(text: str, source: str | None) -> Timeline:
+    rows = _rows(text)
+    if not rows:
+        raise FormatError("the file is empty", where="row 1")
+    index: dict[str, int] = {}
+    for i, cell in enumerate(rows[0]):
+        name = _KEY.get(_normal(cell))
+        if name is not None:
+            index.setdefault(name, i)
+    for required in ("Year", "Headline"):
+        if required not in index:
+            raise FormatError(
+                f"not a TimelineJS sheet: there is no '{required}' column", where="row 1"
+            )
+    timeline = Timeline(source=source or "")
+    title_row: int | None = None
+    for number, cells in enumerate(rows[1:], start=2):
+        row = _Row(number, cells, index)
+        if row.blank():
+            continue
+        kind = row["Type"].strip().casefold()
+        if kind == "title":
+            if title_row is not None:
+                raise FormatError(
+                    f"a second title row (the first is row {title_row})",
+                    where=row.where("Type"),
+                )
+            title_row = number
+            _read_title(row, timeline)
+        elif kind == "era":
+            timeline.eras.append(_read_era(row))
+        else:
+            timeline.events.append(_read_event(row))
+    timeline.categories = categories_for(timeline.events)
+    return timeline
+
+
+def read_sheet_csv(text: str, source: str | None = None) -> Timeline:
+    """Import a TimelineJS sheet saved as CSV (a BOM and CRLF line ends are fine)."""
+    try:
+        return _read(text, source)
+    except FormatError as exc:
+        raise (exc.with_source(source) if source else exc) from None
+
+
+def looks_like_sheet_csv(text: str) -> bool:
+    """Whether the first row of ``text`` is a TimelineJS sheet header (never raises)."""
+    head = text.removeprefix("\ufeff")[:4096]
+    try:
+        first = next(csv.reader(io.StringIO(head, newline="")), [])
+    except csv.Error:
+        return False
+    names = {_KEY.get(_normal(cell)) for cell in first}
+    return {"Year", "Headline"} <= names and len(names - {None}) >= 3
+
+
+# -- export --------------------------------------------------------------------------
+
+
+def _time_cell(date: PartialDate | None, rest: Any) -> str:
+    if date is None or date.hour is None:
+        return ""
+    text = f"{date.hour:02d}"
+    if date.minute is not None:
+        text += f":{date.minute:02d}"
+        if date.second is not None:
+            text += f":{date.second:02d}"
+            ms = rest.get("millisecond") if isinstance(rest, dict) else None
+            if ms is not None and str(ms).isdigit():
+                text += f".{ms}"
+    return text
+
+
+def _date_cells(row: dict[str, str], prefix: str, date: PartialDate | None, rest: Any) -> None:
+    if date is not None:
+        fields = date_fields(date)
+        for field, column in (("year", "Year"), ("month", "Month"), ("day", "Day")):
+            row[prefix + column] = fields.get(field, "")
+    row[prefix + "Time"] = _time_cell(date, rest)
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _common_cells(row: dict[str, str], extra: dict[str, Any]) -> None:
+    media = extra.get("media")
+    if isinstance(media, dict):
+        for key, column in _MEDIA_COLUMNS:
+            row[column] = _text(media.get(key))
+    background = extra.get("background")
+    if isinstance(background, dict):
+        row["Background"] = _text(background.get("url") or background.get("color"))
+
+
+def _event_row(event: Event) -> dict[str, str]:
+    row: dict[str, str] = {}
+    _date_cells(row, "", event.start, event.extra.get("start_date"))
+    _date_cells(row, "End ", event.end, event.extra.get("end_date"))
+    row["Display Date"] = event.display_date
+    row["Headline"] = exported_headline(event) or ""
+    row["Text"] = event.description
+    _common_cells(row, event.extra)
+    kind = event.extra.get("type")
+    if isinstance(kind, str) and kind.strip().casefold() not in ("title", "era"):
+        row["Type"] = kind
+    row["Group"] = exported_group(event) or ""
+    return row
+
+
+def _era_row(era: Era) -> dict[str, str]:
+    row: dict[str, str] = {"Type": "era", "Headline": era.title}
+    _date_cells(row, "", era.start, era.extra.get("start_date"))
+    _date_cells(row, "End ", era.end, era.extra.get("end_date"))
+    text = era.extra.get("text")
+    if isinstance(text, dict):
+        row["Text"] = _text(text.get("text"))
+    row["Display Date"] = _text(era.extra.get("display_date"))
+    row["Group"] = _text(era.extra.get("group"))
+    _common_cells(row, era.extra)
+    return row
+
+
+def _title_row(timeline: Timeline) -> dict[str, str] | None:
+    row: dict[str, str] = {}
+    if timeline.title:
+        row["Headline"] = timeline.title
+    if timeline.description:
+        row["Text"] = timeline.description
+    extra = timeline.extra
+    for prefix, key in (("", "start_date"), ("End ", "end_date")):
+        raw = extra.get(key)
+        if isinstance(raw, dict):
+            for field, column in (("year", "Year"), ("month", "Month"), ("day", "Day")):
+                if raw.get(field) is not None:
+                    row[prefix + column] = _text(raw[field])
+    for key, column in (("display_date", "Display Date"), ("group", "Group")):
+        if isinstance(extra.get(key), str):
+            row[column] = extra[key]
+    _common_cells(row, extra)
+    if not any(row.values()):
+        return None
+    row["Type"] = "title"
+    return row
+
+
+def write_sheet_csv(timeline: Timeline) -> str:
+    """Export a timeline as a TimelineJS sheet CSV (header row, CRLF line ends)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    rows: list[dict[str, str]] = []
+    title = _title_row(timeline)
+    if title is not None:
+        rows.append(title)
+    rows.extend(_event_row(event) for event in timeline.events)
+    rows.extend(_era_row(era) for era in timeline.eras)
+    for row in rows:
+        writer.writerow([row.get(column, "") for column in COLUMNS])
+    return buffer.getvalue()
