@@ -66,9 +66,8 @@ _TIMELINE_OF_RE = re.compile(
     r"important)\s+(?:events|dates|moments|facts)\b.+?)[.:!]?$",
     re.IGNORECASE,
 )
-_TRAILING_PERIOD_RE = re.compile(
-    r"\s+(?:over|during|in|from)\s+the\s+(?:last|past)\b.*$", re.IGNORECASE
-)
+# "… over the last two decades": true when written, stale as a title.
+_SINCE_WHEN_RE = re.compile(r"\s+(?:over|during|in|from)\s+the\s+(?:last|past)\b.*$", re.IGNORECASE)
 
 # Words whose final dot does not end a sentence ("Gen. Kim", "Sept. 13").
 _ABBREVIATIONS = frozenset(
@@ -92,17 +91,25 @@ _NEWS_MONTHS = (
 # -- text helpers ---------------------------------------------------------------------
 
 
-def _first_sentence(text: str) -> str:
-    """The first sentence, not fooled by "U.S.", "Gen." or "Sept."."""
+def _sentences(text: str) -> list[str]:
+    """The sentences of a paragraph, not fooled by "U.S.", "Gen." or "Sept."."""
+    sentences: list[str] = []
+    begin = 0
     for m in _SENTENCE_END_RE.finditer(text):
         end = m.start()
         if text[end] == ".":
-            words = text[:end].split()
+            words = text[begin:end].split()
             word = words[-1].lstrip("\"'“‘(") if words else ""
             if word.lower() in _ABBREVIATIONS or _INITIALS_RE.fullmatch(word):
                 continue
-        return text[: m.end()].rstrip()
-    return text.strip()
+        sentences.append(text[begin : m.end()].strip())
+        begin = m.end()
+    rest = text[begin:].strip()
+    return [*sentences, rest] if rest else sentences
+
+
+def _first_sentence(text: str) -> str:
+    return next(iter(_sentences(text)), "")
 
 
 def headline(text: str, limit: int = TITLE_LIMIT) -> str:
@@ -157,10 +164,10 @@ def _paragraphs(lines: list[str], joined: bool) -> list[str]:
 def _timeline_title(lead: list[str]) -> str:
     """The lead's "Below is a timeline of …" subject, else its first sentence."""
     for paragraph in lead:
-        m = _TIMELINE_OF_RE.search(_first_sentence(_DATELINE_RE.sub("", paragraph)))
-        if m:
-            subject = m.group("subject") or m.group("key")
-            subject = _TRAILING_PERIOD_RE.sub("", subject).strip()
+        for sentence in _sentences(_DATELINE_RE.sub("", paragraph)):
+            m = _TIMELINE_OF_RE.search(sentence)
+            subject = m and (m.group("subject") or m.group("key"))
+            subject = _SINCE_WHEN_RE.sub("", subject or "").strip()
             if subject:
                 return headline(subject[0].upper() + subject[1:])
     if not lead:
@@ -402,6 +409,21 @@ def _text_paragraphs(text: str) -> list[str]:
     return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
 
 
+def _reads_as_structure(line: str, last: bool) -> bool:
+    """Whether a text line would be read back as a date line, credits or furniture."""
+    if _FURNITURE_RE.match(line) or _CREDITS_RE.match(line) or _SOURCE_RE.match(line):
+        return True
+    if last and _BARE_CREDITS_RE.match(line):
+        return True
+    try:
+        parse_date_line(line)
+    except DateSyntaxError:
+        return False
+    except DateError:
+        return True
+    return True
+
+
 def write_news(timeline: Timeline) -> str:
     """Export in the same news style, so that :func:`read_news` gives back the dates,
     descriptions, lead and source.
@@ -409,25 +431,30 @@ def write_news(timeline: Timeline) -> str:
     Titles are not written when they are what :func:`headline` derives from the
     description; any other title is written as the first paragraph, so it is not lost.
     Line breaks inside a paragraph become spaces.  Events keep the timeline's order.
-    The format has no escaping: a paragraph that is itself only a date, a credits line
-    or page furniture ("Comments") reads back as such.
+    The format has no escaping, so a paragraph that would read back as a date line,
+    credits or page furniture (an event described only as "1971", say) is written in
+    quotation marks: the file stays readable at the cost of the marks.
     """
-    lines: list[str] = []
+    lines: list[tuple[str, bool]] = []  # (line, is text that must not read as structure)
     lead = _text_paragraphs(timeline.description)
     if timeline.title and _timeline_title(lead) != timeline.title:
-        lines.append(" ".join(timeline.title.split()))
-    lines.extend(lead)
+        lines.append((" ".join(timeline.title.split()), True))
+    lines.extend((paragraph, True) for paragraph in lead)
     for event in timeline.events:
         paragraphs = _text_paragraphs(event.description)
         title = " ".join(event.title.split())
         if title and (not paragraphs or headline("\n\n".join(paragraphs)) != title):
             paragraphs.insert(0, title)
-        lines.append(_date_line(event))
-        lines.extend(paragraphs or ["Untitled event"])
+        lines.append((_date_line(event), False))
+        lines.extend((paragraph, True) for paragraph in paragraphs or ["Untitled event"])
     source = " ".join(timeline.source.split())
     if source.startswith("(") and source.endswith(")"):
         source = source[1:-1].strip()
     if source:
         credit = f"({source})"
-        lines.append(credit if _CREDITS_RE.match(credit) else f"(Source: {source})")
-    return "\n".join(lines) + "\n"
+        lines.append((credit if _CREDITS_RE.match(credit) else f"(Source: {source})", False))
+    out = [
+        f"“{line}”" if is_text and _reads_as_structure(line, last=i == len(lines) - 1) else line
+        for i, (line, is_text) in enumerate(lines)
+    ]
+    return "\n".join(out) + "\n"

@@ -114,7 +114,14 @@ def year_from_position(pos: float) -> int:
     """The astronomical year containing an axis position, even in deep time."""
     if abs(pos) < 4e13:  # within about a million years: exact
         return civil_from_position(pos)[0]
-    return 1970 + int(pos // SECONDS_PER_YEAR)
+    year = 1970 + int(pos // SECONDS_PER_YEAR)
+    # The mean-year estimate can land one year off near 1 January (calendar years
+    # are 365 or 366 days, not 365.2425): settle it against the exact year starts.
+    while year_start(year) > pos:
+        year -= 1
+    while year_start(year + 1) <= pos:
+        year += 1
+    return year
 
 
 def format_year(year: int) -> str:
@@ -213,8 +220,23 @@ class PartialDate:
         return float(days * SECONDS_PER_DAY + seconds)
 
     def finish(self) -> float:
-        """Axis position where this date's period ends (exclusive)."""
-        return self.next_period().begin()
+        """Axis position where this date's period ends (exclusive).
+
+        Computed without building the next date, which may not be representable
+        (December 999999 is a valid month; "January 1000000" is not).
+        """
+        if self.month is None:
+            return year_start(self.year + 1)
+        if self.day is None:
+            index = self.year * 12 + self.month  # the next month, counted from year 0
+            return float(days_from_civil(index // 12, index % 12 + 1, 1) * SECONDS_PER_DAY)
+        unit = {
+            Precision.DAY: SECONDS_PER_DAY,
+            Precision.HOUR: 3600,
+            Precision.MINUTE: 60,
+            Precision.SECOND: 1,
+        }[self.precision]
+        return self.begin() + unit
 
     def next_period(self) -> PartialDate:
         """The date one unit of this date's precision later ("July 2000" → "August 2000")."""
@@ -315,7 +337,8 @@ class PartialDate:
         if self.hour is None:
             return ""
         if self.minute is None:
-            return f"{self.hour:02d}:00"
+            # "2 pm", not "14:00", which would claim the minute is known.
+            return f"{(self.hour - 1) % 12 + 1} {'am' if self.hour < 12 else 'pm'}"
         if self.second is None:
             return f"{self.hour:02d}:{self.minute:02d}"
         return f"{self.hour:02d}:{self.minute:02d}:{self.second:02d}"
