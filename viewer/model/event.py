@@ -10,10 +10,13 @@ from viewer.model.dates import PartialDate, check_range, format_range
 
 @dataclass(frozen=True, slots=True)
 class Category:
-    """A named group of events with a display colour (``#rrggbb``)."""
+    """A named group of events with a display colour (``#rrggbb``).
+
+    An empty colour means "not chosen": the store then picks an unused default.
+    """
 
     name: str
-    color: str = "#4e79a7"
+    color: str = ""
     id: int | None = None
 
 

@@ -1,0 +1,562 @@
+"""The dialog that adds or edits one event.
+
+Dates are typed the way people write them ("March 3, 1999", "44 BC", "May 16-17,
+2024") and read by :func:`viewer.model.parse.parse_date`; a line under each date field
+says at once how the text was understood, or what is wrong with it.  Save stays
+disabled, with the reason beside it, until the event can be stored.
+
+Keys: Enter saves from a one-line field, Ctrl+Enter from any field (the description
+takes a plain Enter as a new line), Esc cancels.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+from PySide6.QtCore import QModelIndex, QStringListModel, Qt
+from PySide6.QtGui import QColor, QIcon, QKeySequence, QPainter, QPalette, QPixmap, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from viewer.model.dates import DateError, PartialDate, format_range
+from viewer.model.event import Category, Event
+from viewer.model.parse import DateSyntaxError, parse_date, parse_date_range
+
+__all__ = [
+    "NO_CATEGORY",
+    "EventDialog",
+    "TagsEdit",
+    "error_color",
+    "hint_label",
+    "is_dark",
+    "muted_color",
+    "swatch_icon",
+]
+
+#: The category combo's entry for "no category".
+NO_CATEGORY = "(none)"
+
+START_HINT = "Type it as you would write it: March 3, 1999 · March 1999 · 1999 · 44 BC"
+END_HINT = "Optional: leave empty for a single date"
+TAGS_HINT = "Separate tags with commas"
+
+
+# -- small shared helpers (the category dialogs use them too) ----------------------------
+
+
+def is_dark(palette: QPalette) -> bool:
+    return palette.color(QPalette.ColorRole.Window).lightnessF() < 0.5
+
+
+def muted_color(palette: QPalette) -> QColor:
+    """Secondary text: the window text blended 40% towards the window colour."""
+    fg = palette.color(QPalette.ColorRole.WindowText)
+    bg = palette.color(QPalette.ColorRole.Window)
+    t = 0.4
+    return QColor.fromRgbF(
+        fg.redF() * (1 - t) + bg.redF() * t,
+        fg.greenF() * (1 - t) + bg.greenF() * t,
+        fg.blueF() * (1 - t) + bg.blueF() * t,
+    )
+
+
+def error_color(palette: QPalette) -> QColor:
+    """A red that reads well on the palette's window colour, light or dark."""
+    return QColor("#ff8a80") if is_dark(palette) else QColor("#b3261e")
+
+
+def _set_label_color(label: QLabel, color: QColor) -> None:
+    pal = label.palette()
+    pal.setColor(QPalette.ColorRole.WindowText, color)
+    label.setPalette(pal)
+
+
+def hint_label(text: str = "", parent: QWidget | None = None) -> QLabel:
+    """A muted, slightly smaller, word-wrapping label for hints under a field."""
+    label = QLabel(text, parent)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    font = label.font()
+    if font.pointSizeF() > 0:
+        font.setPointSizeF(font.pointSizeF() * 0.9)
+    label.setFont(font)
+    _set_label_color(label, muted_color(label.palette()))
+    return label
+
+
+def swatch_icon(color: str, size: int = 14) -> QIcon:
+    """A rounded colour square for category lists."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    fill = QColor(color)
+    painter.setPen(fill.darker(130))
+    painter.setBrush(fill)
+    painter.drawRoundedRect(0.5, 0.5, size - 1.0, size - 1.0, 3.0, 3.0)
+    painter.end()
+    return QIcon(pixmap)
+
+
+def _parse_message(error: DateError) -> str:
+    """The parser's message without the echo of the text the person just typed."""
+    text = str(error)
+    m = re.match(r"^cannot read '.*' as a date: (.*)$", text, re.DOTALL)
+    if m:
+        return "Cannot read this as a date: " + m.group(1)
+    m = re.match(r"^'.*' is not a valid date(?: range)?: (.*)$", text, re.DOTALL)
+    if m:
+        text = m.group(1)
+    return text[:1].upper() + text[1:]
+
+
+def date_text(date: PartialDate) -> str:
+    """How a date is put in a field: its usual form when that reads back the same."""
+    text = date.format()
+    try:
+        if parse_date(text) == date:
+            return text
+    except DateError:
+        pass
+    return date.iso()
+
+
+# -- tags ---------------------------------------------------------------------------------
+
+
+class TagsEdit(QLineEdit):
+    """Comma-separated tags; a popup completes the segment at the cursor.
+
+    ``completer`` is a plain :class:`QCompleter` over the existing tags, attached with
+    ``setWidget`` (not ``setCompleter``, which would replace the whole text).
+    """
+
+    def __init__(self, tags: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.tag_model = QStringListModel(sorted(tags, key=str.casefold), self)
+        self.completer = QCompleter(self.tag_model, self)
+        self.completer.setWidget(self)
+        self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.completer.setFilterMode(Qt.MatchFlag.MatchStartsWith)
+        self.completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.completer.activated[QModelIndex].connect(self._complete_index)
+        self.textEdited.connect(self._update_completions)
+
+    def _segment(self) -> tuple[int, int]:
+        """``[start, end)`` of the comma-separated segment holding the cursor."""
+        text = self.text()
+        pos = self.cursorPosition()
+        start = text.rfind(",", 0, pos) + 1
+        end = text.find(",", pos)
+        return start, len(text) if end < 0 else end
+
+    def current_prefix(self) -> str:
+        """The part of the current segment before the cursor, without leading spaces."""
+        start, _ = self._segment()
+        return self.text()[start : self.cursorPosition()].lstrip()
+
+    def _update_completions(self) -> None:
+        prefix = self.current_prefix()
+        popup = self.completer.popup()
+        if not prefix:
+            popup.hide()
+            return
+        self.completer.setCompletionPrefix(prefix)
+        count = self.completer.completionCount()
+        exact = count == 1 and self.completer.currentCompletion() == prefix
+        if count == 0 or exact:
+            popup.hide()
+            return
+        popup.setCurrentIndex(self.completer.completionModel().index(0, 0))
+        self.completer.complete()
+
+    def _complete_index(self, index: QModelIndex) -> None:
+        self.insert_completion(str(index.data()))
+
+    def insert_completion(self, tag: str) -> None:
+        """Replace the current segment by ``tag`` and start the next one."""
+        text = self.text()
+        start, end = self._segment()
+        before = text[:start]
+        after = text[end:]
+        lead = " " if before else ""
+        if after.startswith(","):
+            new = f"{before}{lead}{tag}{after}"
+            cursor = len(before) + len(lead) + len(tag)
+        else:
+            new = f"{before}{lead}{tag}, "
+            cursor = len(new)
+        self.setText(new)
+        self.setCursorPosition(cursor)
+
+    def tags(self) -> list[str]:
+        """The tags typed, trimmed, without repeats."""
+        seen: dict[str, str] = {}
+        for part in self.text().split(","):
+            tag = " ".join(part.split())
+            if tag and tag.casefold() not in seen:
+                seen[tag.casefold()] = tag
+        return list(seen.values())
+
+
+# -- the dialog ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _DateState:
+    """How one date field reads: a date (or range), or an error, or nothing typed."""
+
+    date: PartialDate | None = None
+    range_end: PartialDate | None = None
+    error: str = ""
+    empty: bool = False
+
+
+class EventDialog(QDialog):
+    """Add or edit one event.
+
+    Children are attributes so that tests and callers can reach them:
+    ``headline_edit``, ``start_edit``/``start_info``, ``end_edit``/``end_info``,
+    ``category_combo``/``category_info``, ``tags_edit`` (with ``tags_edit.completer``),
+    ``description_edit``, ``source_edit``, ``reason_label``, ``button_box`` and
+    ``save_button``.  After ``exec()`` returns ``Accepted``, :meth:`result_event` is
+    the event to store (through an undo command).
+    """
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        categories: list[Category],
+        tags: list[str],
+        event: Event | None = None,
+        prefill_start: PartialDate | None = None,
+        title: str = "Add Event",
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(520)
+        self.setSizeGripEnabled(True)
+        self._original = event
+        self._categories = {c.name: c for c in categories}
+        self._known_tags = {t.casefold(): t for t in tags}
+
+        self.headline_edit = QLineEdit()
+        self.headline_edit.setPlaceholderText("What happened")
+        self.start_edit = QLineEdit()
+        self.start_edit.setPlaceholderText("e.g. March 3, 1999")
+        self.start_info = hint_label()
+        self.end_edit = QLineEdit()
+        self.end_edit.setPlaceholderText("Optional")
+        self.end_info = hint_label()
+        self.category_combo = QComboBox()
+        self.category_combo.setEditable(True)
+        self.category_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.category_combo.addItem(NO_CATEGORY)
+        for cat in sorted(categories, key=lambda c: c.name.casefold()):
+            self.category_combo.addItem(swatch_icon(cat.color), cat.name)
+        self.category_combo.setMaxVisibleItems(15)
+        self.category_info = hint_label()
+        self.tags_edit = TagsEdit(tags)
+        self.tags_edit.setPlaceholderText("e.g. diplomacy, summit")
+        self.tags_info = hint_label(TAGS_HINT)
+        self.description_edit = QPlainTextEdit()
+        self.description_edit.setTabChangesFocus(True)
+        self.description_edit.setPlaceholderText("What it was, why it matters")
+        line = self.description_edit.fontMetrics().lineSpacing()
+        self.description_edit.setMinimumHeight(line * 5 + 12)
+        self.source_edit = QLineEdit()
+        self.source_edit.setPlaceholderText("https://…")
+        self.reason_label = QLabel()
+        self.reason_label.setWordWrap(True)
+        self.reason_label.setTextFormat(Qt.TextFormat.PlainText)
+
+        self.button_box = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        save = self.button_box.button(QDialogButtonBox.StandardButton.Save)
+        assert isinstance(save, QPushButton)
+        self.save_button = save
+        self.save_button.setDefault(True)
+        self.button_box.accepted.connect(self._save)
+        self.button_box.rejected.connect(self.reject)
+
+        self._build_layout()
+        self._set_tab_order()
+
+        for sequence in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(sequence), self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(self._save)
+
+        if event is not None:
+            self._fill(event)
+        elif prefill_start is not None:
+            self.start_edit.setText(date_text(prefill_start))
+        self.category_combo.setCurrentText(
+            event.category if event is not None and event.category else NO_CATEGORY
+        )
+
+        for edit in (self.headline_edit, self.start_edit, self.end_edit):
+            edit.textChanged.connect(self._validate)
+        self.category_combo.currentTextChanged.connect(self._validate)
+        self._validate()
+        self.headline_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.headline_edit.selectAll()
+
+    # -- construction ------------------------------------------------------------------
+
+    def _build_layout(self) -> None:
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        form.setVerticalSpacing(10)
+
+        def stacked(field: QWidget, info: QLabel) -> QWidget:
+            box = QWidget()
+            lay = QVBoxLayout(box)
+            lay.setContentsMargins(0, 0, 0, 0)
+            lay.setSpacing(3)
+            lay.addWidget(field)
+            lay.addWidget(info)
+            return box
+
+        line_height = self.headline_edit.sizeHint().height()
+
+        def label(text: str, buddy: QWidget) -> QLabel:
+            lab = QLabel(text)
+            lab.setBuddy(buddy)
+            # Top-aligned, level with the field's first line of text (not centred on
+            # the field and the hint under it, nor on the tall description).
+            lab.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+            offset = max(0, (line_height - lab.sizeHint().height()) // 2)
+            lab.setContentsMargins(0, offset, 0, 0)
+            return lab
+
+        form.addRow(label("&Headline:", self.headline_edit), self.headline_edit)
+        form.addRow(label("&Start:", self.start_edit), stacked(self.start_edit, self.start_info))
+        form.addRow(label("&End:", self.end_edit), stacked(self.end_edit, self.end_info))
+        form.addRow(
+            label("&Category:", self.category_combo),
+            stacked(self.category_combo, self.category_info),
+        )
+        form.addRow(label("T&ags:", self.tags_edit), stacked(self.tags_edit, self.tags_info))
+        form.addRow(label("&Description:", self.description_edit), self.description_edit)
+        form.addRow(label("Source &link:", self.source_edit), self.source_edit)
+
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.reason_label, 1)
+        bottom.addWidget(self.button_box, 0, Qt.AlignmentFlag.AlignBottom)
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(18, 18, 18, 14)
+        outer.setSpacing(14)
+        outer.addLayout(form, 1)
+        outer.addLayout(bottom)
+
+    def _set_tab_order(self) -> None:
+        chain: list[QWidget] = [
+            self.headline_edit,
+            self.start_edit,
+            self.end_edit,
+            self.category_combo,
+            self.tags_edit,
+            self.description_edit,
+            self.source_edit,
+            self.save_button,
+        ]
+        cancel = self.button_box.button(QDialogButtonBox.StandardButton.Cancel)
+        if cancel is not None:
+            chain.append(cancel)
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+
+    def _fill(self, event: Event) -> None:
+        self.headline_edit.setText(event.title)
+        self.start_edit.setText(date_text(event.start))
+        if event.end is not None:
+            self.end_edit.setText(date_text(event.end))
+        self.tags_edit.setText(", ".join(event.tags))
+        self.description_edit.setPlainText(event.description)
+        self.source_edit.setText(event.source_url)
+
+    # -- reading the fields ------------------------------------------------------------
+
+    def _read_start(self) -> _DateState:
+        text = self.start_edit.text()
+        if not text.strip():
+            return _DateState(empty=True)
+        try:
+            start, end = parse_date_range(text)
+        except DateError as exc:
+            # A single date's message is the clearer one unless the text was a range.
+            try:
+                parse_date(text)
+            except DateSyntaxError:
+                return _DateState(error=_parse_message(exc))
+            except DateError as single:
+                return _DateState(error=_parse_message(single))
+            return _DateState(error=_parse_message(exc))
+        return _DateState(date=start, range_end=end)
+
+    def _read_end(self) -> _DateState:
+        text = self.end_edit.text()
+        if not text.strip():
+            return _DateState(empty=True)
+        try:
+            return _DateState(date=parse_date(text))
+        except DateError as exc:
+            return _DateState(error=_parse_message(exc))
+
+    def _category_name(self) -> str | None:
+        """The category chosen or typed (matched to an existing one ignoring case)."""
+        text = " ".join(self.category_combo.currentText().split())
+        if not text or text == NO_CATEGORY:
+            return None
+        if text in self._categories:
+            return text
+        for name in self._categories:
+            if name.casefold() == text.casefold():
+                return name
+        return text
+
+    def _dates(self) -> tuple[PartialDate | None, PartialDate | None, str]:
+        """Start, end and the first problem with them ("" when they can be stored)."""
+        start, end = self._read_start(), self._read_end()
+        if start.empty:
+            return None, None, "A start date is needed"
+        if start.error:
+            return None, None, "The start date is not valid"
+        if end.error:
+            return None, None, "The end date is not valid"
+        if start.range_end is not None and not end.empty:
+            return None, None, "The start is already a range: leave the end empty"
+        stop = start.range_end if start.range_end is not None else end.date
+        assert start.date is not None
+        if stop is not None and stop.begin() < start.date.begin():
+            return None, None, "The end is before the start"
+        return start.date, stop, ""
+
+    # -- live feedback -----------------------------------------------------------------
+
+    def _show(self, label: QLabel, text: str, *, error: bool) -> None:
+        label.setText(text)
+        color = error_color(self.palette()) if error else muted_color(self.palette())
+        _set_label_color(label, color)
+
+    def _validate(self) -> None:
+        start, end = self._read_start(), self._read_end()
+        start_d, end_d, problem = self._dates()
+        # Start line.
+        if start.empty:
+            self._show(self.start_info, START_HINT, error=False)
+        elif start.error:
+            self._show(self.start_info, start.error, error=True)
+        else:
+            assert start.date is not None
+            if start.range_end is not None:
+                text = (
+                    f"{format_range(start.date, start.range_end)} · "
+                    f"{start.date.precision.label} precision · a range"
+                )
+            else:
+                text = f"{start.date.format()} · {start.date.precision.label} precision"
+            original = self._original
+            if (
+                original is not None
+                and original.display_date
+                and (start_d, end_d) == (original.start, original.end)
+            ):
+                text += f" · shown as “{original.display_date}”"
+            self._show(self.start_info, text, error=False)
+        # End line.
+        if end.error:
+            self._show(self.end_info, end.error, error=True)
+        elif end.empty:
+            hint = "The range is given in the start" if start.range_end else END_HINT
+            self._show(self.end_info, hint, error=False)
+        elif problem == "The end is before the start":
+            self._show(self.end_info, problem, error=True)
+        elif start.range_end is not None:
+            self._show(self.end_info, "The start is already a range: leave this empty", error=True)
+        else:
+            assert end.date is not None
+            self._show(
+                self.end_info,
+                f"{end.date.format()} · {end.date.precision.label} precision",
+                error=False,
+            )
+        # Category line.
+        name = self._category_name()
+        if name is not None and name not in self._categories:
+            self._show(self.category_info, f"A new category “{name}” will be created", error=False)
+            self.category_info.show()
+        else:
+            self.category_info.hide()
+        # Headline, then the reason Save is disabled.
+        if not problem and not self.headline_edit.text().strip():
+            problem = "A headline is needed"
+        self.save_button.setEnabled(not problem)
+        self.save_button.setToolTip(problem)
+        required = problem in ("A headline is needed", "A start date is needed")
+        self._show(self.reason_label, problem, error=bool(problem) and not required)
+
+    def is_valid(self) -> bool:
+        return self.save_button.isEnabled()
+
+    def problem(self) -> str:
+        """Why Save is disabled ("" when it is enabled)."""
+        return self.reason_label.text()
+
+    def _save(self) -> None:
+        self._validate()
+        if self.is_valid():
+            self.accept()
+
+    # -- the result --------------------------------------------------------------------
+
+    def result_event(self) -> Event:
+        """The event as the fields describe it (raises ``ValueError`` while invalid).
+
+        When editing, the original's id and ``extra`` are kept, and so is its
+        ``display_date`` unless the dates changed (then the source's text no longer
+        describes them).
+        """
+        start, end, problem = self._dates()
+        title = " ".join(self.headline_edit.text().split())
+        if problem or start is None or not title:
+            raise ValueError(problem or "A headline is needed")
+        tags = tuple(
+            sorted(
+                (self._known_tags.get(t.casefold(), t) for t in self.tags_edit.tags()),
+                key=str.casefold,
+            )
+        )
+        values = {
+            "title": title,
+            "start": start,
+            "end": end,
+            "description": self.description_edit.toPlainText(),
+            "category": self._category_name(),
+            "tags": tags,
+            "source_url": self.source_edit.text().strip(),
+        }
+        original = self._original
+        if original is None:
+            return Event(**values)
+        same_dates = (start, end) == (original.start, original.end)
+        return original.evolve(**values, display_date=original.display_date if same_dates else "")
