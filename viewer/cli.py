@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from viewer.io.errors import FormatError
 from viewer.model.dates import DateError
@@ -23,6 +24,13 @@ SUBCOMMANDS = ("import", "export", "generate", "snapshot", "render", "info")
 
 class CliError(Exception):
     """A failure to report as one ``error:`` line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """Reports a usage mistake as one ``error:`` line too (argparse prints the usage)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise CliError(f"{message} (see {self.prog} --help)")
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -48,7 +56,7 @@ def _positive(text: str) -> int:
 def build_parser() -> argparse.ArgumentParser:
     from viewer.io.formats import export_names, import_names
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="timeline-viewer",
         description="Browse, present and edit timelines of events, offline.",
         epilog="Without a subcommand, opens PATH (or the bundled sample) in the window.",
@@ -124,8 +132,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         text = export_text(store.export_timeline(), args.format)
     if args.out:
         tmp = Path(args.out + ".part")
-        tmp.write_text(text, encoding="utf-8", newline="")
-        tmp.replace(args.out)
+        try:
+            tmp.write_text(text, encoding="utf-8", newline="")
+            tmp.replace(args.out)
+        except OSError as exc:  # name the output, not the temporary file; leave no .part
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise CliError(f"cannot write {args.out}: {exc.strerror or exc}") from None
     else:
         sys.stdout.write(text)
     return 0
@@ -208,7 +221,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run(args_list[0] if args_list else None)
     parser = build_parser()
-    args = parser.parse_args(args_list)
+    try:
+        args = parser.parse_args(args_list)
+    except CliError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if args.command is None:
         parser.print_help()
         return 0

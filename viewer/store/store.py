@@ -98,7 +98,8 @@ def fts_query(text: str) -> str | None:
     Each word becomes a quoted string, so FTS5 operators and punctuation lose their
     meaning; the last word matches as a prefix, for search-as-you-type.
     """
-    words = [w for w in re.split(r"\s+", text.strip()) if w]
+    # A NUL would end the query inside FTS5 ("unterminated string"): treat it as a space.
+    words = [w for w in re.split(r"[\s\x00]+", text) if w]
     words = [w.replace('"', '""') for w in words]
     words = [w for w in words if re.search(r"\w", w)]
     if not words:
@@ -345,6 +346,7 @@ class EventStore:
             return Category(name, color, cur.lastrowid)
 
     def _category_id(self, name: str | None, *, create: bool = True) -> int | None:
+        name = (name or "").strip()  # as add_category stores it; blank is no category
         if not name:
             return None
         found = self.category(name)
@@ -699,21 +701,25 @@ class EventStore:
                 self.set_meta(**new_meta)
             existing = {c.name for c in self.categories()}
             created: list[str] = []
+            # Names are stripped as add_category stores them (a blank one is no category).
             for cat in timeline.categories:
-                if cat.name and cat.name not in existing:
-                    self.add_category(cat.name, cat.color)
-                    existing.add(cat.name)
-                    created.append(cat.name)
+                name = cat.name.strip()
+                if name and name not in existing:
+                    self.add_category(name, cat.color)
+                    existing.add(name)
+                    created.append(name)
             for event in timeline.events:
-                if event.category and event.category not in existing:
-                    self.add_category(event.category)
-                    existing.add(event.category)
-                    created.append(event.category)
+                name = (event.category or "").strip()
+                if name and name not in existing:
+                    self.add_category(name)
+                    existing.add(name)
+                    created.append(name)
             ids: list[int] = []
             total = len(timeline.events)
             category_ids = {c.name: c.id for c in self.categories()}
             for n, event in enumerate(timeline.events, 1):
-                cat_id = category_ids[event.category] if event.category else None
+                name = (event.category or "").strip()
+                cat_id = category_ids[name] if name else None
                 ids.append(self._insert_event(event.evolve(id=None), cat_id))
                 report = progress is not None and (n % 500 == 0 or n == total)
                 if report and progress is not None and progress(n, total) is False:
