@@ -1,0 +1,426 @@
+"""Turn untrusted description text into safe rich text, and rich text into plain text.
+
+Descriptions come from imported files (TimelineJS slides, ``.timeline`` XML, CSV
+sheets…) and may hold anything: harmless formatting, links, but also scripts, images
+that would be fetched, event handlers or styles.  :func:`sanitize_html` keeps an
+allowlist of formatting tags and ``http``/``https``/``mailto`` links and nothing that
+loads or runs, and always returns well-formed markup (every tag closed, ``<br/>`` for
+line breaks, all text escaped), so the result parses as XML inside a wrapper element.
+
+Pure Python (``html.parser`` from the standard library); no Qt, so it is testable and
+usable anywhere (search snippets, exporters).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+__all__ = ["ALLOWED_SCHEMES", "ALLOWED_TAGS", "plain_text", "safe_url", "sanitize_html"]
+
+#: Link schemes that may be kept in an ``href`` (opened only when clicked).
+ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
+
+# Source tag → tag emitted (the viewer's style sheet keeps headings modest).
+_TAG_MAP: dict[str, str] = {
+    **{t: t for t in (
+        "p", "b", "strong", "i", "em", "u", "s", "sub", "sup", "ul", "ol", "li",
+        "blockquote", "cite", "q", "code", "pre", "span", "div", "a",
+    )},
+    **{f"h{n}": f"h{n}" for n in range(1, 7)},
+    "strike": "s", "del": "s", "ins": "u", "tt": "code", "kbd": "code", "samp": "code",
+    "var": "i", "dfn": "i", "mark": "b",
+    # Structural tags we do not support as such: keep their text on its own lines.
+    **{t: "div" for t in (
+        "section", "article", "header", "footer", "main", "nav", "aside", "figure",
+        "figcaption", "address", "details", "summary", "table", "thead", "tbody",
+        "tfoot", "tr", "caption", "dl", "dt", "dd", "center",
+    )},
+}
+#: Tags that can appear in :func:`sanitize_html` output.
+ALLOWED_TAGS = frozenset(_TAG_MAP.values()) | {"br"}
+
+# Tags whose whole content is dropped, not just the tag.
+_DROP_CONTENT = frozenset({
+    "script", "style", "template", "svg", "math", "iframe", "object", "noscript",
+    "head", "title", "frameset", "noembed", "noframes", "select", "textarea", "applet",
+    "audio", "video", "canvas", "map",
+})
+# Void elements of HTML: they have no end tag and never go on the stack.
+_VOID = frozenset({
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+    "param", "source", "track", "wbr", "keygen", "basefont", "frame", "isindex",
+})
+_BLOCK = frozenset({
+    "p", "ul", "ol", "li", "blockquote", "pre", "div", "h1", "h2", "h3", "h4", "h5", "h6",
+})
+# Inputs holding any of these are laid out by their tags; without them, blank lines
+# in the text are taken as paragraph breaks (many files mix plain text and <b>).
+_LAYOUT_TAGS = frozenset({
+    "p", "br", "div", "ul", "ol", "li", "pre", "blockquote", "table", "tr",
+    "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "dl", "hr",
+})
+# Cells only need a gap between them.
+_CELL_TAGS = frozenset({"td", "th"})
+
+_TAG_RE = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9:-]*(?:[\s/][^<>]*)?>|!--|!\[CDATA\[|![A-Za-z])")
+_URL_RE = re.compile(r"\bhttps?://[^\s<>\"'`]+", re.IGNORECASE)
+_TRAILING_PUNCT = ".,;:!?'\")]}>*"
+# Characters XML 1.0 forbids (and Qt shows as boxes): C0 controls but tab/LF/CR,
+# lone surrogates and the two non-characters U+FFFE/U+FFFF.
+_INVALID_CHARS_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_URL_JUNK_RE = re.compile(r"[\x00-\x20\x7f]+")
+_BLANK_LINES_RE = re.compile(r"\n[ \t\f\v]*\n\s*")
+_SPACES_RE = re.compile(r"[^\S\n]+")
+# Marks a block boundary while extracting text; _clean_text removes it from any input.
+_BLOCK_MARK = "\x01"
+_BLOCK_RUN_RE = re.compile(r"[^\S\n]*\x01[\s\x01]*")
+
+
+def _clean_text(text: str) -> str:
+    return _INVALID_CHARS_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def safe_url(url: str) -> str | None:
+    """``url`` without whitespace/control characters if its scheme is allowed, else None.
+
+    Browsers ignore tabs and newlines inside URLs ("jav\\tascript:"), so they are
+    removed before the scheme is looked at, and the cleaned URL is what is kept.
+    """
+    cleaned = _URL_JUNK_RE.sub("", _clean_text(url))
+    if not cleaned:
+        return None
+    try:
+        parts = urlsplit(cleaned)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ALLOWED_SCHEMES:
+        return None
+    if parts.scheme.lower() in ("http", "https") and not parts.netloc:
+        return None
+    return cleaned
+
+
+def _split_url(match_text: str) -> tuple[str, str]:
+    """Split a matched bare URL into (url, trailing punctuation that is not part of it)."""
+    url = match_text
+    while url and url[-1] in _TRAILING_PUNCT:
+        # Keep a closing bracket that closes one opened inside the URL (Wikipedia links).
+        closer = url[-1]
+        opener = {")": "(", "]": "[", "}": "{"}.get(closer)
+        if opener is not None and url.count(opener) >= url.count(closer):
+            break
+        url = url[:-1]
+    return url, match_text[len(url):]
+
+
+def _linkify(text: str) -> str:
+    """Escape ``text``, turning bare http(s) URLs into links."""
+    out: list[str] = []
+    pos = 0
+    for m in _URL_RE.finditer(text):
+        url, rest = _split_url(m.group())
+        target = safe_url(url)
+        out.append(_escape(text[pos:m.start()]))
+        if target is None:
+            out.append(_escape(url))
+        else:
+            out.append(f'<a href="{_escape(target)}">{_escape(url)}</a>')
+        out.append(_escape(rest))
+        pos = m.end()
+    out.append(_escape(text[pos:]))
+    return "".join(out)
+
+
+def _plain_to_html(text: str) -> str:
+    paragraphs = [p.strip("\n") for p in _BLANK_LINES_RE.split(text.strip())]
+    parts = []
+    for para in paragraphs:
+        if not para.strip():
+            continue
+        lines = [_linkify(line) for line in para.split("\n")]
+        parts.append("<p>" + "<br/>".join(lines) + "</p>")
+    return "".join(parts)
+
+
+@dataclass(slots=True)
+class _Text:
+    data: str
+    in_link: bool
+    in_pre: bool
+
+    def render(self, *, breaks: bool) -> str:
+        """Escaped text, bare URLs linked outside links, newlines as breaks if asked."""
+        escape = _escape if self.in_link else _linkify
+        if not breaks or self.in_pre:
+            return escape(self.data)
+        lines = _BLANK_LINES_RE.sub("\n\n", self.data).split("\n")
+        return "<br/>".join(escape(line) for line in lines)
+
+
+class _Sanitizer(HTMLParser):
+    """Rebuild a document from the allowed parts of the parsed input."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        # Markup as strings; text as _Text, rendered at the end once we know whether
+        # the input laid itself out with tags or relies on blank lines.
+        self._out: list[str | _Text] = []
+        self._stack: list[str] = []  # emitted tags still open, innermost last
+        self._skip: list[str] = []  # dropped-content tags we are inside
+        self._has_layout = False
+
+    # -- output helpers --------------------------------------------------------------
+
+    def _open(self, tag: str, attrs: str = "") -> None:
+        self._out.append(f"<{tag}{attrs}>")
+        self._stack.append(tag)
+
+    def _close_to(self, index: int) -> None:
+        """Close every open tag from the innermost down to ``self._stack[index]``."""
+        while len(self._stack) > index:
+            self._out.append(f"</{self._stack.pop()}>")
+
+    def _last(self, *tags: str) -> int | None:
+        for i in range(len(self._stack) - 1, -1, -1):
+            if self._stack[i] in tags:
+                return i
+        return None
+
+    def result(self) -> str:
+        self.close()
+        self._close_to(0)
+        texts = [item for item in self._out if isinstance(item, _Text)]
+        if not self._has_layout and texts:
+            # Leading/trailing newlines of the whole text must not become breaks.
+            texts[0].data = texts[0].data.lstrip(" \t\n\f")
+            texts[-1].data = texts[-1].data.rstrip(" \t\n\f")
+        return "".join(
+            item if isinstance(item, str) else item.render(breaks=not self._has_layout)
+            for item in self._out
+        )
+
+    # -- parser callbacks -------------------------------------------------------------
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        tag = tag.lower()
+        if self._skip:
+            if tag in _DROP_CONTENT and tag not in _VOID:
+                self._skip.append(tag)
+            return
+        if tag in _DROP_CONTENT:
+            self._skip.append(tag)
+            return
+        if tag in _LAYOUT_TAGS:
+            self._has_layout = True
+        if tag in ("br", "hr"):
+            self._out.append("<br/>")
+            return
+        if tag == "img":
+            self._image(dict(attrs))
+            return
+        if tag in _CELL_TAGS:
+            self._out.append(" ")
+            return
+        mapped = _TAG_MAP.get(tag)
+        if mapped is None:
+            return  # unknown tag: dropped, its text kept
+        if mapped in _BLOCK:
+            # A block ends an open paragraph, as in HTML ("<p>a<ul>…" or "<p>a<p>b").
+            p = self._last("p")
+            container = self._last("ul", "ol", "blockquote", "div", "li", "pre")
+            if p is not None and (container is None or p > container):
+                self._close_to(p)
+        if mapped == "li":
+            li = self._last("li")
+            lst = self._last("ul", "ol")
+            if li is not None and (lst is None or li > lst):
+                self._close_to(li)
+        if mapped == "a":
+            outer = self._last("a")
+            if outer is not None:
+                self._close_to(outer)
+            href = next((v for k, v in attrs if k.lower() == "href" and v is not None), None)
+            target = safe_url(href) if href is not None else None
+            # An <a> without a usable href is still pushed, so its end tag pairs up;
+            # it renders as plain text.
+            self._open("a", f' href="{_escape(target)}"' if target else "")
+            return
+        self._open(mapped)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        tag = tag.lower()
+        if self._skip or tag in _DROP_CONTENT:
+            return  # "<svg/>" and the like: nothing to drop, nothing to show
+        self.handle_starttag(tag, attrs)
+        if tag not in _VOID:
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        tag = tag.lower()
+        if self._skip:
+            if tag in self._skip:
+                while self._skip.pop() != tag:
+                    pass
+            return
+        if tag in _CELL_TAGS:
+            self._out.append(" ")
+            return
+        if tag == "p" and "p" not in self._stack:
+            self._out.append("<br/>")  # a stray </p> is a break in browsers too
+            return
+        mapped = _TAG_MAP.get(tag)
+        if mapped is None:
+            return
+        index = self._last(mapped)
+        if index is not None:
+            self._close_to(index)
+
+    def handle_data(self, data: str) -> None:
+        if self._skip or not data:
+            return
+        self._out.append(_Text(data, in_link="a" in self._stack, in_pre="pre" in self._stack))
+
+    def _image(self, attrs: dict[str, str | None]) -> None:
+        alt = (attrs.get("alt") or "").strip()
+        src = safe_url(attrs.get("src") or "")
+        label = alt
+        if src is not None and src.lower().startswith(("http:", "https:")) and (
+            "a" not in self._stack
+        ):
+            label = f'<a href="{_escape(src)}">{_escape(alt or "image")}</a>'
+        elif alt:
+            label = _escape(alt)
+        if not label:
+            return
+        # Keep the stand-in from gluing onto the word before it ("Asia.photo").
+        last = self._out[-1] if self._out else None
+        if isinstance(last, _Text) and last.data and not last.data[-1].isspace():
+            self._out.append(" ")
+        self._out.append(label)
+
+    # Comments, doctypes, processing instructions and CDATA sections are dropped.
+    def handle_comment(self, data: str) -> None:
+        return
+
+    def handle_decl(self, decl: str) -> None:
+        return
+
+    def handle_pi(self, data: str) -> None:
+        return
+
+    def unknown_decl(self, data: str) -> None:
+        return
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether ``text`` holds at least one tag (or comment) and so is taken as HTML."""
+    return _TAG_RE.search(text) is not None
+
+
+def sanitize_html(text: str) -> str:
+    """Safe, well-formed rich text for a ``QTextBrowser`` from untrusted ``text``.
+
+    Text with tags keeps only formatting and ``http``/``https``/``mailto`` links;
+    ``script``/``style`` (and other active or embedded content) vanish with their
+    contents, unknown tags vanish but keep their text, ``img`` becomes a link to its
+    source labelled with its alt text.  Text without tags becomes paragraphs (split
+    on blank lines, line breaks kept) with bare URLs made into links.
+    """
+    text = _clean_text(text)
+    if not text.strip():
+        return ""
+    if not looks_like_html(text):
+        return _plain_to_html(html.unescape(text))
+    parser = _Sanitizer()
+    parser.feed(text)
+    out = parser.result()
+    if "<" not in out:
+        # Nothing but text survived ("<!-- unterminated", "<font>x</font>"): lay it
+        # out as plain text, so that sanitizing the result again changes nothing.
+        return _plain_to_html(html.unescape(out))
+    return out
+
+
+class _TextExtractor(HTMLParser):
+    _BLOCK_TAGS = frozenset({
+        "p", "div", "li", "ul", "ol", "blockquote", "pre", "tr", "table",
+        "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "header", "footer",
+        "dt", "dd", "figcaption", "caption", "nav", "aside", "main", "figure",
+        "address", "details", "summary", "center",
+    })
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        tag = tag.lower()
+        if tag in _DROP_CONTENT and tag not in _VOID:
+            self._skip.append(tag)
+            return
+        if self._skip:
+            return
+        if tag in ("br", "hr"):
+            self.parts.append("\n")
+        elif tag in self._BLOCK_TAGS:
+            self.parts.append(_BLOCK_MARK)
+        elif tag in _CELL_TAGS:
+            self.parts.append(" ")
+        elif tag == "img":
+            alt = dict(attrs).get("alt")
+            if alt:
+                self.parts.append(alt)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag.lower() in _DROP_CONTENT:
+            return
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        tag = tag.lower()
+        if self._skip:
+            if tag in self._skip:
+                while self._skip and self._skip.pop() != tag:
+                    pass
+            return
+        if tag in self._BLOCK_TAGS:
+            self.parts.append(_BLOCK_MARK)
+        elif tag in _CELL_TAGS:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data.replace("\n", " "))
+
+
+def plain_text(html_text: str) -> str:
+    """Readable text of rich text: tags and scripts gone, entities decoded.
+
+    Block ends become line breaks (at most one blank line in a row); spaces inside a
+    line are collapsed.  Meant for headlines, tooltips and search snippets; join the
+    lines with spaces for a one-line form.
+    """
+    text = _clean_text(html_text)
+    if not looks_like_html(text):
+        raw = html.unescape(text)
+    else:
+        extractor = _TextExtractor()
+        extractor.feed(text)
+        extractor.close()
+        # Any run of block boundaries (and the spaces around them) is one line break.
+        raw = _BLOCK_RUN_RE.sub("\n", "".join(extractor.parts))
+    lines = [_SPACES_RE.sub(" ", line).strip() for line in raw.split("\n")]
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out).strip("\n")
