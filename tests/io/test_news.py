@@ -188,22 +188,27 @@ def test_title_falls_back_to_the_first_sentence_without_dateline():
         ("Gen. Kim arrives. Then more.", "Gen. Kim arrives"),
         ("Talks resume in Sept. 2023 in Geneva.", "Talks resume in Sept. 2023 in Geneva"),
         ("Is it over? Nobody knows.", "Is it over?"),
-        ("A" * 100, "A" * 79 + "…"),
+        ("A" * 100, "A" * 71 + "…"),
         (
             "Putin visits North Korea in the first year of his presidency and holds a summit "
             "meeting with Kim Jong Il.",
-            "Putin visits North Korea in the first year of his presidency and holds a summit…",
+            "Putin visits North Korea in the first year of his presidency",
         ),
         (
             "North Korea closes its borders with Russia, and with China, due to the COVID-19 "
             "pandemic.",
-            "North Korea closes its borders with Russia, and with China…",
+            "North Korea closes its borders with Russia, and with China",
+        ),
+        (
+            "Putin and Kim Jong Un meet in Vladivostok in the Russian Far East for their first "
+            "summit.",
+            "Putin and Kim Jong Un meet in Vladivostok in the Russian Far East for…",
         ),
     ],
 )
 def test_headline(text, expected):
     assert headline(text) == expected
-    assert len(headline(text)) <= 80
+    assert len(headline(text)) <= 72
 
 
 # -- errors -----------------------------------------------------------------------------

@@ -26,7 +26,9 @@ from viewer.model.parse import DateSyntaxError, parse_date, parse_date_line
 __all__ = ["headline", "looks_like_news", "read_news", "read_news_file", "write_news"]
 
 #: Longest derived title, in characters, before it is cut at a word with an ellipsis.
-TITLE_LIMIT = 80
+TITLE_LIMIT = 72
+#: Where a long first sentence may be cut into a headline without an ellipsis.
+_CLAUSE_BREAKS = (", ", "; ", ": ", " – ", " — ", " and ", " but ", " after ", " while ")
 
 _LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
 
@@ -116,9 +118,9 @@ def headline(text: str, limit: int = TITLE_LIMIT) -> str:
     """A short title for an event from its text: the first sentence, trimmed.
 
     News timelines give no titles, so one is derived: the first sentence of the first
-    paragraph without its final full stop; when that is longer than ``limit`` it is cut
-    at a clause boundary (", ", "; ", " – ") in its last third, else at a word, and
-    ends with "…".  Nothing is added when nothing was cut.
+    paragraph without its final full stop; when that is longer than ``limit`` it ends
+    at a clause boundary (", ", "; ", " and "…) past two fifths of the limit, or else is
+    cut at a word and ends with "…".
     """
     paragraph = next((p for p in re.split(r"\n\s*\n", text) if p.strip()), "")
     sentence = " ".join(_first_sentence(" ".join(paragraph.split())).split())
@@ -129,10 +131,11 @@ def headline(text: str, limit: int = TITLE_LIMIT) -> str:
     if len(sentence) <= limit:
         return sentence
     room = sentence[: limit - 1]
-    clause = max(room.rfind(sep) for sep in (", ", "; ", ": ", " – ", " — "))
-    if clause >= limit * 2 // 3:  # a short clause says less than a cut sentence
-        cut = room[:clause]
-    elif sentence[limit - 1] == " ":
+    # A whole clause reads as a headline by itself; a cut mid-clause gets an ellipsis.
+    clause = max(room.rfind(sep) for sep in _CLAUSE_BREAKS)
+    if clause >= limit * 2 // 5:
+        return room[:clause].rstrip(" ,;:–—-")
+    if sentence[limit - 1] == " ":
         cut = room
     elif " " in room:
         cut = room[: room.rfind(" ")]

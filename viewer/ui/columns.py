@@ -6,11 +6,16 @@ so date text is formatted lazily, on first use, and cached.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import overload
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, overload
+
+import numpy as np
 
 from viewer.model.dates import DateError, PartialDate, format_range
 from viewer.store import EventColumns
+
+if TYPE_CHECKING:
+    from viewer.ui.timeline.data import EventArrays
 
 
 class LazyDates(Sequence[str]):
@@ -58,3 +63,41 @@ def category_index(names: Sequence[str]) -> dict[str, int]:
 
 def lazy_dates(cols: EventColumns) -> LazyDates:
     return LazyDates(cols.start, cols.end)
+
+
+def arrays_from_columns(
+    cols: EventColumns, category_of: Mapping[str, int], dates: Sequence[str] | None = None
+) -> EventArrays:
+    """The timeline's arrays for the store's columns (already in chronological order).
+
+    Built column-wise with numpy, no per-event Python objects: this is on the path to
+    the first frame for 100k events.
+    """
+    from viewer.ui.timeline.data import EventArrays
+
+    n = len(cols)
+    if n == 0:
+        return EventArrays.empty()
+    is_range = np.fromiter((e is not None for e in cols.end), dtype=bool, count=n)
+    start_precision = np.asarray(cols.start_precision, dtype=np.int8)
+    end_precision = np.where(
+        is_range,
+        np.asarray([-1 if p is None else p for p in cols.end_precision], dtype=np.int8),
+        start_precision,
+    ).astype(np.int8)
+    category = np.fromiter(
+        (category_of.get(c, -1) if c else -1 for c in cols.categories), dtype=np.int32, count=n
+    )
+    return EventArrays(
+        ids=np.asarray(cols.ids, dtype=np.int64),
+        begin=np.asarray(cols.begin, dtype=np.float64),
+        finish=np.asarray(cols.finish, dtype=np.float64),
+        start_precision=start_precision,
+        end_precision=end_precision,
+        is_range=is_range,
+        category=category,
+        titles=cols.titles,
+        dates=dates if dates is not None else lazy_dates(cols),  # type: ignore[arg-type]
+        start_finish=np.asarray(cols.start_until, dtype=np.float64),
+        end_begin=np.asarray(cols.end_from, dtype=np.float64),
+    )

@@ -21,6 +21,7 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
     QKeySequence,
+    QScreen,
     QShortcut,
 )
 from PySide6.QtWidgets import (
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressDialog,
     QSplitter,
@@ -40,19 +42,20 @@ from PySide6.QtWidgets import (
 
 from viewer.io.errors import FormatError
 from viewer.model.dates import DateError
+from viewer.model.event import Category, Event, Timeline
 from viewer.model.filters import Filters
 from viewer.paths import sample_path, user_data_dir
 from viewer.store import EventColumns, EventStore, ImportCancelled, StoreError
-from viewer.ui.columns import category_index, lazy_dates
+from viewer.ui.columns import arrays_from_columns, category_index, lazy_dates
 from viewer.ui.detail import DetailPanel
 from viewer.ui.document import Document
 from viewer.ui.event_list import EventListView, EventRows
+from viewer.ui.presentation import PresentationWindow, presentation_order, start_index
 from viewer.ui.sidebar import FilterSidebar
 from viewer.ui.state import ViewState
-from viewer.ui.theme import load_icon
-from viewer.ui.timeline.data import EventArrays
+from viewer.ui.theme import Theme, clear_icon_cache, load_icon
 from viewer.ui.timeline.overview import OverviewStrip
-from viewer.ui.timeline.view import TimelineView
+from viewer.ui.timeline.view import ZOOM_STEP, TimelineView
 
 STORE_FILTER = "Timeline files (*.db *.sqlite *.timeline.db);;All files (*)"
 MAX_RECENT = 10
@@ -102,6 +105,8 @@ class MainWindow(QMainWindow):
         self._index_of: dict[int, int] = {}
         self._colors: dict[str, str] = {}
         self._total = 0
+        self._arrays = arrays_from_columns(EventColumns(), {})
+        self.theme: Theme | None = None
         self.last_error: QMessageBox | None = None
 
         self.setWindowIcon(load_icon("app"))
@@ -111,6 +116,10 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self._connect()
+        from viewer.ui.editing import EditController
+
+        self.editing = EditController(self)
+        self._build_presenting()
         self._restore_settings()
         self._update_title()
         self._update_actions()
@@ -199,6 +208,7 @@ class MainWindow(QMainWindow):
         action = QAction(text, self)
         if icon:
             action.setIcon(load_icon(icon))
+            self._action_icons[action] = icon
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         if tip:
@@ -209,8 +219,9 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
+        self._action_icons: dict[QAction, str] = {}
         Key = QKeySequence.StandardKey
-        self.act_new = self._action("&New…", self.new_file, shortcut=Key.New, icon="new")
+        self.act_new = self._action("&New…", self.new_file, shortcut="Ctrl+Shift+N", icon="new")
         self.act_open = self._action(
             "&Open…", self.choose_open, shortcut=Key.Open, icon="open", tip="Open a timeline file"
         )
@@ -224,10 +235,13 @@ class MainWindow(QMainWindow):
         self.act_export = self._action("&Export…", self.choose_export, icon="export")
         self.act_quit = self._action("&Quit", self.close, shortcut=Key.Quit)
         self.act_zoom_in = self._action(
-            "Zoom &In", lambda: self.view.zoom(0.5), shortcut=Key.ZoomIn, icon="zoom-in"
+            "Zoom &In", lambda: self.view.zoom(ZOOM_STEP), shortcut=Key.ZoomIn, icon="zoom-in"
         )
         self.act_zoom_out = self._action(
-            "Zoom &Out", lambda: self.view.zoom(2.0), shortcut=Key.ZoomOut, icon="zoom-out"
+            "Zoom &Out",
+            lambda: self.view.zoom(1 / ZOOM_STEP),
+            shortcut=Key.ZoomOut,
+            icon="zoom-out",
         )
         self.act_fit = self._action(
             "&Fit Everything", self.view.fit_all, shortcut="Ctrl+0", icon="fit"
@@ -294,10 +308,6 @@ class MainWindow(QMainWindow):
             (Qt.Key.Key_Left, lambda: self.step_selection(-1)),
             (Qt.Key.Key_Return, self.show_details),
             (Qt.Key.Key_Enter, self.show_details),
-            (Qt.Key.Key_Home, self.view.fit_all),
-            (Qt.Key.Key_Plus, lambda: self.view.zoom(0.5)),
-            (Qt.Key.Key_Equal, lambda: self.view.zoom(0.5)),
-            (Qt.Key.Key_Minus, lambda: self.view.zoom(2.0)),
             (Qt.Key.Key_Escape, self.state.clear_selection),
         ):
             shortcut = QShortcut(QKeySequence(key), self.view)
@@ -308,12 +318,12 @@ class MainWindow(QMainWindow):
         self.state.filtersChanged.connect(self._on_filters_changed)
         self.state.selectionChanged.connect(self._on_selection_changed)
         self.sidebar.filtersChanged.connect(self.state.set_filters)
-        self.view.sigClicked.connect(self._on_timeline_clicked)
-        self.view.sigDoubleClicked.connect(self._on_timeline_double_clicked)
+        self.view.clicked.connect(self._on_timeline_clicked)
+        self.view.doubleClicked.connect(self._on_timeline_double_clicked)
         self.view.rangeChanged.connect(self._on_range_changed)
         self.overview.windowChanged.connect(self._on_overview_window)
         self.event_list.selectionChangedIds.connect(self._on_list_selection)
-        self.event_list.activated.connect(lambda _id: self.show_details())
+        self.event_list.eventActivated.connect(lambda _id: self.show_details())
 
     # -- settings --------------------------------------------------------------------
 
@@ -492,11 +502,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Imported {n:,} events from {Path(path).name}", 5000)
         return n
 
-    def _run_import(self, timeline: object, report: object) -> Sequence[int]:
-        """Run the import itself (the editing layer makes this undoable)."""
-        assert self.doc is not None
-        result = self.doc.store.import_timeline(timeline, progress=report)  # type: ignore[arg-type]
-        return result.event_ids
+    def _run_import(self, timeline: Timeline, report: object) -> Sequence[int]:
+        """Run the import as one undoable step."""
+        return self.editing.run_import(timeline, report)
 
     def choose_export(self) -> None:
         from viewer.io.formats import export_text, formats
@@ -574,7 +582,8 @@ class MainWindow(QMainWindow):
         self._index_of = {event_id: i for i, event_id in enumerate(cols.ids)}
         index = category_index(list(self._colors))
         dates = lazy_dates(cols)
-        arrays = EventArrays.from_columns(cols, index, dates)
+        arrays = arrays_from_columns(cols, index, dates)
+        self._arrays = arrays
         self.view.set_data(arrays)
         self.overview.set_events(arrays.begin, arrays.finish)
         self.event_list.model().set_rows(
@@ -637,8 +646,14 @@ class MainWindow(QMainWindow):
             self.state.set_selection([event_id], event_id)
 
     def _on_timeline_double_clicked(self, event_id: int | None, x: float) -> None:
-        if event_id is not None:
-            self.state.set_selection([event_id], event_id)
+        """Double-click edits an event, or adds one at that date on an empty spot."""
+        if event_id is None:
+            self.editing.add_event(at=x)
+            return
+        self.state.set_selection([event_id], event_id)
+        if self.doc is not None and not self.doc.readonly:
+            self.editing.edit_event(event_id)
+        else:
             self.show_details()
 
     def _on_list_selection(self, ids: list[int]) -> None:
@@ -732,7 +747,160 @@ class MainWindow(QMainWindow):
         editable = has_doc and not self.doc.readonly  # type: ignore[union-attr]
         self.act_import.setEnabled(editable)
         self.act_export.setEnabled(has_doc)
+        if hasattr(self, "act_present"):
+            self.act_present.setEnabled(has_doc)
+            self.act_export_image.setEnabled(has_doc)
+            self.act_print.setEnabled(has_doc)
         self.detail.set_editable(editable)
+        if hasattr(self, "editing"):
+            self.editing.update_actions()
+
+    # -- presenting and pictures -----------------------------------------------------------
+
+    def _build_presenting(self) -> None:
+        self.presentation: PresentationWindow | None = None
+        self.act_present = self._action(
+            "&Present",
+            lambda: self.start_presentation(),
+            shortcut="F5",
+            icon="present",
+            tip="Present the shown events full screen (F5); Esc ends",
+        )
+        self.present_menu = QMenu("Present &On", self)
+        self.present_menu.aboutToShow.connect(self._fill_present_menu)
+        self.view_menu.addSeparator()
+        self.view_menu.addAction(self.act_present)
+        self.view_menu.addMenu(self.present_menu)
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(self.act_present)
+        self.act_export_image = self._action(
+            "Export &Image…", self.choose_export_image, shortcut="Ctrl+Shift+E", icon="image"
+        )
+        self.act_print = self._action(
+            "&Print…", self.print_timeline, shortcut=QKeySequence.StandardKey.Print, icon="print"
+        )
+        before = self.act_quit
+        self.file_menu.insertAction(before, self.act_export_image)
+        self.file_menu.insertAction(before, self.act_print)
+        self.file_menu.insertSeparator(before)
+
+    def _fill_present_menu(self) -> None:
+        self.present_menu.clear()
+        mine = self.screen()
+        for screen in QApplication.screens():
+            size = screen.geometry()
+            label = f"{screen.name() or 'Screen'} ({size.width()}×{size.height()})"
+            if screen is mine:
+                label += " — this window"
+            self.present_menu.addAction(label, lambda s=screen: self.start_presentation(screen=s))
+
+    def presentation_screen(self) -> QScreen | None:
+        """With two screens, the one this window is not on; else this window's."""
+        screens = QApplication.screens()
+        mine = self.screen()
+        others = [s for s in screens if s is not mine]
+        return others[0] if others else mine
+
+    def start_presentation(
+        self,
+        step: int | None = None,
+        screen: QScreen | None = None,
+        *,
+        windowed: bool = False,
+    ) -> PresentationWindow | None:
+        """Present the shown events (or the selected ones, when several) in order.
+
+        Starts at ``step`` (0-based) or at the selected event; returns the window.
+        """
+        if self.doc is None or len(self._arrays) == 0:
+            self.statusBar().showMessage("Nothing to present: no events are shown.", 4000)
+            return None
+        if self.presentation is not None:
+            self.presentation.close()
+        selection = self.state.selection
+        order = presentation_order(self._arrays, selection)
+        store = self.doc.store
+
+        def load(event_id: int) -> tuple[Event | None, Category | None]:
+            event = store.get_event(event_id)
+            category = store.category(event.category) if event and event.category else None
+            return event, category
+
+        title = store.meta()["title"] or self.doc.display_name
+        presenter = PresentationWindow(
+            self._arrays,
+            [QColor(c) for c in self._colors.values()],
+            load,
+            order=order,
+            title=title,
+        )
+        if self.theme is not None:
+            presenter.view.set_dark(self.theme.is_dark)
+        saved_range = self.view.visible_range()
+        saved_selection = (selection, self.state.current)
+
+        def restore() -> None:
+            self.presentation = None
+            self.view.set_visible_range(*saved_range)
+            self.state.set_selection(*saved_selection)
+            self.activateWindow()
+            self.raise_()
+
+        presenter.finished.connect(restore)
+        self.presentation = presenter
+        first = step if step is not None else start_index(self._arrays, order, self.state.current)
+        presenter.present_on(screen or self.presentation_screen(), windowed=windowed)
+        presenter.go_to(first, animate=False)
+        return presenter
+
+    def choose_export_image(self) -> None:
+        from viewer.ui.export import render_file
+
+        if self.doc is None:
+            return
+        stem = Path(self.doc.path).stem if self.doc.path != ":memory:" else "timeline"
+        path, chosen = QFileDialog.getSaveFileName(
+            self,
+            "Export Image",
+            stem + ".png",
+            "PNG image (*.png);;SVG vector image (*.svg);;PDF document (*.pdf)",
+        )
+        if not path:
+            return
+        if not Path(path).suffix:
+            path += {"SVG": ".svg", "PDF": ".pdf"}.get(chosen[:3], ".png")
+        try:
+            render_file(
+                self.doc.store,
+                path,
+                width=max(1600, self.view.width()),
+                x_range=self.view.visible_range(),
+                filters=self.state.filters,
+                dark=False,
+            )
+        except (OSError, ValueError, StoreError) as exc:
+            self.show_error("Cannot export the image", str(exc))
+            return
+        self.statusBar().showMessage(f"Exported {path}", 5000)
+
+    def print_timeline(self) -> None:
+        from viewer.ui.export import print_timeline
+
+        if self.doc is None:
+            return
+        dialog = print_timeline(
+            self, self.doc.store, x_range=self.view.visible_range(), filters=self.state.filters
+        )
+        dialog.open()
+
+    def apply_theme(self, theme: Theme) -> None:
+        """Follow a light/dark switch: the timeline, overview and icons recolour."""
+        self.theme = theme
+        self.view.set_dark(theme.is_dark)
+        self.overview.set_dark(theme.is_dark)
+        clear_icon_cache()
+        for action, name in self._action_icons.items():
+            action.setIcon(load_icon(name))
 
     def _about(self) -> None:
         QMessageBox.about(
