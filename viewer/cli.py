@@ -194,12 +194,18 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
 
 def cmd_render(args: argparse.Namespace) -> int:
     from viewer.model.parse import parse_date
-    from viewer.ui.export import render_file
+    from viewer.ui.export import output_format, render_file
 
     date_from = parse_date(args.date_from) if args.date_from else None
     date_to = parse_date(args.date_to) if args.date_to else None
-    with _open_existing(args.db) as store:
-        render_file(store, args.out, width=args.width, date_from=date_from, date_to=date_to)
+    try:
+        output_format(args.out)  # before opening anything
+        with _open_existing(args.db) as store:
+            render_file(store, args.out, width=args.width, date_from=date_from, date_to=date_to)
+    except DateError:
+        raise
+    except ValueError as exc:  # an unknown extension, a width or span out of range
+        raise CliError(str(exc)) from None
     print(f"wrote {args.out}")
     return 0
 
