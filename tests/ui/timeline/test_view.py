@@ -1,0 +1,335 @@
+"""TimelineView: zoom, pan, lanes scrolling, limits, animation and signals."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from viewer.model.dates import SECONDS_PER_DAY, PartialDate
+from viewer.model.event import Event
+from viewer.ui.timeline.axis import CalendarAxisItem
+from viewer.ui.timeline.data import EventArrays
+from viewer.ui.timeline.view import MIN_X_RANGE, ROW_HEIGHT, TimelineView
+
+pytestmark = pytest.mark.qt_log_ignore(r"^This plugin does not support ")
+
+LEFT = QtCore.Qt.MouseButton.LeftButton
+NO_BUTTON = QtCore.Qt.MouseButton.NoButton
+NO_MODIFIER = QtCore.Qt.KeyboardModifier.NoModifier
+SHIFT = QtCore.Qt.KeyboardModifier.ShiftModifier
+
+
+def d(*parts: int) -> PartialDate:
+    return PartialDate(*parts)
+
+
+NEWS = [
+    Event("Putin visits North Korea", d(2000, 7), category="a", id=1),
+    Event("UN sanctions votes", d(2006, 10, 14), d(2017, 12, 22), category="b", id=2),
+    Event("Vladivostok summit", d(2019, 4, 25), category="a", id=3),
+    Event("Borders close", d(2020, 2), category="c", id=4),
+    Event("Second visit", d(2024, 6, 18), d(2024, 6, 19), category="a", id=5),
+]
+
+
+def make(events: list[Event]) -> EventArrays:
+    return EventArrays.from_events(events, {"a": 0, "b": 1, "c": 2})
+
+
+def stack(n: int = 60) -> EventArrays:
+    """``n`` overlapping ranges: one lane each."""
+    return make(
+        [
+            Event(f"Range {k}", d(2000, 1, 1 + k % 28), d(2001), category="a", id=k + 1)
+            for k in range(n)
+        ]
+    )
+
+
+@pytest.fixture
+def view(qtbot) -> TimelineView:
+    v = TimelineView()
+    qtbot.addWidget(v)
+    v.resize(1000, 400)
+    v.show()
+    qtbot.waitExposed(v)
+    v.set_data(make(NEWS))
+    return v
+
+
+def viewport(v: TimelineView) -> QtWidgets.QWidget:
+    return v.plot.viewport()
+
+
+def to_widget(v: TimelineView, x: float, y: float) -> QtCore.QPoint:
+    return v.plot.mapFromScene(v.viewbox.mapViewToScene(QtCore.QPointF(x, y)))
+
+
+def to_view(v: TimelineView, pos: QtCore.QPoint) -> QtCore.QPointF:
+    return v.viewbox.mapSceneToView(v.plot.mapToScene(pos))
+
+
+def send_mouse(v, kind, pos, button, buttons, modifiers=NO_MODIFIER) -> None:
+    event = QtGui.QMouseEvent(
+        kind,
+        QtCore.QPointF(pos),
+        QtCore.QPointF(viewport(v).mapToGlobal(pos)),
+        button,
+        buttons,
+        modifiers,
+    )
+    QtCore.QCoreApplication.sendEvent(viewport(v), event)
+
+
+def click(v: TimelineView, pos: QtCore.QPoint, *, double: bool = False) -> None:
+    send_mouse(v, QtCore.QEvent.Type.MouseButtonPress, pos, LEFT, LEFT)
+    send_mouse(v, QtCore.QEvent.Type.MouseButtonRelease, pos, LEFT, NO_BUTTON)
+    if double:
+        send_mouse(v, QtCore.QEvent.Type.MouseButtonDblClick, pos, LEFT, LEFT)
+        send_mouse(v, QtCore.QEvent.Type.MouseButtonRelease, pos, LEFT, NO_BUTTON)
+
+
+def wheel(v: TimelineView, pos: QtCore.QPoint, dy: int, dx: int = 0, modifiers=NO_MODIFIER):
+    event = QtGui.QWheelEvent(
+        QtCore.QPointF(pos),
+        QtCore.QPointF(viewport(v).mapToGlobal(pos)),
+        QtCore.QPoint(0, 0),
+        QtCore.QPoint(dx, dy),
+        NO_BUTTON,
+        modifiers,
+        QtCore.Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QtCore.QCoreApplication.sendEvent(viewport(v), event)
+
+
+def width_of(v: TimelineView) -> float:
+    x0, x1 = v.visible_range()
+    return x1 - x0
+
+
+def y_range(v: TimelineView) -> tuple[float, float]:
+    _, (y0, y1) = v.viewbox.viewRange()
+    return y0, y1
+
+
+# -- layout of the widget -----------------------------------------------------------------
+
+
+def test_uses_the_calendar_axis_and_fits_all_events(view: TimelineView) -> None:
+    assert isinstance(view.axis, CalendarAxisItem)
+    x0, x1 = view.visible_range()
+    span = view.arrays().span()
+    assert span is not None
+    assert x0 <= span[0] and x1 >= span[1]
+    img = view.grab().toImage()
+    i = view.arrays().index_of(2)
+    assert i is not None
+    pos = to_widget(
+        view, (view.arrays().begin[i] + view.arrays().finish[i]) / 2, view.item.lane_of(2)
+    )
+    assert img.pixelColor(pos).name() != "#ffffff"
+
+
+def test_rows_have_a_fixed_height_and_y_never_zooms(view: TimelineView, qtbot) -> None:
+    y0, y1 = y_range(view)
+    assert (y1 - y0) * ROW_HEIGHT == pytest.approx(view.viewbox.height(), abs=1.0)
+    wheel(view, viewport(view).rect().center(), 120)
+    assert y_range(view)[1] - y_range(view)[0] == pytest.approx(y1 - y0)
+    view.resize(1000, 600)
+    qtbot.waitUntil(lambda: view.viewbox.height() > 500, timeout=2000)
+    y0, y1 = y_range(view)
+    assert (y1 - y0) * ROW_HEIGHT == pytest.approx(view.viewbox.height(), abs=1.0)
+
+
+# -- zoom, pan and limits -------------------------------------------------------------------
+
+
+def test_wheel_zooms_time_around_the_cursor(view: TimelineView) -> None:
+    pos = QtCore.QPoint(300, 100)
+    under = to_view(view, pos).x()
+    before = width_of(view)
+    wheel(view, pos, 120)
+    assert width_of(view) < before * 0.9
+    pixel = width_of(view) / view.viewbox.width()
+    assert to_view(view, pos).x() == pytest.approx(under, abs=2 * pixel)
+    wheel(view, pos, -240)
+    assert width_of(view) > before * 0.9
+
+
+def test_horizontal_wheel_pans(view: TimelineView) -> None:
+    view.zoom(4.0)
+    x0, _ = view.visible_range()
+    wheel(view, QtCore.QPoint(300, 100), 0, dx=-120)
+    assert view.visible_range()[0] > x0
+
+
+def test_drag_pans_time_only(view: TimelineView, qtbot) -> None:
+    view.zoom(3.0)
+    x0, x1 = view.visible_range()
+    y_before = y_range(view)
+    a, b = QtCore.QPoint(500, 100), QtCore.QPoint(300, 140)
+    send_mouse(view, QtCore.QEvent.Type.MouseButtonPress, a, LEFT, LEFT)
+    for k in range(1, 11):
+        qtbot.wait(15)  # pyqtgraph rate-limits mouse moves
+        p = a + (b - a) * (k / 10)
+        send_mouse(view, QtCore.QEvent.Type.MouseMove, p, NO_BUTTON, LEFT)
+    send_mouse(view, QtCore.QEvent.Type.MouseButtonRelease, b, LEFT, NO_BUTTON)
+    pixel = (x1 - x0) / view.viewbox.width()
+    shifted = view.visible_range()[0] - x0
+    assert shifted == pytest.approx(200 * pixel, rel=0.1)
+    assert width_of(view) == pytest.approx(x1 - x0)
+    assert y_range(view) == pytest.approx(y_before)
+
+
+def test_limits_hold(view: TimelineView) -> None:
+    span = view.arrays().span()
+    assert span is not None
+    lo, hi = span
+    view.zoom(1e12)
+    assert width_of(view) >= MIN_X_RANGE * 0.999
+    view.zoom(1e-12)
+    assert width_of(view) <= 1.5 * (hi - lo) * 1.001
+    view.set_visible_range(lo - 100 * (hi - lo), lo - 99 * (hi - lo))
+    x0, _ = view.visible_range()
+    assert x0 >= lo - 0.25 * (hi - lo) - 1.0
+    for _ in range(30):
+        wheel(view, QtCore.QPoint(300, 100), -240)
+    assert width_of(view) <= 1.5 * (hi - lo) * 1.001
+
+
+def test_zoom_keys_and_home(view: TimelineView, qtbot) -> None:
+    full = view.visible_range()
+    qtbot.keyClick(view, QtCore.Qt.Key.Key_Plus)
+    assert width_of(view) < (full[1] - full[0]) * 0.8
+    qtbot.keyClick(view, QtCore.Qt.Key.Key_Minus)
+    qtbot.keyClick(view, QtCore.Qt.Key.Key_Minus)
+    qtbot.keyClick(view, QtCore.Qt.Key.Key_Home)
+    assert view.visible_range() == pytest.approx(full)
+
+
+def test_other_keys_go_to_the_parent(view: TimelineView) -> None:
+    for key in (QtCore.Qt.Key.Key_Left, QtCore.Qt.Key.Key_Right, QtCore.Qt.Key.Key_Return):
+        event = QtGui.QKeyEvent(QtCore.QEvent.Type.KeyPress, key, NO_MODIFIER)
+        view.keyPressEvent(event)
+        assert not event.isAccepted()
+
+
+def test_zoom_keeps_the_centre(view: TimelineView) -> None:
+    x0, x1 = view.visible_range()
+    view.zoom(2.0, center=x0 + (x1 - x0) / 4)
+    a, b = view.visible_range()
+    assert b - a == pytest.approx((x1 - x0) / 2)
+    assert (x0 + (x1 - x0) / 4 - a) / (b - a) == pytest.approx(0.25)
+    with pytest.raises(ValueError):
+        view.zoom(0.0)
+
+
+# -- lanes -----------------------------------------------------------------------------------
+
+
+def test_lanes_scroll_with_shift_wheel_and_scrollbar(view: TimelineView) -> None:
+    view.set_data(stack(60), fit=True)
+    assert view.item.lane_count == 60
+    assert view.scrollbar.isVisible()
+    top, bottom = y_range(view)
+    wheel(view, QtCore.QPoint(300, 100), -120, modifiers=SHIFT)
+    new_top, new_bottom = y_range(view)
+    assert new_top == pytest.approx(top + 3)
+    assert new_bottom - new_top == pytest.approx(bottom - top)
+    view.scrollbar.setValue(view.scrollbar.maximum())
+    assert y_range(view)[1] >= 59.5  # the last lane can be reached
+    view.scroll_lanes(-1000)
+    assert y_range(view)[0] == pytest.approx(top)
+
+
+def test_ensure_visible_scrolls_time_and_lanes(view: TimelineView) -> None:
+    view.set_data(stack(60), fit=True)
+    last = 60
+    view.set_visible_range(d(1990).begin(), d(1991).begin())
+    assert view.ensure_visible(last)
+    a = view.arrays()
+    i = a.index_of(last)
+    assert i is not None
+    x0, x1 = view.visible_range()
+    assert x1 - x0 == pytest.approx(d(1991).begin() - d(1990).begin())
+    assert x0 <= a.begin[i] <= x1 or x0 <= a.finish[i] <= x1 or a.begin[i] <= x0
+    lane = view.item.lane_of(last)
+    assert lane is not None
+    y0, y1 = y_range(view)
+    assert y0 <= lane - 0.5 and lane + 0.5 <= y1
+    assert not view.ensure_visible(123456)
+
+
+def test_new_data_keeps_the_visible_range(view: TimelineView) -> None:
+    view.set_visible_range(d(2019).begin(), d(2021).begin())
+    view.set_data(make(NEWS[:3]))
+    assert view.visible_range() == pytest.approx((d(2019).begin(), d(2021).begin()))
+    view.set_data(make(NEWS), fit=True)
+    assert view.visible_range()[0] < d(2000).begin()
+
+
+# -- animation and signals --------------------------------------------------------------------
+
+
+def test_animated_range_reaches_the_target(view: TimelineView, qtbot) -> None:
+    target = (d(2019).begin(), d(2019).begin() + 90 * SECONDS_PER_DAY)
+    view.set_visible_range(*target, animate=True)
+    assert view.is_animating()
+    qtbot.waitUntil(lambda: not view.is_animating(), timeout=3000)
+    assert view.visible_range() == pytest.approx(target)
+
+
+def test_range_changed_is_coalesced(view: TimelineView, qtbot) -> None:
+    seen: list[tuple[float, float]] = []
+    view.rangeChanged.connect(lambda a, b: seen.append((a, b)))
+    for k in range(5):
+        view.set_visible_range(d(2001 + k).begin(), d(2010 + k).begin())
+    qtbot.waitUntil(lambda: bool(seen), timeout=2000)
+    qtbot.wait(20)
+    assert seen == [pytest.approx((d(2005).begin(), d(2014).begin()))]
+
+
+def test_clicks_are_passed_through(view: TimelineView, qtbot) -> None:
+    i = view.arrays().index_of(3)
+    assert i is not None
+    x = float(view.arrays().begin[i] + view.arrays().finish[i]) / 2
+    pos = to_widget(view, x, view.item.lane_of(3))
+    with qtbot.waitSignal(view.clicked, timeout=2000) as blocker:
+        click(view, pos)
+    assert blocker.args[0] == 3
+    with qtbot.waitSignal(view.doubleClicked, timeout=2000) as blocker:
+        click(view, pos, double=True)
+    assert blocker.args[0] == 3
+    # empty space, even outside the item's bounds (left margin of the view)
+    with qtbot.waitSignal(view.clicked, timeout=2000) as blocker:
+        click(view, QtCore.QPoint(3, 150))
+    assert blocker.args[0] is None
+
+
+def test_hover_sets_a_tooltip(view: TimelineView, qtbot) -> None:
+    i = view.arrays().index_of(2)
+    assert i is not None
+    pos = to_widget(view, d(2012).begin(), view.item.lane_of(2))
+    qtbot.wait(20)
+    with qtbot.waitSignal(view.hovered, timeout=2000) as blocker:
+        qtbot.mouseMove(viewport(view), pos)
+    assert blocker.args == [2]
+    assert "UN sanctions votes" in view.item.toolTip()
+    assert "2006" in view.item.toolTip()
+
+
+def test_dark_mode_changes_the_background(view: TimelineView) -> None:
+    view.set_dark(True)
+    assert view.is_dark() and view.item.is_dark()
+    img = view.grab().toImage()
+    assert img.pixelColor(5, 5).lightness() < 60
+    view.set_dark(False)
+    assert view.grab().toImage().pixelColor(5, 5).lightness() > 200
+
+
+def test_selection_passes_to_the_item(view: TimelineView) -> None:
+    view.set_selected([1, 3])
+    assert view.item.selected() == {1, 3}
+    view.set_colors(["#ff0000"])
+    view.grab()

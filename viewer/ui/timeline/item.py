@@ -1,0 +1,1065 @@
+"""One graphics item that draws every event of the timeline.
+
+:class:`EventsItem` holds the (already filtered) events as :class:`EventArrays` and the
+lane of each event (:mod:`viewer.ui.timeline.lanes`).  Painting costs what is visible,
+not how many events there are:
+
+* the lanes on screen are known from the y range; within a lane the events are sorted
+  and disjoint, so the visible ones are found with two binary searches per lane;
+* positions are computed with numpy in device pixels and drawn in a few batched calls
+  per colour: ``drawRects`` straight from a numpy buffer for bars, bands and faded ends
+  (one object-bounding gradient brush fades every end of a colour at once), and
+  ``drawPixmapFragments`` stamping pre-rendered sprites for diamonds, outlines and the
+  rounded ends of bars.  No ``QPainterPath`` of many shapes: the raster engine fills
+  those at ~10 µs a shape;
+* a lane holding more events in view than there are 2-px columns is drawn as coloured
+  occupancy columns instead; and when more events start in view than there are pixel
+  columns, a density strip docked at the bottom of the view (starts per 2-px column,
+  found by binary search on the sorted begins: ``O(columns · log n)``) shows where the
+  events are, including those in lanes scrolled out of view;
+* labels are culled first (:func:`~viewer.ui.timeline.lanes.place_labels`), measured
+  lazily, elided to the room there is, and drawn from an LRU cache of ``QStaticText``.
+
+Coordinates: x is axis seconds (:mod:`viewer.model.dates`), lane ``i`` is drawn
+centred on ``y = i`` (lane 0 at the top when the view's y axis is inverted); the view
+sets the y scale so that one lane is a row of about 26 pixels.  Marks, markers and
+labels have fixed pixel sizes.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+import shiboken6
+from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+
+from viewer.model.dates import Precision
+from viewer.ui.timeline.data import EventArrays, overlap_counts
+from viewer.ui.timeline.lanes import (
+    LABEL_GAP,
+    MARKER_RADIUS,
+    MIN_RANGE_PX,
+    PIXEL_LAYOUT_LIMIT,
+    layout_lanes,
+    needs_relayout,
+    place_labels,
+    snap_scale,
+)
+
+__all__ = ["DEFAULT_COLORS", "EventsItem"]
+
+#: Tableau 10, readable on light and dark backgrounds.
+DEFAULT_COLORS = (
+    "#4e79a7",
+    "#f28e2b",
+    "#e15759",
+    "#76b7b2",
+    "#59a14f",
+    "#edc948",
+    "#b07aa1",
+    "#ff9da7",
+    "#9c755f",
+    "#bab0ac",
+)
+NEUTRAL_COLOR = "#8a8f98"
+
+BAR_HALF = 9.0  # half the height of a range bar (px)
+BAND_HALF = 7.0  # half the height of a point's period band (px)
+CORNER = 3.0  # corner radius of a bar (px)
+FADE_ALPHA = 0.06  # alpha at the far end of a vague (month/year) start or end
+BAR_ALPHA = 0.55
+BAND_ALPHA = 0.22
+MIN_BAND_PX = 3.0  # a point's period is shown as a band from this width on
+LABEL_LAYOUT_PX = 300.0  # room kept for a label when packing lanes in pixel space
+LABEL_MAX_PX = 520.0  # longer titles are always elided
+MIN_LABEL_PX = 64.0  # a label elided to fit is never narrower than this
+ELIDE_STEP = 16.0  # elided widths are rounded down to this step (fewer cached texts)
+LABEL_LAYOUT_SLACK = 1.08  # room for the bold label of a selected event
+STATIC_TEXT_CACHE = 4096
+STRIP_HEIGHT = 22.0  # density strip at the bottom of the view (px)
+COLUMN_PX = 2.0  # width of a density / occupancy column (px)
+HIT_TOLERANCE = 4.0  # px
+LABEL_PLACE_GAP = 3.0  # free pixels between a label and the next mark
+RELAYOUT_DELAY_MS = 150
+VAGUE = int(Precision.DAY)  # a precision below this is drawn faded
+
+_STRIP_KERNEL = np.array([1.0, 2.0, 3.0, 4.0, 3.0, 2.0, 1.0]) / 16.0
+
+_SPRITE_SIZES = {
+    "diamond": (16.0, 16.0),
+    "hover": (22.0, 22.0),
+    "selected": (22.0, 22.0),
+    "cap_l": (CORNER, 2 * BAR_HALF),
+    "cap_r": (CORNER, 2 * BAR_HALF),
+}
+
+_DARK_THEME = {
+    "text": "#e8eaed",
+    "background": "#1e1f22",
+    "accent": "#58a6ff",
+    "strip": "#9aa0a6",
+}
+_LIGHT_THEME = {
+    "text": "#202124",
+    "background": "#ffffff",
+    "accent": "#1a66d9",
+    "strip": "#5f6368",
+}
+
+
+@dataclass
+class _Layout:
+    """Lanes of every event at one scale, indexed for per-lane binary searches."""
+
+    scale: float
+    lanes: np.ndarray  # lane per event (data order), int32
+    n_lanes: int
+    order: np.ndarray  # event indices, lane-major and by begin within a lane
+    offsets: np.ndarray  # lane k is order[offsets[k]:offsets[k + 1]]
+    lane_begin: np.ndarray  # begin[order]
+    lane_finish: np.ndarray  # finish[order] (sorted within each lane)
+
+    @classmethod
+    def build(
+        cls, scale: float, lanes: np.ndarray, begin: np.ndarray, finish: np.ndarray
+    ) -> _Layout:
+        n_lanes = int(lanes.max()) + 1 if len(lanes) else 0
+        order = np.argsort(lanes, kind="stable").astype(np.int64)
+        offsets = np.searchsorted(lanes[order], np.arange(n_lanes + 1)).astype(np.int64)
+        return cls(scale, lanes, n_lanes, order, offsets, begin[order], finish[order])
+
+
+def _draw_rects(p: QtGui.QPainter, rects: np.ndarray) -> None:
+    """Draw ``(n, 4)`` rects ``x, y, w, h`` in one call, straight from the numpy buffer."""
+    n = len(rects)
+    if n == 0:
+        return
+    buf = np.ascontiguousarray(rects, dtype=np.float64)
+    p.drawRects(shiboken6.wrapInstance(buf.ctypes.data, QRectF), n)
+
+
+def _rects(x0: np.ndarray, x1: np.ndarray, yc: np.ndarray, half: float) -> np.ndarray:
+    """``(n, 4)`` rects from ``x0`` to ``x1``, ``half`` pixels above and below ``yc``."""
+    out = np.empty((len(x0), 4), dtype=np.float64)
+    out[:, 0] = x0
+    out[:, 1] = yc - half
+    out[:, 2] = x1 - x0
+    out[:, 3] = 2.0 * half
+    return out
+
+
+def _gradient(color: QtGui.QColor, a0: float, a1: float) -> QtGui.QBrush:
+    """A left-to-right alpha ramp of ``color`` over each shape drawn with it."""
+    g = QtGui.QLinearGradient(0.0, 0.0, 1.0, 0.0)
+    g.setCoordinateMode(QtGui.QGradient.CoordinateMode.ObjectBoundingMode)
+    g.setColorAt(0.0, _with_alpha(color, a0))
+    g.setColorAt(1.0, _with_alpha(color, a1))
+    return QtGui.QBrush(g)
+
+
+def _draw_sprites(
+    p: QtGui.QPainter, pixmap: QtGui.QPixmap, cx: np.ndarray, cy: np.ndarray, dpr: float
+) -> None:
+    """Stamp ``pixmap`` centred on each ``(cx, cy)`` in one ``drawPixmapFragments`` call."""
+    n = len(cx)
+    if n == 0:
+        return
+    frag = np.zeros((n, 10), dtype=np.float64)  # QPainter::PixmapFragment, field by field
+    frag[:, 0] = cx
+    frag[:, 1] = cy
+    frag[:, 4] = pixmap.width()  # source size in device pixels
+    frag[:, 5] = pixmap.height()
+    frag[:, 6] = frag[:, 7] = 1.0 / dpr  # scale back to logical pixels
+    frag[:, 9] = 1.0  # opacity
+    p.drawPixmapFragments(
+        shiboken6.wrapInstance(frag.ctypes.data, QtGui.QPainter.PixmapFragment), n, pixmap
+    )
+
+
+def _batches(keys: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, list[tuple[int, slice]]]:
+    """Positions where ``mask`` holds, ordered by key, and the slice of each key's run.
+
+    Draw data built once in this order is then drawn per colour by slicing, without
+    selecting again for every colour.
+    """
+    idx = np.flatnonzero(mask)
+    if len(idx) == 0:
+        return idx, []
+    idx = idx[np.argsort(keys[idx], kind="stable")]
+    k = keys[idx]
+    cuts = (np.flatnonzero(k[1:] != k[:-1]) + 1).tolist()
+    starts = [0, *cuts]
+    stops = [*cuts, len(idx)]
+    return idx, [(int(k[a]), slice(a, b)) for a, b in zip(starts, stops, strict=True)]
+
+
+def _with_alpha(color: QtGui.QColor, alpha: float) -> QtGui.QColor:
+    c = QtGui.QColor(color)
+    c.setAlphaF(max(0.0, min(1.0, alpha)))
+    return c
+
+
+class EventsItem(pg.GraphicsObject):
+    """All events of a timeline in one item: bars for ranges, diamonds for points.
+
+    Give it the already filtered events with :meth:`set_data`; colours with
+    :meth:`set_colors` (indexed by ``EventArrays.category``, ``-1`` is grey);
+    :meth:`set_selected` outlines events and makes their labels bold; :meth:`set_dark`
+    switches label and outline colours.  Lanes are re-laid out (debounced) when the
+    horizontal scale changes by more than ~25 %, never on a pan.
+
+    Signals:
+        sigHovered(object): the event id under the mouse, or ``None``.
+        sigClicked(object, object): the clicked event id (``None`` for empty space)
+            and the ``Qt.KeyboardModifiers`` held.
+        sigDoubleClicked(object, float): the double-clicked event id (or ``None``) and
+            the x position of the click in axis seconds.
+        sigLayoutChanged(int): the number of lanes after a (re-)layout.
+    """
+
+    sigHovered = Signal(object)
+    sigClicked = Signal(object, object)
+    sigDoubleClicked = Signal(object, float)
+    sigLayoutChanged = Signal(int)
+
+    def __init__(self, parent: QtWidgets.QGraphicsItem | None = None) -> None:
+        super().__init__(parent)
+        self._arrays = EventArrays.empty()
+        self._layout: _Layout | None = None
+        self._layout_cache: OrderedDict[float, np.ndarray] = OrderedDict()
+        self._colors: list[QtGui.QColor] = [QtGui.QColor(c) for c in DEFAULT_COLORS]
+        self._theme = dict(_LIGHT_THEME)
+        self._dark = False
+        self._selected_ids: set[int] = set()
+        self._selected = np.zeros(0, dtype=bool)
+        self._hover_id: int | None = None
+        self._font = QtGui.QFont()
+        self._font.setPointSizeF(9.5)
+        self._bold = QtGui.QFont(self._font)
+        self._bold.setBold(True)
+        self._metrics = QtGui.QFontMetricsF(self._font)
+        self._bold_metrics = QtGui.QFontMetricsF(self._bold)
+        # label text: the title on one line; its full width per font (nan: not measured)
+        self._label_text: list[str | None] = []
+        self._label_width = np.zeros(0, dtype=np.float64)
+        self._bold_width = np.zeros(0, dtype=np.float64)
+        # (index, bold, elided width) -> (text, width) and (id, bold, elided width) ->
+        # (text, prepared static text); elided width 0 is the full title
+        self._elided: OrderedDict[tuple[int, bool, int], tuple[str, float]] = OrderedDict()
+        self._static: OrderedDict[tuple[int, bool, int], tuple[str, QtGui.QStaticText]] = (
+            OrderedDict()
+        )
+        # last painted labels, for hit testing: ids, lanes, x extent in axis seconds
+        self._label_hits: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._sprites: dict[tuple[str, int, str, float], QtGui.QPixmap] = {}
+        self._brushes: dict[tuple[int, str], QtGui.QBrush] = {}
+        self._bounds: QRectF | None = None
+        self._bounds_key: tuple[float, float, float, float] | None = None
+        self._relayout_timer = QtCore.QTimer(self)
+        self._relayout_timer.setSingleShot(True)
+        self._relayout_timer.setInterval(RELAYOUT_DELAY_MS)
+        self._relayout_timer.timeout.connect(self.flush_layout)
+        self.setZValue(10)
+
+    # -- public API ------------------------------------------------------------------
+
+    def set_data(self, arrays: EventArrays, *, layout: bool = True) -> None:
+        """Show ``arrays`` (already filtered); lanes are laid out for the current zoom.
+
+        With ``layout=False`` the lanes wait for :meth:`flush_layout` (or the first
+        paint), for a caller that is about to change the zoom anyway.
+        """
+        self.prepareGeometryChange()
+        self._arrays = arrays
+        n = len(arrays)
+        self._layout = None
+        self._layout_cache.clear()
+        self._label_hits = None
+        self._label_text = [None] * n
+        self._label_width = np.full(n, np.nan)
+        self._bold_width = np.full(n, np.nan)
+        self._elided.clear()
+        if n <= PIXEL_LAYOUT_LIMIT:
+            for i in range(n):
+                self._measure(i, False)
+        self._selected = self._selection_mask()
+        self._bounds = None
+        self._relayout_timer.stop()
+        if layout:
+            self._relayout(self._current_scale() or self._fallback_scale())
+        self.informViewBoundsChanged()
+        self.update()
+
+    @property
+    def arrays(self) -> EventArrays:
+        return self._arrays
+
+    def label_widths(self) -> np.ndarray:
+        """Width (px) of each event's label as lanes reserve it, ``nan`` if not measured."""
+        return np.minimum(self._label_width, LABEL_LAYOUT_PX)
+
+    @property
+    def lane_count(self) -> int:
+        return self._layout.n_lanes if self._layout is not None else 0
+
+    def lane_of(self, event_id: int) -> int | None:
+        """The lane an event is drawn in, or ``None`` if it is not shown."""
+        i = self._arrays.index_of(event_id)
+        if i is None or self._layout is None:
+            return None
+        return int(self._layout.lanes[i])
+
+    def set_colors(self, colors: Iterable[QtGui.QColor | str]) -> None:
+        """Colours by category index (cycled when there are more categories)."""
+        cols = [QtGui.QColor(c) for c in colors]
+        self._colors = cols or [QtGui.QColor(c) for c in DEFAULT_COLORS]
+        self._brushes.clear()
+        self.update()
+
+    def set_selected(self, ids: Iterable[int]) -> None:
+        self._selected_ids = {int(i) for i in ids}
+        self._selected = self._selection_mask()
+        self.update()
+
+    def selected(self) -> set[int]:
+        return set(self._selected_ids)
+
+    def set_hovered(self, event_id: int | None) -> None:
+        """Highlight an event as if the mouse were over it (emits ``sigHovered``)."""
+        if event_id != self._hover_id:
+            self._hover_id = event_id
+            self.update()
+            self.sigHovered.emit(event_id)
+
+    def hovered(self) -> int | None:
+        return self._hover_id
+
+    def set_dark(self, dark: bool) -> None:
+        self._dark = bool(dark)
+        self._theme = dict(_DARK_THEME if dark else _LIGHT_THEME)
+        self.update()
+
+    def is_dark(self) -> bool:
+        return self._dark
+
+    def flush_layout(self) -> None:
+        """Redo the lanes now if the scale moved on since the last layout."""
+        self._relayout_timer.stop()
+        scale = self._current_scale()
+        if len(self._arrays) == 0:
+            return
+        if scale is None:
+            if self._layout is None:
+                self._relayout(self._fallback_scale())
+            return
+        if self._layout is None or needs_relayout(self._layout.scale, scale):
+            self._relayout(scale)
+
+    def event_at(self, pos: QPointF, *, scene: bool = False) -> int | None:
+        """The id of the event drawn at ``pos`` (view/item coordinates, or scene ones).
+
+        Marks are hit with a tolerance of a few pixels, and a drawn label counts as its
+        event.
+        """
+        if scene:
+            pos = self.mapFromScene(pos)
+        i = self._hit_index(pos.x(), pos.y())
+        return None if i is None else int(self._arrays.ids[i])
+
+    # -- geometry --------------------------------------------------------------------
+
+    def _view_geometry(self) -> tuple[float, float, float, float, float, float] | None:
+        """``(x0, x1, y0, y1, px per second, px per lane)`` of the view, or ``None``."""
+        vb = self.getViewBox()
+        if vb is None or not hasattr(vb, "viewRange"):
+            return None
+        (x0, x1), (y0, y1) = vb.viewRange()
+        w, h = vb.width(), vb.height()
+        if w <= 0 or h <= 0 or x1 <= x0 or y1 <= y0:
+            return None
+        return x0, x1, y0, y1, w / (x1 - x0), h / (y1 - y0)
+
+    def _current_scale(self) -> float | None:
+        g = self._view_geometry()
+        return None if g is None else g[4]
+
+    def _fallback_scale(self) -> float:
+        span = self._arrays.span()
+        if span is None:
+            return 1.0
+        return 1000.0 / max(span[1] - span[0], 60.0)
+
+    def dataBounds(
+        self, ax: int, frac: float = 1.0, orthoRange: Any = None
+    ) -> tuple[float, float] | None:
+        span = self._arrays.span()
+        if span is None:
+            return None
+        if ax == 0:
+            return span
+        return (-0.5, max(self.lane_count, 1) - 0.5)
+
+    def pixelPadding(self) -> float:
+        return LABEL_MAX_PX + 2 * LABEL_GAP + 2 * MARKER_RADIUS
+
+    def boundingRect(self) -> QRectF:
+        if self._bounds is None:
+            self._bounds = self._compute_bounds()
+        return QRectF(self._bounds)
+
+    def _compute_bounds(self) -> QRectF:
+        span = self._arrays.span()
+        if span is None:
+            return QRectF()
+        g = self._view_geometry()
+        pw, ph = (1.0 / g[4], 1.0 / g[5]) if g is not None else (0.0, 0.0)
+        x0 = span[0] - (MARKER_RADIUS + 2) * pw
+        x1 = span[1] + self.pixelPadding() * pw
+        y0 = -0.5 - (BAR_HALF + 2) * ph
+        y1 = max(self.lane_count, 1) - 0.5 + (BAR_HALF + 2) * ph
+        if g is not None:
+            # the density strip is docked to the bottom of the view
+            y0 = min(y0, g[2])
+            y1 = max(y1, g[3])
+        self._bounds_key = self._geometry_key(g) if g is not None else None
+        return QRectF(x0, y0, x1 - x0, y1 - y0)
+
+    @staticmethod
+    def _geometry_key(g: tuple[float, float, float, float, float, float]) -> tuple[float, ...]:
+        """What the bounds depend on: pixel size and y range (not the x position, so a
+        pan does not change the geometry; rounding hides float noise of a pan)."""
+        return (float(f"{1.0 / g[4]:.9g}"), float(f"{1.0 / g[5]:.9g}"), g[2], g[3])
+
+    def _invalidate_bounds(self) -> None:
+        self.prepareGeometryChange()
+        self._bounds = None
+
+    def viewTransformChanged(self) -> None:
+        super().viewTransformChanged()
+        g = self._view_geometry()
+        if g is None:
+            return
+        key = self._geometry_key(g)
+        if key != self._bounds_key:
+            self._invalidate_bounds()
+        if self._layout is not None and needs_relayout(self._layout.scale, g[4]):
+            self._relayout_timer.start()
+
+    def viewRangeChanged(self) -> None:
+        super().viewRangeChanged()
+        self.viewTransformChanged()
+
+    # -- layout ----------------------------------------------------------------------
+
+    def _notify_layout(self) -> None:
+        self.sigLayoutChanged.emit(self.lane_count)
+
+    def _relayout(self, scale: float, *, notify: bool = True) -> None:
+        a = self._arrays
+        n_before = self.lane_count
+        if len(a) == 0:
+            self._layout = None
+        else:
+            key = snap_scale(scale)
+            lanes = self._layout_cache.get(key)
+            if lanes is None:
+                widths = None
+                if len(a) <= PIXEL_LAYOUT_LIMIT:
+                    widths = self.label_widths() * LABEL_LAYOUT_SLACK
+                lanes = layout_lanes(a.begin, a.finish, a.is_range, key, widths)
+                self._layout_cache[key] = lanes
+                while len(self._layout_cache) > 8:
+                    self._layout_cache.popitem(last=False)
+            else:
+                self._layout_cache.move_to_end(key)
+            self._layout = _Layout.build(key, lanes, a.begin, a.finish)
+        self._label_hits = None
+        if self.lane_count != n_before:
+            self._invalidate_bounds()
+        self.update()
+        if notify:
+            self.sigLayoutChanged.emit(self.lane_count)
+
+    # -- labels ----------------------------------------------------------------------
+
+    def _measure(self, i: int, bold: bool) -> float:
+        """Width of event ``i``'s whole title on one line, in the regular or bold font."""
+        widths = self._bold_width if bold else self._label_width
+        w = widths[i]
+        if np.isnan(w):
+            text = self._label_text[i]
+            if text is None:
+                text = " ".join(self._arrays.titles[i].split())
+                self._label_text[i] = text
+            metrics = self._bold_metrics if bold else self._metrics
+            w = widths[i] = math.ceil(metrics.horizontalAdvance(text))
+        return float(w)
+
+    def _elide(self, i: int, bold: bool, room: int) -> tuple[str, float]:
+        """Title of event ``i`` elided to ``room`` pixels, and its width (cached)."""
+        key = (i, bold, room)
+        hit = self._elided.get(key)
+        if hit is not None:
+            self._elided.move_to_end(key)
+            return hit
+        metrics = self._bold_metrics if bold else self._metrics
+        text = metrics.elidedText(self._label_text[i] or "", Qt.TextElideMode.ElideRight, room)
+        hit = (text, float(math.ceil(metrics.horizontalAdvance(text))))
+        self._elided[key] = hit
+        while len(self._elided) > STATIC_TEXT_CACHE:
+            self._elided.popitem(last=False)
+        return hit
+
+    def _static_text(self, i: int, bold: bool, room: int) -> QtGui.QStaticText:
+        """Prepared text of event ``i``'s label (``room`` 0: the whole title)."""
+        text = (self._label_text[i] or "") if room == 0 else self._elide(i, bold, room)[0]
+        key = (int(self._arrays.ids[i]), bold, room)
+        hit = self._static.get(key)
+        if hit is not None and hit[0] == text:
+            self._static.move_to_end(key)
+            return hit[1]
+        st = QtGui.QStaticText(text)
+        st.setTextFormat(Qt.TextFormat.PlainText)
+        st.setPerformanceHint(QtGui.QStaticText.PerformanceHint.AggressiveCaching)
+        st.prepare(QtGui.QTransform(), self._bold if bold else self._font)
+        self._static[key] = (text, st)
+        while len(self._static) > STATIC_TEXT_CACHE:
+            self._static.popitem(last=False)
+        return st
+
+    def _selection_mask(self) -> np.ndarray:
+        if not self._selected_ids or len(self._arrays) == 0:
+            return np.zeros(len(self._arrays), dtype=bool)
+        return np.isin(self._arrays.ids, np.fromiter(self._selected_ids, dtype=np.int64))
+
+    # -- painting --------------------------------------------------------------------
+
+    def _color(self, key: int) -> QtGui.QColor:
+        if key < 0:
+            return QtGui.QColor(NEUTRAL_COLOR)
+        return self._colors[key % len(self._colors)]
+
+    def _color_keys(self, ev: np.ndarray) -> np.ndarray:
+        cat = self._arrays.category[ev]
+        return np.where(cat < 0, -1, cat % len(self._colors))
+
+    def paint(self, p: QtGui.QPainter, *args: Any) -> None:
+        a = self._arrays
+        if len(a) == 0:
+            return
+        if self._layout is None:
+            # no layout yet (nobody flushed it): make one, but tell listeners later,
+            # as they may change the view and that must not happen while painting
+            self._relayout(self._current_scale() or self._fallback_scale(), notify=False)
+            QtCore.QTimer.singleShot(0, self._notify_layout)
+        lay = self._layout
+        g = self._view_geometry()
+        if lay is None or g is None:
+            return
+        tr = p.transform()
+        if tr.m12() != 0 or tr.m21() != 0:
+            return  # never rotated in this app
+        sx, ox, sy, oy = tr.m11(), tr.dx(), tr.m22(), tr.dy()
+        x0, x1, y0, y1 = g[0], g[1], g[2], g[3]
+        left, right = sorted((sx * x0 + ox, sx * x1 + ox))
+        top, bottom = sorted((sy * y0 + oy, sy * y1 + oy))
+        width = right - left
+        n_columns = max(1, int(width / COLUMN_PX))
+
+        p.save()
+        p.resetTransform()
+        # more events starting in view than pixel columns: show the density strip
+        starts = np.searchsorted(a.begin, [x0, x1])
+        strip = bool(starts[1] - starts[0] > width)
+        p.save()  # the clip that keeps events off the strip
+        if strip:
+            p.setClipRect(
+                QRectF(left, top, width, bottom - top - STRIP_HEIGHT),
+                Qt.ClipOperation.IntersectClip,
+            )
+
+        # visible lanes, then the visible events of each lane by binary search
+        pad = (MARKER_RADIUS + HIT_TOLERANCE) / abs(sx)
+        la = max(0, math.floor(min(y0, y1) - 0.5))
+        lb = min(lay.n_lanes - 1, math.ceil(max(y0, y1) + 0.5))
+        parts: list[np.ndarray] = []
+        dense: list[tuple[int, int, int]] = []
+        for lane in range(la, lb + 1):
+            o0, o1 = int(lay.offsets[lane]), int(lay.offsets[lane + 1])
+            lo = o0 + int(np.searchsorted(lay.lane_finish[o0:o1], x0 - pad, side="right"))
+            hi = o0 + int(np.searchsorted(lay.lane_begin[o0:o1], x1 + pad, side="left"))
+            if hi - lo > n_columns:
+                dense.append((lane, o0, o1))
+            elif hi > lo:
+                parts.append(np.arange(lo, hi, dtype=np.int64))
+        pos = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+        if dense:
+            self._paint_dense_lanes(p, dense, lay, sx, ox, sy, oy, left, right)
+        if len(pos):
+            text_bottom = bottom - (STRIP_HEIGHT if strip else 0.0)
+            self._paint_events(p, pos, lay, sx, ox, sy, oy, (left, right, top, text_bottom))
+        p.restore()
+        if strip:
+            self._paint_strip(p, sx, ox, left, right, bottom)
+        p.restore()
+
+    def _paint_events(
+        self,
+        p: QtGui.QPainter,
+        pos: np.ndarray,
+        lay: _Layout,
+        sx: float,
+        ox: float,
+        sy: float,
+        oy: float,
+        area: tuple[float, float, float, float],
+    ) -> None:
+        """Marks of the visible events, batched per colour, then their labels.
+
+        Filling a ``QPainterPath`` of many shapes is slow in the raster engine (it costs
+        ~10 µs per shape), so nothing here uses one: bars and bands are ``drawRects``,
+        diamonds and the rounded ends of bars are pre-rendered sprites stamped with
+        ``drawPixmapFragments``.  Everything is aligned to whole pixels so that sprites
+        and rects meet without seams.
+        """
+        a = self._arrays
+        th = self._theme
+        left, right = area[0], area[1]
+        ev = lay.order[pos]
+        lane = lay.lanes[ev]
+        bx0 = sx * a.begin[ev] + ox
+        bx1 = sx * a.finish[ev] + ox
+        yc = sy * lane + oy
+        yi = np.floor(yc + 0.5)
+        rng = a.is_range[ev]
+        pt = ~rng
+        keys = self._color_keys(ev)
+        far_l, far_r = left - 50.0, right + 50.0
+        dpr = p.device().devicePixelRatio() if p.device() is not None else 1.0
+
+        def px(x: np.ndarray) -> np.ndarray:
+            return np.floor(np.clip(x, far_l, far_r) + 0.5)
+
+        # points: the band of the period (when wide enough) and a diamond at its middle
+        cx = (bx0 + bx1) * 0.5
+        band = pt & (bx1 - bx0 >= MIN_BAND_PX)
+        # ranges: a bar with faded ends where the start/end is only a month or a year
+        bar_end = np.maximum(bx1, bx0 + MIN_RANGE_PX)
+        s_fade = rng & (a.start_precision[ev] < VAGUE)
+        e_fade = rng & (a.end_precision[ev] < VAGUE)
+        # (a start and end may share a period: "1914 – 5 January 1914")
+        sfx = np.where(s_fade, np.minimum(sx * a.start_finish[ev] + ox, bar_end), bx0)
+        ebx = np.where(e_fade, np.maximum(sx * a.end_begin[ev] + ox, bx0), bar_end)
+        s_fade &= (sfx - bx0) >= 2.0
+        e_fade &= (bar_end - ebx) >= 2.0
+        sfx = np.where(s_fade, sfx, bx0)
+        ebx = np.where(e_fade, ebx, bar_end)
+        meet = sfx > ebx
+        mid = (sfx + ebx) * 0.5
+        sfx = np.where(meet, mid, sfx)
+        ebx = np.where(meet, mid, ebx)
+        b0i, b1i = px(bx0), px(bar_end)
+        b1i = np.maximum(b1i, b0i + 1.0)
+        si = np.clip(px(sfx), b0i, b1i)
+        ei = np.clip(px(ebx), si, b1i)
+        # rounded ends where the bar really ends there (not faded, not cut by the view)
+        room = rng & ((ei - si) >= 2 * CORNER + 1)
+        cap_l = room & ~s_fade & (bx0 >= far_l)
+        cap_r = room & ~e_fade & (bar_end <= far_r)
+
+        p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, False)
+        p.setPen(Qt.PenStyle.NoPen)
+        # bands of points
+        idx, runs = _batches(keys, band)
+        if runs:
+            rects = _rects(px(bx0[idx]), px(bx1[idx]), yi[idx], BAND_HALF)
+            for key, run in runs:
+                p.setBrush(self._brush(key, "band"))
+                _draw_rects(p, rects[run])
+        # faded starts and ends of ranges
+        for fade_in, mask, xa, xb in ((True, s_fade, bx0, sfx), (False, e_fade, ebx, bar_end)):
+            idx, runs = _batches(keys, mask)
+            for key, run in runs:
+                k = idx[run]
+                self._paint_fades(p, key, fade_in, xa[k], xb[k], yi[k], far_l, far_r)
+        # solid parts of bars, with sprites for their rounded ends
+        idx, runs = _batches(keys, rng & (ei > si))
+        if runs:
+            xa = si[idx] + np.where(cap_l[idx], CORNER, 0.0)
+            xb = ei[idx] - np.where(cap_r[idx], CORNER, 0.0)
+            rects = _rects(xa, xb, yi[idx], BAR_HALF)
+            for key, run in runs:
+                p.setBrush(self._brush(key, "bar"))
+                _draw_rects(p, rects[run])
+        for kind, mask, x in (
+            ("cap_l", cap_l, si + CORNER / 2),
+            ("cap_r", cap_r, ei - CORNER / 2),
+            ("diamond", pt, np.floor(cx + 0.5)),
+        ):
+            idx, runs = _batches(keys, mask)
+            for key, run in runs:
+                k = idx[run]
+                _draw_sprites(p, self._sprite(kind, self._color(key), dpr), x[k], yi[k], dpr)
+
+        # hover and selection outlines
+        sel = self._selected[ev] if len(self._selected) == len(a) else np.zeros(len(ev), bool)
+        hover = np.zeros(len(ev), dtype=bool)
+        if self._hover_id is not None:
+            hover = a.ids[ev] == self._hover_id
+        for mask, kind, color, width in (
+            (hover & ~sel, "hover", _with_alpha(QtGui.QColor(th["text"]), 0.7), 1.0),
+            (sel, "selected", QtGui.QColor(th["accent"]), 2.0),
+        ):
+            if not np.any(mask):
+                continue
+            m = np.flatnonzero(mask & rng)
+            if len(m):
+                p.setBrush(Qt.BrushStyle.NoBrush)
+                p.setPen(QtGui.QPen(color, width))
+                _draw_rects(p, _rects(b0i[m] - 3.0, b1i[m] + 3.0, yi[m], BAR_HALF + 3.0))
+                p.setPen(Qt.PenStyle.NoPen)
+            m = np.flatnonzero(mask & pt)
+            if len(m):
+                sprite = self._sprite(kind, color, dpr)
+                _draw_sprites(p, sprite, np.floor(cx[m] + 0.5), yi[m], dpr)
+
+        self._paint_labels(p, pos, ev, lay, lane, rng, bx0, cx, yi, sel, sx, ox, area)
+
+    def _sprite(self, kind: str, color: QtGui.QColor, dpr: float) -> QtGui.QPixmap:
+        """A small pre-rendered shape (diamond, ring, rounded bar end), cached."""
+        key = (kind, color.rgba(), self._theme["background"], dpr)
+        pm = self._sprites.get(key)
+        if pm is not None:
+            return pm
+        w, h = _SPRITE_SIZES[kind]
+        pm = QtGui.QPixmap(round(w * dpr), round(h * dpr))
+        pm.setDevicePixelRatio(dpr)
+        pm.fill(Qt.GlobalColor.transparent)
+        q = QtGui.QPainter(pm)
+        q.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+        if kind in ("diamond", "hover", "selected"):
+            r = MARKER_RADIUS if kind == "diamond" else MARKER_RADIUS + 3.0
+            c = w / 2
+            poly = QtGui.QPolygonF(
+                [QPointF(c, c - r), QPointF(c + r, c), QPointF(c, c + r), QPointF(c - r, c)]
+            )
+            if kind == "diamond":
+                q.setPen(QtGui.QPen(QtGui.QColor(self._theme["background"]), 1.5))
+                q.setBrush(color)
+            else:
+                q.setPen(QtGui.QPen(color, 2.0 if kind == "selected" else 1.5))
+                q.setBrush(Qt.BrushStyle.NoBrush)
+            q.drawPolygon(poly)
+        else:  # the rounded left or right end of a bar, CORNER pixels wide
+            q.setPen(Qt.PenStyle.NoPen)
+            q.setBrush(_with_alpha(color, BAR_ALPHA))
+            x = 0.0 if kind == "cap_l" else -2 * CORNER
+            q.drawRoundedRect(QRectF(x, 0.0, 3 * CORNER, h), CORNER, CORNER)
+        q.end()
+        if len(self._sprites) > 256:
+            self._sprites.clear()
+        self._sprites[key] = pm
+        return pm
+
+    def _paint_fades(
+        self,
+        p: QtGui.QPainter,
+        key: int,
+        fade_in: bool,
+        xa: np.ndarray,
+        xb: np.ndarray,
+        yc: np.ndarray,
+        far_l: float,
+        far_r: float,
+    ) -> None:
+        """Segments whose alpha ramps from :data:`FADE_ALPHA` to :data:`BAR_ALPHA`.
+
+        A gradient in object-bounding mode is laid over each rect of a ``drawRects``
+        call on its own, so all segments of a colour take one call.  The few segments cut
+        by the edge of the view (huge ones, when zoomed in) get a gradient of their own
+        covering just the visible part of the ramp.
+        """
+        ca = np.clip(xa, far_l, far_r)
+        cb = np.clip(xb, far_l, far_r)
+        cut = (ca != xa) | (cb != xb)
+        ra, rb = np.floor(ca + 0.5), np.floor(cb + 0.5)  # whole pixels, as the bars
+        whole = ~cut & (rb > ra)
+        if whole.all():
+            p.setBrush(self._brush(key, "fade_in" if fade_in else "fade_out"))
+            _draw_rects(p, _rects(ra, rb, yc, BAR_HALF))
+            return
+        if whole.any():
+            p.setBrush(self._brush(key, "fade_in" if fade_in else "fade_out"))
+            _draw_rects(p, _rects(ra[whole], rb[whole], yc[whole], BAR_HALF))
+        lo, hi = (FADE_ALPHA, BAR_ALPHA) if fade_in else (BAR_ALPHA, FADE_ALPHA)
+        color = self._color(key)
+        for k in np.flatnonzero(cut & (rb > ra)).tolist():
+            span = xb[k] - xa[k]
+            t0, t1 = (ca[k] - xa[k]) / span, (cb[k] - xa[k]) / span
+            p.setBrush(_gradient(color, lo + (hi - lo) * t0, lo + (hi - lo) * t1))
+            p.drawRect(QRectF(ra[k], yc[k] - BAR_HALF, rb[k] - ra[k], 2 * BAR_HALF))
+
+    def _brush(self, key: int, kind: str) -> QtGui.QBrush:
+        """The brush of colour ``key`` for a kind of mark (cached until colours change)."""
+        brush = self._brushes.get((key, kind))
+        if brush is None:
+            color = self._color(key)
+            if kind == "fade_in":
+                brush = _gradient(color, FADE_ALPHA, BAR_ALPHA)
+            elif kind == "fade_out":
+                brush = _gradient(color, BAR_ALPHA, FADE_ALPHA)
+            else:
+                alpha = {"band": BAND_ALPHA, "bar": BAR_ALPHA, "dense": 0.85}[kind]
+                brush = QtGui.QBrush(_with_alpha(color, alpha))
+            self._brushes[(key, kind)] = brush
+        return brush
+
+    def _paint_labels(
+        self,
+        p: QtGui.QPainter,
+        pos: np.ndarray,
+        ev: np.ndarray,
+        lay: _Layout,
+        lane: np.ndarray,
+        rng: np.ndarray,
+        bx0: np.ndarray,
+        cx: np.ndarray,
+        yc: np.ndarray,
+        sel: np.ndarray,
+        sx: float,
+        ox: float,
+        area: tuple[float, float, float, float],
+    ) -> None:
+        """Labels where they fit whole (or elided) in the view: never cut by an edge."""
+        left, right, top, bottom = area
+        a = self._arrays
+        # where each label would start: inside a bar (kept in view), or after a marker
+        lx = np.where(rng, np.maximum(bx0, left) + LABEL_GAP, cx + MARKER_RADIUS + LABEL_GAP)
+        # where the next mark in the same lane begins
+        nxt = pos + 1
+        has_next = nxt < lay.offsets[lane + 1]
+        nev = lay.order[np.minimum(nxt, len(lay.order) - 1)]
+        nb = sx * a.begin[nev] + ox
+        nf = sx * a.finish[nev] + ox
+        nstart = np.where(a.is_range[nev], nb, np.minimum(nb, (nb + nf) * 0.5 - MARKER_RADIUS))
+        limit = np.where(has_next, np.minimum(nstart, right), right)
+        room = limit - lx - LABEL_PLACE_GAP
+        half = self._metrics.height() * 0.5
+        inside = (lx >= left) & (yc - half >= top) & (yc + half <= bottom)
+        cand = np.flatnonzero((room >= MIN_LABEL_PX) & inside)
+        if len(cand) == 0:
+            self._label_hits = None
+            return
+        # the whole title where it fits, else elided to the room there is (rounded down
+        # to ELIDE_STEP, an upper bound of the elided text's width: only the labels
+        # actually drawn get elided)
+        bold = sel[cand]
+        cev_arr = ev[cand]
+        cev = cev_arr.tolist()
+        full = np.where(bold, self._bold_width[cev_arr], self._label_width[cev_arr])
+        for j in np.flatnonzero(np.isnan(full)).tolist():
+            full[j] = self._measure(cev[j], bool(bold[j]))
+        rooms = np.minimum(room[cand], LABEL_MAX_PX)
+        fits = full <= rooms
+        elide_to = np.where(fits, 0, (rooms // ELIDE_STEP) * ELIDE_STEP).astype(np.int64)
+        widths = np.where(fits, full, np.where(elide_to >= MIN_LABEL_PX, elide_to, np.nan))
+        keep = place_labels(
+            lx[cand], lane[cand], widths, limit[cand], min_x=left, gap=LABEL_PLACE_GAP
+        )
+        shown = np.flatnonzero(keep)
+        if len(shown) == 0:
+            self._label_hits = None
+            return
+        height = self._metrics.height()
+        p.setPen(QtGui.QColor(self._theme["text"]))
+        xs = lx[cand].tolist()
+        ys = (yc[cand] - height * 0.5).tolist()
+        for is_bold in (False, True):
+            which = shown[bold[shown] == is_bold].tolist()
+            if not which:
+                continue
+            p.setFont(self._bold if is_bold else self._font)
+            for j in which:
+                st = self._static_text(cev[j], is_bold, int(elide_to[j]))
+                p.drawStaticText(QPointF(xs[j], ys[j]), st)
+        sc = cand[shown]
+        self._label_hits = (
+            a.ids[ev[sc]],
+            lane[sc],
+            (lx[sc] - ox) / sx,
+            (lx[sc] + widths[shown] - ox) / sx,
+        )
+
+    def _paint_dense_lanes(
+        self,
+        p: QtGui.QPainter,
+        dense: list[tuple[int, int, int]],
+        lay: _Layout,
+        sx: float,
+        ox: float,
+        sy: float,
+        oy: float,
+        left: float,
+        right: float,
+    ) -> None:
+        """Lanes with more events in view than pixels: occupied columns, coloured."""
+        n = max(1, int((right - left) / COLUMN_PX))
+        px_edges = left + np.arange(n + 1) * COLUMN_PX
+        edges = (px_edges - ox) / sx
+        xs_all, ys_all, keys_all = [], [], []
+        for lane, o0, o1 in dense:
+            lb = lay.lane_begin[o0:o1]
+            lf = lay.lane_finish[o0:o1]
+            counts = overlap_counts(lb, lf, edges)
+            cols = np.flatnonzero(counts > 0)
+            if len(cols) == 0:
+                continue
+            first = o0 + np.minimum(np.searchsorted(lf, edges[cols], side="right"), o1 - o0 - 1)
+            xs_all.append(px_edges[cols])
+            ys_all.append(np.full(len(cols), sy * lane + oy))
+            keys_all.append(self._color_keys(lay.order[first]))
+        if not xs_all:
+            return
+        xs = np.concatenate(xs_all)
+        ys = np.concatenate(ys_all)
+        keys = np.concatenate(keys_all)
+        p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, False)
+        p.setPen(Qt.PenStyle.NoPen)
+        rects = _rects(xs, xs + COLUMN_PX, ys, 5.0)
+        idx, runs = _batches(keys, np.ones(len(keys), dtype=bool))
+        rects = rects[idx]
+        for key, run in runs:
+            p.setBrush(self._brush(key, "dense"))
+            _draw_rects(p, rects[run])
+
+    def _paint_strip(
+        self, p: QtGui.QPainter, sx: float, ox: float, left: float, right: float, bottom: float
+    ) -> None:
+        """Density of all events (every lane) per column, docked to the view's bottom."""
+        a = self._arrays
+        span = a.span()
+        assert span is not None
+        d0 = max(left, sx * span[0] + ox)
+        d1 = min(right, sx * span[1] + ox)
+        if d1 <= d0:
+            return
+        n = max(1, math.ceil((d1 - d0) / COLUMN_PX))
+        px_edges = d0 + np.arange(n + 1) * COLUMN_PX
+        counts = np.diff(np.searchsorted(a.begin, (px_edges - ox) / sx)).astype(np.float64)
+        # a light triangular smoothing turns sparse counts into a readable density
+        counts = np.convolve(counts, _STRIP_KERNEL, mode="same")
+        top = bottom - STRIP_HEIGHT
+        p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, False)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(_with_alpha(QtGui.QColor(self._theme["background"]), 0.88))
+        p.drawRect(QRectF(d0, top, d1 - d0, STRIP_HEIGHT))
+        cmax = counts.max() if len(counts) else 0
+        if cmax <= 0:
+            return
+        h = np.sqrt(counts / cmax) * (STRIP_HEIGHT - 4)
+        h = np.where(counts > 0, np.maximum(np.round(h), 1.0), 0.0)
+        cols = np.flatnonzero(h > 0)
+        p.setBrush(_with_alpha(QtGui.QColor(self._theme["strip"]), 0.75))
+        _draw_rects(
+            p,
+            np.column_stack(
+                [px_edges[cols], bottom - 1 - h[cols], np.full(len(cols), COLUMN_PX), h[cols]]
+            ),
+        )
+        p.setPen(QtGui.QPen(_with_alpha(QtGui.QColor(self._theme["text"]), 0.25), 1.0))
+        p.drawLine(QPointF(d0, top + 0.5), QPointF(d1, top + 0.5))
+
+    # -- hit testing and mouse -------------------------------------------------------
+
+    def _hit_index(self, x: float, y: float) -> int | None:
+        lay = self._layout
+        g = self._view_geometry()
+        if lay is None or g is None:
+            return None
+        sx, sy = g[4], g[5]
+        lane = math.floor(y + 0.5)
+        if lane < 0 or lane >= lay.n_lanes:
+            return None
+        if abs(y - lane) * sy > BAR_HALF + HIT_TOLERANCE:
+            return None
+        tol = HIT_TOLERANCE / sx
+        o0, o1 = int(lay.offsets[lane]), int(lay.offsets[lane + 1])
+        reach = (MARKER_RADIUS + HIT_TOLERANCE + 1.0) / sx
+        lo = o0 + int(np.searchsorted(lay.lane_finish[o0:o1], x - reach, side="right"))
+        hi = o0 + int(np.searchsorted(lay.lane_begin[o0:o1], x + reach, side="left"))
+        a = self._arrays
+        i = lay.order[max(lo - 1, o0) : min(hi + 1, o1)]
+        if len(i):
+            b, f = a.begin[i], a.finish[i]
+            # distance (in seconds) from x to each mark: bar, or marker and band
+            bar = np.maximum.reduce(
+                [np.zeros(len(i)), b - x, x - np.maximum(f, b + MIN_RANGE_PX / sx)]
+            )
+            marker = np.maximum(0.0, np.abs(x - (b + f) * 0.5) - MARKER_RADIUS / sx)
+            band = np.where(
+                (f - b) * sx >= MIN_BAND_PX, np.maximum(0.0, np.maximum(b - x, x - f)), np.inf
+            )
+            dist = np.where(a.is_range[i], bar, np.minimum(marker, band))
+            k = int(np.argmin(dist))
+            if dist[k] <= tol:
+                return int(i[k])
+        if self._label_hits is not None:
+            ids, lanes, lx0, lx1 = self._label_hits
+            m = np.flatnonzero((lanes == lane) & (lx0 <= x) & (x <= lx1))
+            if len(m):
+                return self._arrays.index_of(int(ids[m[0]]))
+        return None
+
+    def hoverEvent(self, ev: Any) -> None:
+        if ev.isExit():
+            self.set_hovered(None)
+            return
+        pos = ev.pos()
+        self.set_hovered(self.event_at(pos))
+
+    def mouseClickEvent(self, ev: Any) -> None:
+        if ev.button() != Qt.MouseButton.LeftButton:
+            ev.ignore()
+            return
+        ev.accept()
+        self.handle_click(ev.pos(), ev.modifiers(), double=ev.double())
+
+    def handle_click(
+        self, pos: QPointF, modifiers: Qt.KeyboardModifier, *, double: bool = False
+    ) -> None:
+        """Emit the click signals for a left click at ``pos`` (item coordinates)."""
+        event_id = self.event_at(pos)
+        if double:
+            self.sigDoubleClicked.emit(event_id, float(pos.x()))
+        else:
+            self.sigClicked.emit(event_id, modifiers)
+
+    def visible_labels(self) -> list[tuple[int, int, float, float]]:
+        """Labels drawn by the last paint: ``(event id, lane, x0, x1)``, x in axis seconds."""
+        if self._label_hits is None:
+            return []
+        ids, lanes, x0, x1 = self._label_hits
+        return [
+            (int(i), int(k), float(a), float(b))
+            for i, k, a, b in zip(
+                ids.tolist(), lanes.tolist(), x0.tolist(), x1.tolist(), strict=True
+            )
+        ]
+
+    def tooltip_html(self, event_id: int) -> str:
+        """Headline and date of an event, as tooltip rich text."""
+        i = self._arrays.index_of(event_id)
+        if i is None:
+            return ""
+        title = html.escape(" ".join(self._arrays.titles[i].split()))
+        date = html.escape(self._arrays.dates[i])
+        return f"<b>{title}</b><br/>{date}"

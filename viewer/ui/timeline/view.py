@@ -1,0 +1,433 @@
+"""The timeline widget: events in lanes over a calendar axis, zoomed and panned in time.
+
+:class:`TimelineView` wraps a ``pg.GraphicsLayoutWidget`` holding a view box, a bottom
+:class:`~viewer.ui.timeline.axis.CalendarAxisItem` and one
+:class:`~viewer.ui.timeline.item.EventsItem`, plus a vertical scroll bar that appears
+when the lanes do not fit.
+
+* The mouse wheel zooms time (x only) around the cursor; dragging pans time; a
+  horizontal wheel (touchpad) pans too.  The y axis never zooms: one lane is a row of
+  :data:`ROW_HEIGHT` pixels, and Shift+wheel or the scroll bar scrolls the lanes.
+* Zoom and pan are limited to the events' span plus a margin, down to about a minute.
+* Only ``+``, ``-`` and Home are handled here; other keys (arrows, Enter…) go on to the
+  parent so the main window can use them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6.QtCore import QPointF, Qt, Signal
+
+from viewer.model.dates import SECONDS_PER_DAY, year_start
+from viewer.ui.timeline.axis import CalendarAxisItem
+from viewer.ui.timeline.data import EventArrays
+from viewer.ui.timeline.item import EventsItem
+from viewer.ui.timeline.lanes import LABEL_GAP, MARKER_RADIUS
+
+__all__ = ["ROW_HEIGHT", "TimelineView", "TimelineViewBox"]
+
+#: Height of one lane in pixels.
+ROW_HEIGHT = 26.0
+#: Smallest visible time span, in seconds.
+MIN_X_RANGE = 60.0
+#: Span given to a set of events shorter than this (e.g. a single event).
+MIN_SPAN = 30 * SECONDS_PER_DAY
+#: Fraction of the span the view may be panned beyond either end.
+SPAN_MARGIN = 0.25
+#: Fraction of the span shown beyond either end by :meth:`TimelineView.fit_all`.
+FIT_MARGIN = 0.03
+#: Span shown when there are no events.
+EMPTY_SPAN = (year_start(1900), year_start(2030))
+#: Lanes of room below the last lane (the density strip may cover the bottom row).
+BOTTOM_ROOM = 1.0
+TOP_ROOM = 0.25
+ZOOM_STEP = 1.5
+ANIMATION_MS = 400
+
+_THEMES = {
+    False: {"background": "#ffffff", "axis": "#5d6470", "axis_line": (60, 64, 72, 110)},
+    True: {"background": "#1e1f22", "axis": "#a3aab5", "axis_line": (220, 225, 235, 90)},
+}
+
+
+class TimelineViewBox(pg.ViewBox):
+    """A view box that zooms and pans time only, and scrolls lanes with Shift+wheel.
+
+    Left clicks anywhere (also where no item is) go to ``click_handler``, so a click on
+    empty space can clear a selection.
+
+    Signals:
+        sigLaneScroll(float): the user asked to scroll by this many lanes (Shift+wheel).
+    """
+
+    sigLaneScroll = Signal(float)
+
+    def __init__(self) -> None:
+        super().__init__(enableMenu=False, defaultPadding=0.0)
+        self.setMouseEnabled(x=True, y=False)
+        self.invertY(True)
+        self.disableAutoRange()
+        self.click_handler: Any = None
+
+    def wheelEvent(self, ev: Any, axis: int | None = None) -> None:
+        delta = ev.delta()
+        if ev.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            ev.accept()
+            self.sigLaneScroll.emit(-delta / 120.0 * 3.0)
+            return
+        if ev.orientation() == Qt.Orientation.Horizontal:
+            ev.accept()
+            (x0, x1), _ = self.viewRange()
+            self.translateBy(x=-delta / 120.0 * 0.1 * (x1 - x0))
+            self.sigRangeChangedManually.emit([True, False])
+            return
+        super().wheelEvent(ev, axis=0)
+
+    def mouseClickEvent(self, ev: Any) -> None:
+        if ev.button() == Qt.MouseButton.LeftButton and self.click_handler is not None:
+            ev.accept()
+            self.click_handler(self.mapToView(ev.pos()), ev.modifiers(), ev.double())
+            return
+        super().mouseClickEvent(ev)
+
+
+class TimelineView(QtWidgets.QWidget):
+    """Events in lanes over a calendar axis.
+
+    Feed it with :meth:`set_data` (the already filtered events); colour, selection and
+    theme go through :meth:`set_colors`, :meth:`set_selected` and :meth:`set_dark`.
+    Navigation: :meth:`fit_all`, :meth:`zoom`, :meth:`set_visible_range` (optionally
+    animated), :meth:`ensure_visible`.
+
+    Signals:
+        rangeChanged(float, float): the visible time range changed (coalesced: once per
+            turn of the event loop, however many steps a zoom or pan took).
+        hovered(object): the event id under the mouse, or ``None``.
+        clicked(object, object): the clicked event id (``None`` for empty space) and the
+            ``Qt.KeyboardModifiers``.
+        doubleClicked(object, float): the double-clicked event id (or ``None``) and the
+            x position in axis seconds.
+    """
+
+    rangeChanged = Signal(float, float)
+    hovered = Signal(object)
+    clicked = Signal(object, object)
+    doubleClicked = Signal(object, float)
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._dark = False
+        self._span: tuple[float, float] | None = None
+        self._fit_pending = True
+        self._syncing_scroll = False
+
+        self.plot = pg.GraphicsLayoutWidget()
+        self.plot.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.plot.ci.layout.setContentsMargins(0, 0, 0, 0)
+        self.plot.ci.layout.setSpacing(0)
+        self.viewbox = TimelineViewBox()
+        self.axis = CalendarAxisItem(orientation="bottom")
+        self.axis.linkToView(self.viewbox)
+        self.plot.ci.addItem(self.viewbox, row=0, col=0)
+        self.plot.ci.addItem(self.axis, row=1, col=0)
+        self.item = EventsItem()
+        self.viewbox.addItem(self.item)
+        self.viewbox.click_handler = self._on_view_click
+
+        self.scrollbar = QtWidgets.QScrollBar(Qt.Orientation.Vertical)
+        self.scrollbar.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.scrollbar.hide()
+        box = QtWidgets.QHBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(0)
+        box.addWidget(self.plot, 1)
+        box.addWidget(self.scrollbar)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+        self._range_timer = QtCore.QTimer(self)
+        self._range_timer.setSingleShot(True)
+        self._range_timer.setInterval(0)
+        self._range_timer.timeout.connect(self._emit_range)
+
+        self._animation = QtCore.QVariantAnimation(self)
+        self._animation.setDuration(ANIMATION_MS)
+        self._animation.setEasingCurve(QtCore.QEasingCurve.Type.InOutCubic)
+        self._animation.setStartValue(0.0)
+        self._animation.setEndValue(1.0)
+        self._animation.valueChanged.connect(self._on_animation_step)
+        self._animation.finished.connect(self._on_animation_finished)
+        self._anim_from = (0.0, 1.0)
+        self._anim_to = (0.0, 1.0)
+
+        self.viewbox.sigXRangeChanged.connect(self._on_x_range_changed)
+        self.viewbox.sigResized.connect(self._on_resized)
+        self.viewbox.sigRangeChangedManually.connect(self._animation.stop)
+        self.viewbox.sigLaneScroll.connect(self.scroll_lanes)
+        self.scrollbar.valueChanged.connect(self._on_scrollbar)
+        self.item.sigLayoutChanged.connect(self._update_rows)
+        self.item.sigHovered.connect(self._on_hovered)
+        self.item.sigClicked.connect(self.clicked)
+        self.item.sigDoubleClicked.connect(self.doubleClicked)
+
+        self._apply_limits()
+        self.viewbox.setXRange(*EMPTY_SPAN, padding=0.0)
+        self.viewbox.setYRange(-0.5 - TOP_ROOM, 10.0, padding=0.0)
+        self.set_dark(False)
+
+    # -- data and appearance -----------------------------------------------------------
+
+    def set_data(self, arrays: EventArrays, *, fit: bool | None = None) -> None:
+        """Show ``arrays``; ``fit`` (default: when nothing was shown before) fits them all.
+
+        Otherwise the visible range is kept (within the new limits), so changing a filter
+        does not lose the user's place.
+        """
+        had_data = self._span is not None
+        self.item.set_data(arrays, layout=False)
+        self._span = arrays.span()
+        self._apply_limits()
+        should_fit = (not had_data) if fit is None else fit
+        if should_fit:
+            self.fit_all()
+        else:
+            x0, x1 = self.visible_range()
+            self.viewbox.setXRange(x0, x1, padding=0.0)
+        self.item.flush_layout()
+        self._update_rows()
+
+    def arrays(self) -> EventArrays:
+        return self.item.arrays
+
+    def set_colors(self, colors: Iterable[QtGui.QColor | str]) -> None:
+        self.item.set_colors(colors)
+
+    def set_selected(self, ids: Iterable[int]) -> None:
+        self.item.set_selected(ids)
+
+    def set_dark(self, dark: bool) -> None:
+        self._dark = bool(dark)
+        theme = _THEMES[self._dark]
+        self.plot.setBackground(theme["background"])
+        self.axis.setPen(pg.mkPen(theme["axis_line"]))
+        self.axis.setTextPen(pg.mkPen(theme["axis"]))
+        self.item.set_dark(self._dark)
+
+    def is_dark(self) -> bool:
+        return self._dark
+
+    # -- navigation ----------------------------------------------------------------------
+
+    def visible_range(self) -> tuple[float, float]:
+        (x0, x1), _ = self.viewbox.viewRange()
+        return float(x0), float(x1)
+
+    def set_visible_range(self, x0: float, x1: float, *, animate: bool = False) -> None:
+        """Show ``[x0, x1]`` (clamped to the limits); ``animate`` eases there in ~400 ms."""
+        x0, x1 = sorted((float(x0), float(x1)))
+        self._animation.stop()
+        if not animate:
+            self.viewbox.setXRange(x0, x1, padding=0.0)
+            self.item.flush_layout()
+            return
+        self._anim_from = self.visible_range()
+        self._anim_to = (x0, x1)
+        self._animation.start()
+
+    def is_animating(self) -> bool:
+        return self._animation.state() == QtCore.QAbstractAnimation.State.Running
+
+    def fit_all(self) -> None:
+        """Show every event, with room for the labels at the right end (Home)."""
+        # not laid out yet: fit again once the view has its size
+        self._fit_pending = self.viewbox.width() < 10
+        lo, hi = self._span_or_default()
+        w = hi - lo
+        x0 = lo - FIT_MARGIN * w
+        x1 = hi + FIT_MARGIN * w
+        x1 = self._room_for_labels(x0, x1)
+        self.set_visible_range(x0, x1)
+        self.scroll_to_lane_top(-0.5 - TOP_ROOM)
+
+    def zoom(self, factor: float, center: float | None = None) -> None:
+        """Zoom in by ``factor`` (> 1) or out (< 1) around ``center`` (default: middle)."""
+        if factor <= 0:
+            raise ValueError("zoom factor must be positive")
+        x0, x1 = self.visible_range()
+        c = (x0 + x1) / 2 if center is None else float(center)
+        self.set_visible_range(c - (c - x0) / factor, c + (x1 - c) / factor)
+
+    def ensure_visible(self, event_id: int, *, animate: bool = False) -> bool:
+        """Scroll (never zoom) so the event is in view; ``False`` if it is not shown."""
+        a = self.item.arrays
+        i = a.index_of(event_id)
+        if i is None:
+            return False
+        self.item.flush_layout()
+        x0, x1 = self.visible_range()
+        w = x1 - x0
+        b, f = float(a.begin[i]), float(a.finish[i])
+        if not a.is_range[i]:
+            b = f = (b + f) / 2
+        margin = 0.08 * w
+        if b < x0 + margin or f > x1 - margin:
+            nx0 = (b + f) / 2 - w / 2 if f - b <= w - 2 * margin else b - margin
+            self.set_visible_range(nx0, nx0 + w, animate=animate)
+        lane = self.item.lane_of(event_id)
+        if lane is not None:
+            _, (y0, y1) = self.viewbox.viewRange()
+            rows = y1 - y0
+            if lane - 0.5 < y0:
+                self.scroll_to_lane_top(lane - 0.5 - TOP_ROOM)
+            elif lane + 0.5 + BOTTOM_ROOM > y1:
+                self.scroll_to_lane_top(lane + 0.5 + BOTTOM_ROOM - rows)
+        return True
+
+    def scroll_lanes(self, lanes: float) -> None:
+        """Scroll the lanes by this many rows (positive: down)."""
+        _, (y0, _y1) = self.viewbox.viewRange()
+        self.scroll_to_lane_top(y0 + lanes)
+
+    def scroll_to_lane_top(self, top: float) -> None:
+        """Put the top of the view at ``top`` (in lanes), within the lanes there are."""
+        rows = self._rows()
+        y_min, y_max = self._y_bounds(rows)
+        top = min(max(top, y_min), y_max - rows)
+        self.viewbox.setYRange(top, top + rows, padding=0.0)
+        self._sync_scrollbar()
+
+    # -- keyboard --------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QtGui.QKeyEvent) -> None:
+        key = event.key()
+        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom(ZOOM_STEP)
+        elif key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore):
+            self.zoom(1 / ZOOM_STEP)
+        elif key == Qt.Key.Key_Home:
+            self.fit_all()
+        else:
+            event.ignore()
+            return
+        event.accept()
+
+    # -- internals -------------------------------------------------------------------
+
+    def _span_or_default(self) -> tuple[float, float]:
+        if self._span is None:
+            return EMPTY_SPAN
+        lo, hi = self._span
+        if hi - lo < MIN_SPAN:
+            mid = (lo + hi) / 2
+            lo, hi = mid - MIN_SPAN / 2, mid + MIN_SPAN / 2
+        return lo, hi
+
+    def _apply_limits(self) -> None:
+        lo, hi = self._span_or_default()
+        w = hi - lo
+        x_min, x_max = lo - SPAN_MARGIN * w, hi + SPAN_MARGIN * w
+        # keep a minute representable: doubles lose sub-minute steps in deep time
+        min_range = max(MIN_X_RANGE, max(abs(x_min), abs(x_max)) * 2.0**-40)
+        self.viewbox.setLimits(xMin=x_min, xMax=x_max, minXRange=min_range, maxXRange=x_max - x_min)
+
+    def _room_for_labels(self, x0: float, x1: float) -> float:
+        """Widen ``[x0, x1]`` to the right so that measured labels fit in the view."""
+        a = self.item.arrays
+        widths = self.item.label_widths()
+        px = self.viewbox.width()
+        if len(a) == 0 or px < 10 or not np.isfinite(widths).any():
+            return x1
+        known = np.isfinite(widths) & (widths < px / 3)
+        if not known.any():
+            return x1
+        centre = np.where(a.is_range, a.begin, (a.begin + a.finish) / 2)[known]
+        offset = np.where(a.is_range[known], LABEL_GAP, MARKER_RADIUS + LABEL_GAP)
+        need = offset + widths[known] + 2 * LABEL_GAP  # pixels right of the label anchor
+        dist = centre - x0
+        ok = dist > 0
+        if not ok.any():
+            return x1
+        scale = min(px / (x1 - x0), float(np.min((px - need[ok]) / dist[ok])))
+        if scale <= 0:
+            return x1
+        lo, hi = self._span_or_default()
+        x_max = hi + SPAN_MARGIN * (hi - lo)
+        return min(max(x1, x0 + px / scale), x_max)
+
+    def _rows(self) -> float:
+        h = self.viewbox.height()
+        return max(1.0, h / ROW_HEIGHT) if h > 0 else 10.0
+
+    def _y_bounds(self, rows: float) -> tuple[float, float]:
+        y_min = -0.5 - TOP_ROOM
+        y_max = max(self.item.lane_count - 0.5 + BOTTOM_ROOM, y_min + rows)
+        return y_min, y_max
+
+    def _update_rows(self, *_: Any) -> None:
+        rows = self._rows()
+        y_min, y_max = self._y_bounds(rows)
+        self.viewbox.setLimits(yMin=y_min, yMax=y_max)
+        _, (y0, _y1) = self.viewbox.viewRange()
+        self.scroll_to_lane_top(y0)
+
+    def _sync_scrollbar(self) -> None:
+        rows = self._rows()
+        y_min, y_max = self._y_bounds(rows)
+        _, (y0, _y1) = self.viewbox.viewRange()
+        maximum = max(0, round((y_max - y_min - rows) * ROW_HEIGHT))
+        self._syncing_scroll = True
+        try:
+            self.scrollbar.setRange(0, maximum)
+            self.scrollbar.setPageStep(max(1, round(rows * ROW_HEIGHT)))
+            self.scrollbar.setSingleStep(round(ROW_HEIGHT))
+            self.scrollbar.setValue(round((y0 - y_min) * ROW_HEIGHT))
+        finally:
+            self._syncing_scroll = False
+        self.scrollbar.setVisible(maximum > 0)
+
+    def _on_scrollbar(self, value: int) -> None:
+        if self._syncing_scroll:
+            return
+        rows = self._rows()
+        y_min, _ = self._y_bounds(rows)
+        self.scroll_to_lane_top(y_min + value / ROW_HEIGHT)
+
+    def _on_resized(self, *_: Any) -> None:
+        if self._fit_pending and self.viewbox.width() >= 10:
+            self.fit_all()
+        self._update_rows()
+
+    def _on_x_range_changed(self, *_: Any) -> None:
+        self._range_timer.start()
+
+    def _emit_range(self) -> None:
+        self.rangeChanged.emit(*self.visible_range())
+
+    def _on_animation_step(self, value: Any) -> None:
+        t = float(value)
+        (a0, a1), (b0, b1) = self._anim_from, self._anim_to
+        wa, wb = a1 - a0, b1 - b0
+        ca, cb = (a0 + a1) / 2, (b0 + b1) / 2
+        # the width changes geometrically, so zooming feels even at every step
+        w = wa * (wb / wa) ** t if wa > 0 and wb > 0 else wa + (wb - wa) * t
+        c = ca + (cb - ca) * t
+        self.viewbox.setXRange(c - w / 2, c + w / 2, padding=0.0)
+
+    def _on_animation_finished(self) -> None:
+        self.viewbox.setXRange(*self._anim_to, padding=0.0)
+        self.item.flush_layout()
+
+    def _on_view_click(self, pos: QPointF, modifiers: Qt.KeyboardModifier, double: bool) -> None:
+        # the item has no transform of its own: view coordinates are item coordinates
+        self.item.handle_click(pos, modifiers, double=double)
+
+    def _on_hovered(self, event_id: Any) -> None:
+        self.item.setToolTip(self.item.tooltip_html(event_id) if event_id is not None else "")
+        self.hovered.emit(event_id)
+
+    def sizeHint(self) -> QtCore.QSize:
+        return QtCore.QSize(900, 420)
