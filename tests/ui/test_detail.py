@@ -79,8 +79,9 @@ def test_shows_headline_date_category_tags_and_description(panel: DetailPanel) -
 
 
 def test_display_date_is_shown_only_when_it_differs(panel: DetailPanel) -> None:
-    event = make_event(start=PartialDate(2024, 5, 16), end=PartialDate(2024, 5, 17),
-                       display_date="May 16-17, 2024")
+    event = make_event(
+        start=PartialDate(2024, 5, 16), end=PartialDate(2024, 5, 17), display_date="May 16-17, 2024"
+    )
     panel.show_event(event, DIPLOMACY)
     assert panel.date_label.text() == "16–17 May 2024"
     assert panel.display_date_label.isVisible()
@@ -98,11 +99,13 @@ def test_display_date_is_muted(panel: DetailPanel) -> None:
 
 
 def test_script_in_description_never_reaches_the_browser(panel: DetailPanel) -> None:
-    event = make_event(description=(
-        "<p>Safe text</p><script>alert('owned')</script>"
-        "<p onclick='steal()'>more <a href='javascript:alert(1)'>link</a></p>"
-        "<img src='http://tracker.example/pixel.gif' onerror='x()'>"
-    ))
+    event = make_event(
+        description=(
+            "<p>Safe text</p><script>alert('owned')</script>"
+            "<p onclick='steal()'>more <a href='javascript:alert(1)'>link</a></p>"
+            "<img src='http://tracker.example/pixel.gif' onerror='x()'>"
+        )
+    )
     panel.show_event(event, DIPLOMACY)
     html = panel.description.toHtml()
     assert "<script" not in html.lower()
@@ -116,8 +119,9 @@ def test_script_in_description_never_reaches_the_browser(panel: DetailPanel) -> 
 
 
 def test_plain_text_description_gets_paragraphs_and_links(panel: DetailPanel) -> None:
-    panel.show_event(make_event(description="One line\nnext line\n\nSee https://example.org/a."),
-                     DIPLOMACY)
+    panel.show_event(
+        make_event(description="One line\nnext line\n\nSee https://example.org/a."), DIPLOMACY
+    )
     doc = panel.description.document()
     assert doc.blockCount() >= 3
     assert 'href="https://example.org/a"' in panel.description.toHtml()
@@ -135,8 +139,12 @@ def test_browser_never_loads_resources_even_if_given_markup_directly(qtbot) -> N
     requested = {url.toString() for url in browser.resource_requests}
     assert "http://example.com/remote.png" in requested
     doc = browser.document()
-    assert doc.resource(QTextDocument.ResourceType.ImageResource,
-                        QUrl("http://example.com/remote.png")) is None
+    assert (
+        doc.resource(
+            QTextDocument.ResourceType.ImageResource, QUrl("http://example.com/remote.png")
+        )
+        is None
+    )
     assert not browser.openLinks()
     assert not browser.openExternalLinks()
 
@@ -153,8 +161,9 @@ def test_browser_does_not_navigate(qtbot) -> None:
     "url",
     ["javascript:alert(1)", "file:///etc/passwd", "data:text/html,hi", "ftp://example.org/"],
 )
-def test_unsafe_links_are_never_opened(panel: DetailPanel, opened: list[QUrl], qtbot,
-                                       url: str) -> None:
+def test_unsafe_links_are_never_opened(
+    panel: DetailPanel, opened: list[QUrl], qtbot, url: str
+) -> None:
     panel.show_event(make_event(), DIPLOMACY)
     with qtbot.assertNotEmitted(panel.linkActivated):
         panel.description.anchorClicked.emit(QUrl(url))
@@ -162,8 +171,9 @@ def test_unsafe_links_are_never_opened(panel: DetailPanel, opened: list[QUrl], q
 
 
 @pytest.mark.parametrize("url", ["https://example.org/x", "http://example.org/", "mailto:a@b.org"])
-def test_safe_links_open_when_clicked(panel: DetailPanel, opened: list[QUrl], qtbot,
-                                      url: str) -> None:
+def test_safe_links_open_when_clicked(
+    panel: DetailPanel, opened: list[QUrl], qtbot, url: str
+) -> None:
     panel.show_event(make_event(), DIPLOMACY)
     assert opened == []  # showing an event opens nothing
     with qtbot.waitSignal(panel.linkActivated) as blocker:
@@ -173,8 +183,9 @@ def test_safe_links_open_when_clicked(panel: DetailPanel, opened: list[QUrl], qt
 
 
 def test_source_and_media_are_links_never_embedded(panel: DetailPanel) -> None:
-    event = make_event(extra={"media": {"url": "https://www.youtube.com/watch?v=abc",
-                                        "caption": "<b>Arrival</b>"}})
+    event = make_event(
+        extra={"media": {"url": "https://www.youtube.com/watch?v=abc", "caption": "<b>Arrival</b>"}}
+    )
     panel.show_event(event, DIPLOMACY)
     html = panel.description.toHtml()
     assert 'href="https://example.org/source"' in html
@@ -184,8 +195,9 @@ def test_source_and_media_are_links_never_embedded(panel: DetailPanel) -> None:
 
 
 def test_unsafe_media_url_is_shown_as_text(panel: DetailPanel) -> None:
-    event = make_event(source_url="javascript:alert(1)",
-                       extra={"media": {"url": "file:///etc/passwd"}})
+    event = make_event(
+        source_url="javascript:alert(1)", extra={"media": {"url": "file:///etc/passwd"}}
+    )
     panel.show_event(event, DIPLOMACY)
     html = panel.description.toHtml()
     assert "javascript:" in panel.description.toPlainText()  # shown as words
@@ -269,8 +281,14 @@ def test_follows_a_dark_palette(panel: DetailPanel) -> None:
 
 @pytest.mark.parametrize(
     ("background", "text"),
-    [("#ffffff", "#1b1b1b"), ("#edc948", "#1b1b1b"), ("#000000", "#ffffff"),
-     ("#4e79a7", "#ffffff"), ("#e15759", "#1b1b1b"), ("not a colour", "#1b1b1b")],
+    [
+        ("#ffffff", "#1b1b1b"),
+        ("#edc948", "#1b1b1b"),
+        ("#000000", "#ffffff"),
+        ("#4e79a7", "#ffffff"),
+        ("#e15759", "#1b1b1b"),
+        ("not a colour", "#1b1b1b"),
+    ],
 )
 def test_chip_text_contrasts_with_its_colour(background: str, text: str) -> None:
     assert contrast_text_color(background).name() == text

@@ -86,12 +86,18 @@ def test_model_tester_follows_sorting_and_resets(qtmodeltester, model: EventList
 
 def test_rows_come_in_chronological_order(model: EventListModel) -> None:
     assert column(model, DATE) == [
-        "48 BC", "24 October AD 79", "11 November 1918", "20 July 1969", "9 November 1989",
+        "48 BC",
+        "24 October AD 79",
+        "11 November 1918",
+        "20 July 1969",
+        "9 November 1989",
     ]
     assert column(model, HEADLINE)[0] == "caesar crosses the Rubicon"
     assert column(model, CATEGORY) == ["War", "", "War", "", "Diplomacy"]
     assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(3)] == [
-        "Date", "Headline", "Category",
+        "Date",
+        "Headline",
+        "Category",
     ]
 
 
@@ -105,7 +111,10 @@ def test_date_sorts_by_position_not_text(model: EventListModel) -> None:
 def test_headline_sorts_case_insensitively(model: EventListModel) -> None:
     model.sort(HEADLINE, Qt.SortOrder.AscendingOrder)
     assert column(model, HEADLINE) == [
-        "apollo 11 lands", "Armistice", "Berlin Wall falls", "caesar crosses the Rubicon",
+        "apollo 11 lands",
+        "Armistice",
+        "Berlin Wall falls",
+        "caesar crosses the Rubicon",
         "Vesuvius erupts",
     ]
     model.sort(HEADLINE, Qt.SortOrder.DescendingOrder)
@@ -117,8 +126,9 @@ def test_category_sort_breaks_ties_by_date(model: EventListModel) -> None:
     assert column(model, DATE, ID_ROLE) == [11, 13, 12, 10, 14]
 
 
-def test_sort_emits_layout_signals_and_keeps_persistent_indexes(model: EventListModel,
-                                                                  qtbot) -> None:
+def test_sort_emits_layout_signals_and_keeps_persistent_indexes(
+    model: EventListModel, qtbot
+) -> None:
     from PySide6.QtCore import QPersistentModelIndex
 
     keep = QPersistentModelIndex(model.index(0, HEADLINE))  # Caesar
@@ -168,9 +178,12 @@ def test_rows_must_have_equal_lengths() -> None:
 
 def test_from_columns_uses_lazy_dates() -> None:
     cols = SimpleNamespace(
-        ids=[1, 2], start=["1999-03", "-0043"], end=[None, "0014"],
+        ids=[1, 2],
+        start=["1999-03", "-0043"],
+        end=[None, "0014"],
         begin=[PartialDate(1999, 3).begin(), PartialDate(-43).begin()],
-        titles=["a", "b"], categories=["", "X"],
+        titles=["a", "b"],
+        categories=["", "X"],
     )
     rows = EventRows.from_columns(cols, {"X": "#123456"})
     assert list(rows.dates) == ["March 1999", "44 BC – AD 14"]
@@ -213,8 +226,12 @@ def test_user_selection_reports_ids(view: EventListView, qtbot) -> None:
     assert blocker.args == [[14]]
     rect = view.visualRect(model.index(model.row_of(10), HEADLINE))
     with qtbot.waitSignal(view.selectionChangedIds, timeout=100) as blocker:
-        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
-                         Qt.KeyboardModifier.ControlModifier, rect.center())
+        qtbot.mouseClick(
+            view.viewport(),
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.ControlModifier,
+            rect.center(),
+        )
     assert blocker.args == [[14, 10]]  # row order, the one just clicked last
     assert view.selected_ids() == [14, 10]
     assert seen == [[14], [14, 10]]  # once per click

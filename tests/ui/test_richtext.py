@@ -39,8 +39,19 @@ def parse_xml(out: str) -> ET.Element:
 
 def assert_safe(out: str) -> None:
     lowered = out.lower()
-    for needle in ("<script", "<img", "<style", "<iframe", "<svg", "<object", "<embed",
-                   "<link", "<meta", "<form", "<math"):
+    for needle in (
+        "<script",
+        "<img",
+        "<style",
+        "<iframe",
+        "<svg",
+        "<object",
+        "<embed",
+        "<link",
+        "<meta",
+        "<form",
+        "<math",
+    ):
         assert needle not in lowered
     parse_xml(out)
     collector = _Collector()
@@ -78,23 +89,80 @@ def assert_no_dangerous_literals(source: str, out: str) -> None:
 
 
 DANGER = [
-    "<script>", "</script>", "<script src='http://x/a.js'>", "alert(1)", "<style>",
-    "</style>", "<img src=x onerror=alert(1)>", "<img src='http://e.com/p.png' alt='P'>",
-    "<a href='javascript:alert(1)'>", "<a href=\"http://ok.org/?q=1&x=2\">", "</a>",
-    "<a href='jav&#x09;ascript:x'>", "<a href=' JaVaScRiPt:x'>", "<A HREF=vbscript:x>",
-    "<iframe src=http://x>", "</iframe>", "<svg onload=alert(1)>", "</svg>", "<math>",
-    "<object data=x>", "<embed src=x>", "<form action=x>", "<link rel=stylesheet href=x>",
-    "<meta http-equiv=refresh content=0>", "<p onclick='x()' style='color:red' class=c>",
-    "<b>", "</b>", "<i>", "</p>", "<p>", "<ul>", "<li>", "</ul>", "<br>", "<br/>",
-    "<blockquote>", "</blockquote>", "<pre>", "<code>", "&amp;", "&lt;script&gt;", "&#60;",
-    "&nbsp;", "<!--", "-->", "<![CDATA[", "]]>", "<", ">", "\"", "'", "=", "\n", "\n\n",
-    "http://example.com/a", "https://x.y/(z)", "mailto:a@b.c", "javascript:", " onerror=",
-    "<div style='background:url(http://x)'>", "<base href=http://x>", "<table><tr><td>",
-    "<h1>", "</h1>", "<unknown-tag>", "<x:y>", "\x00", "\x0b", "\ufffe",
+    "<script>",
+    "</script>",
+    "<script src='http://x/a.js'>",
+    "alert(1)",
+    "<style>",
+    "</style>",
+    "<img src=x onerror=alert(1)>",
+    "<img src='http://e.com/p.png' alt='P'>",
+    "<a href='javascript:alert(1)'>",
+    '<a href="http://ok.org/?q=1&x=2">',
+    "</a>",
+    "<a href='jav&#x09;ascript:x'>",
+    "<a href=' JaVaScRiPt:x'>",
+    "<A HREF=vbscript:x>",
+    "<iframe src=http://x>",
+    "</iframe>",
+    "<svg onload=alert(1)>",
+    "</svg>",
+    "<math>",
+    "<object data=x>",
+    "<embed src=x>",
+    "<form action=x>",
+    "<link rel=stylesheet href=x>",
+    "<meta http-equiv=refresh content=0>",
+    "<p onclick='x()' style='color:red' class=c>",
+    "<b>",
+    "</b>",
+    "<i>",
+    "</p>",
+    "<p>",
+    "<ul>",
+    "<li>",
+    "</ul>",
+    "<br>",
+    "<br/>",
+    "<blockquote>",
+    "</blockquote>",
+    "<pre>",
+    "<code>",
+    "&amp;",
+    "&lt;script&gt;",
+    "&#60;",
+    "&nbsp;",
+    "<!--",
+    "-->",
+    "<![CDATA[",
+    "]]>",
+    "<",
+    ">",
+    '"',
+    "'",
+    "=",
+    "\n",
+    "\n\n",
+    "http://example.com/a",
+    "https://x.y/(z)",
+    "mailto:a@b.c",
+    "javascript:",
+    " onerror=",
+    "<div style='background:url(http://x)'>",
+    "<base href=http://x>",
+    "<table><tr><td>",
+    "<h1>",
+    "</h1>",
+    "<unknown-tag>",
+    "<x:y>",
+    "\x00",
+    "\x0b",
+    "\ufffe",
 ]
 
-markup_soup = st.lists(st.one_of(st.sampled_from(DANGER), st.text(max_size=12)),
-                       max_size=30).map("".join)
+markup_soup = st.lists(st.one_of(st.sampled_from(DANGER), st.text(max_size=12)), max_size=30).map(
+    "".join
+)
 
 
 # -- properties --------------------------------------------------------------------------
@@ -197,10 +265,19 @@ def test_script_and_style_contents_vanish() -> None:
 @pytest.mark.parametrize(
     "href",
     [
-        "javascript:alert(1)", " javascript:alert(1)", "JaVaScRiPt:alert(1)",
-        "jav&#x09;ascript:alert(1)", "jav\nascript:alert(1)", "vbscript:x",
-        "data:text/html;base64,PHNjcmlwdD4=", "file:///etc/passwd", "//evil.example/x",
-        "/relative", "#anchor", "http:no-host", "",
+        "javascript:alert(1)",
+        " javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        "jav&#x09;ascript:alert(1)",
+        "jav\nascript:alert(1)",
+        "vbscript:x",
+        "data:text/html;base64,PHNjcmlwdD4=",
+        "file:///etc/passwd",
+        "//evil.example/x",
+        "/relative",
+        "#anchor",
+        "http:no-host",
+        "",
     ],
 )
 def test_unsafe_hrefs_are_dropped_but_text_kept(href: str) -> None:
@@ -223,7 +300,9 @@ def test_attribute_quotes_cannot_break_out() -> None:
 def test_image_becomes_a_link_to_its_source() -> None:
     out = sanitize_html('<img src="https://e.org/a.png" alt="A map" onerror="evil()">')
     assert out == '<a href="https://e.org/a.png">A map</a>'
-    assert sanitize_html('<img src="http://e.org/b.png">') == '<a href="http://e.org/b.png">image</a>'
+    assert (
+        sanitize_html('<img src="http://e.org/b.png">') == '<a href="http://e.org/b.png">image</a>'
+    )
 
 
 def test_image_with_unsafe_source_keeps_only_its_alt_text() -> None:
@@ -244,9 +323,7 @@ def test_active_and_embedded_content_is_removed() -> None:
 
 
 def test_unknown_tags_are_dropped_but_their_text_kept() -> None:
-    assert sanitize_html("<p><font color=red>red</font> <blink>on</blink></p>") == (
-        "<p>red on</p>"
-    )
+    assert sanitize_html("<p><font color=red>red</font> <blink>on</blink></p>") == ("<p>red on</p>")
 
 
 def test_entities_are_decoded_and_reescaped() -> None:
@@ -274,9 +351,7 @@ def test_comments_and_declarations_vanish() -> None:
 
 def test_plain_text_becomes_paragraphs_with_line_breaks() -> None:
     text = "First line\nsecond line\n\n\nSecond paragraph"
-    assert sanitize_html(text) == (
-        "<p>First line<br/>second line</p><p>Second paragraph</p>"
-    )
+    assert sanitize_html(text) == ("<p>First line<br/>second line</p><p>Second paragraph</p>")
 
 
 def test_plain_text_is_escaped() -> None:

@@ -111,8 +111,12 @@ def test_focus_search(sidebar: FilterSidebar, qtbot) -> None:
 def test_categories_are_listed_with_counts_and_swatches(sidebar: FilterSidebar) -> None:
     lst = sidebar.category_list
     texts = [lst.item(i).text() for i in range(lst.count())]
-    assert texts == ["Diplomacy  (5)", "Military  (3)", "Sanctions  (2)",
-                     f"{NO_CATEGORY_LABEL}  (2)"]
+    assert texts == [
+        "Diplomacy  (5)",
+        "Military  (3)",
+        "Sanctions  (2)",
+        f"{NO_CATEGORY_LABEL}  (2)",
+    ]
     for i in range(lst.count()):
         assert lst.item(i).checkState() == Qt.CheckState.Checked
         assert not lst.item(i).icon().isNull()
@@ -143,8 +147,9 @@ def test_unchecking_no_category_hides_the_empty_name(sidebar: FilterSidebar, qtb
 def test_hidden_categories_survive_set_categories(sidebar: FilterSidebar, qtbot) -> None:
     category_item(sidebar, "Sanctions").setCheckState(Qt.CheckState.Unchecked)
     with qtbot.assertNotEmitted(sidebar.filtersChanged):
-        sidebar.set_categories([(Category("Sanctions", "#f28e2b"), 9),
-                                (Category("Economy", "#59a14f"), 1)])
+        sidebar.set_categories(
+            [(Category("Sanctions", "#f28e2b"), 9), (Category("Economy", "#59a14f"), 1)]
+        )
     assert category_item(sidebar, "Sanctions").checkState() == Qt.CheckState.Unchecked
     assert category_item(sidebar, "Economy").checkState() == Qt.CheckState.Checked
     assert category_item(sidebar, "Sanctions").text() == "Sanctions  (9)"
@@ -206,8 +211,9 @@ def test_valid_from_date_applies_and_says_how_it_was_read(sidebar: FilterSidebar
     assert "July 2000" in sidebar.from_hint.text()
 
 
-def test_invalid_from_date_shows_an_error_and_changes_nothing(sidebar: FilterSidebar,
-                                                               qtbot) -> None:
+def test_invalid_from_date_shows_an_error_and_changes_nothing(
+    sidebar: FilterSidebar, qtbot
+) -> None:
     with qtbot.assertNotEmitted(sidebar.filtersChanged, wait=SETTLE_MS):
         qtbot.keyClicks(sidebar.from_edit, "Feb 30 2023")
     assert sidebar.hint_is_error("from")
@@ -250,9 +256,13 @@ def test_range_ending_before_it_starts_is_refused(sidebar: FilterSidebar, qtbot)
 
 
 def test_set_filters_updates_widgets_and_emits_once(sidebar: FilterSidebar, qtbot) -> None:
-    f = Filters(text="kim", hidden_categories=frozenset({"Military", ""}),
-                tags=frozenset({"summit"}), date_from=PartialDate(2019, 4),
-                date_to=PartialDate(2024))
+    f = Filters(
+        text="kim",
+        hidden_categories=frozenset({"Military", ""}),
+        tags=frozenset({"summit"}),
+        date_from=PartialDate(2019, 4),
+        date_to=PartialDate(2024),
+    )
     seen: list[Filters] = []
     sidebar.filtersChanged.connect(seen.append)
     sidebar.set_filters(f)

@@ -92,13 +92,13 @@ def contrast_text_color(background: str | QColor) -> QColor:
     return dark if on_dark >= on_white else QColor("#ffffff")
 
 
-def muted_color(palette: QPalette, role: QPalette.ColorRole = QPalette.ColorRole.WindowText
-                ) -> QColor:
+def muted_color(
+    palette: QPalette, role: QPalette.ColorRole = QPalette.ColorRole.WindowText
+) -> QColor:
     """A secondary-text colour: the text colour blended 40% towards its background."""
     fg = palette.color(role)
     bg_role = (
-        QPalette.ColorRole.Base if role == QPalette.ColorRole.Text
-        else QPalette.ColorRole.Window
+        QPalette.ColorRole.Base if role == QPalette.ColorRole.Text else QPalette.ColorRole.Window
     )
     bg = palette.color(bg_role)
     t = 0.4
@@ -182,9 +182,9 @@ class SafeTextBrowser(QTextBrowser):
         return None
 
     def doSetSource(
-        self, name: QUrl | str, type: QTextDocument.ResourceType = (
-            QTextDocument.ResourceType.UnknownResource
-        )
+        self,
+        name: QUrl | str,
+        type: QTextDocument.ResourceType = (QTextDocument.ResourceType.UnknownResource),
     ) -> None:
         return  # navigation is never done by the browser itself
 
@@ -305,8 +305,7 @@ class DetailPanel(QWidget):
     editRequested = Signal()
     linkActivated = Signal(QUrl)
 
-    def __init__(self, parent: QWidget | None = None, *, open_url: UrlOpener | None = None
-                 ) -> None:
+    def __init__(self, parent: QWidget | None = None, *, open_url: UrlOpener | None = None) -> None:
         super().__init__(parent)
         self._open_url: UrlOpener = open_url or QDesktopServices.openUrl
         self._event: Event | None = None
@@ -336,9 +335,7 @@ class DetailPanel(QWidget):
         headline_font.setPointSizeF(self.font().pointSizeF() * 1.45)
         headline_font.setBold(True)
         self.headline_label.setFont(headline_font)
-        self.headline_label.setSizePolicy(
-            QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred
-        )
+        self.headline_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         self.edit_button = QPushButton("Edit…")
         self.edit_button.setToolTip("Edit this event")
@@ -546,4 +543,3 @@ def _description_css(pal: QPalette) -> str:
 def _normalise(text: str) -> str:
     """Compare dates ignoring case, punctuation style and spacing."""
     return "".join(ch for ch in text.casefold().replace("–", "-") if ch.isalnum())
-

@@ -65,8 +65,9 @@ class EventRows:
         return len(self.ids)
 
     @classmethod
-    def from_events(cls, events: Iterable[Event], colors: dict[str, str] | None = None
-                    ) -> EventRows:
+    def from_events(
+        cls, events: Iterable[Event], colors: dict[str, str] | None = None
+    ) -> EventRows:
         """Rows for events with ids (sorted chronologically here)."""
         evs = sorted(events, key=lambda e: (e.begin, e.id or 0))
         if any(e.id is None for e in evs):
@@ -188,8 +189,9 @@ class EventListModel(QAbstractTableModel):
             self._icons[category] = icon
         return icon
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if (
             orientation == Qt.Orientation.Horizontal
             and role == Qt.ItemDataRole.DisplayRole
@@ -258,8 +260,7 @@ class EventListView(QTableView):
     selectionChangedIds = Signal(list)
     eventActivated = Signal(int)
 
-    def __init__(self, parent: QWidget | None = None, model: EventListModel | None = None
-                 ) -> None:
+    def __init__(self, parent: QWidget | None = None, model: EventListModel | None = None) -> None:
         super().__init__(parent)
         self._model = model or EventListModel(self)
         self._silent = 0
@@ -289,8 +290,11 @@ class EventListView(QTableView):
         header.setSectionResizeMode(HEADLINE, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(CATEGORY, QHeaderView.ResizeMode.Interactive)
         fm = self.fontMetrics()
-        header.resizeSection(DATE, fm.horizontalAdvance("14 October 2006 – 22 December 2017") // 2
-                             + fm.horizontalAdvance("0000"))
+        header.resizeSection(
+            DATE,
+            fm.horizontalAdvance("14 October 2006 – 22 December 2017") // 2
+            + fm.horizontalAdvance("0000"),
+        )
         header.resizeSection(CATEGORY, fm.horizontalAdvance("International relations") + 24)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         # Qt's default indicator is descending; start chronological, then enable.
@@ -393,16 +397,17 @@ class EventListView(QTableView):
 
     # -- signals ----------------------------------------------------------------------------
 
-    def _on_selection_changed(self, selected: QItemSelection, deselected: QItemSelection
-                              ) -> None:
+    def _on_selection_changed(self, selected: QItemSelection, deselected: QItemSelection) -> None:
         if not self._silent:
             self.selectionChangedIds.emit(self.selected_ids())
 
     def _on_current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
         # Clicking an already-selected row in a multi-selection changes only the
         # current row; report it so the detail panel follows the click.
-        if not self._silent and current.isValid() and self.selectionModel().isRowSelected(
-            current.row(), QModelIndex()
+        if (
+            not self._silent
+            and current.isValid()
+            and self.selectionModel().isRowSelected(current.row(), QModelIndex())
         ):
             ids = self.selected_ids()
             if len(ids) > 1:

@@ -26,43 +26,164 @@ ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
 
 # Source tag → tag emitted (the viewer's style sheet keeps headings modest).
 _TAG_MAP: dict[str, str] = {
-    **{t: t for t in (
-        "p", "b", "strong", "i", "em", "u", "s", "sub", "sup", "ul", "ol", "li",
-        "blockquote", "cite", "q", "code", "pre", "span", "div", "a",
-    )},
+    **{
+        t: t
+        for t in (
+            "p",
+            "b",
+            "strong",
+            "i",
+            "em",
+            "u",
+            "s",
+            "sub",
+            "sup",
+            "ul",
+            "ol",
+            "li",
+            "blockquote",
+            "cite",
+            "q",
+            "code",
+            "pre",
+            "span",
+            "div",
+            "a",
+        )
+    },
     **{f"h{n}": f"h{n}" for n in range(1, 7)},
-    "strike": "s", "del": "s", "ins": "u", "tt": "code", "kbd": "code", "samp": "code",
-    "var": "i", "dfn": "i", "mark": "b",
+    "strike": "s",
+    "del": "s",
+    "ins": "u",
+    "tt": "code",
+    "kbd": "code",
+    "samp": "code",
+    "var": "i",
+    "dfn": "i",
+    "mark": "b",
     # Structural tags we do not support as such: keep their text on its own lines.
-    **{t: "div" for t in (
-        "section", "article", "header", "footer", "main", "nav", "aside", "figure",
-        "figcaption", "address", "details", "summary", "table", "thead", "tbody",
-        "tfoot", "tr", "caption", "dl", "dt", "dd", "center",
-    )},
+    **{
+        t: "div"
+        for t in (
+            "section",
+            "article",
+            "header",
+            "footer",
+            "main",
+            "nav",
+            "aside",
+            "figure",
+            "figcaption",
+            "address",
+            "details",
+            "summary",
+            "table",
+            "thead",
+            "tbody",
+            "tfoot",
+            "tr",
+            "caption",
+            "dl",
+            "dt",
+            "dd",
+            "center",
+        )
+    },
 }
 #: Tags that can appear in :func:`sanitize_html` output.
 ALLOWED_TAGS = frozenset(_TAG_MAP.values()) | {"br"}
 
 # Tags whose whole content is dropped, not just the tag.
-_DROP_CONTENT = frozenset({
-    "script", "style", "template", "svg", "math", "iframe", "object", "noscript",
-    "head", "title", "frameset", "noembed", "noframes", "select", "textarea", "applet",
-    "audio", "video", "canvas", "map",
-})
+_DROP_CONTENT = frozenset(
+    {
+        "script",
+        "style",
+        "template",
+        "svg",
+        "math",
+        "iframe",
+        "object",
+        "noscript",
+        "head",
+        "title",
+        "frameset",
+        "noembed",
+        "noframes",
+        "select",
+        "textarea",
+        "applet",
+        "audio",
+        "video",
+        "canvas",
+        "map",
+    }
+)
 # Void elements of HTML: they have no end tag and never go on the stack.
-_VOID = frozenset({
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-    "param", "source", "track", "wbr", "keygen", "basefont", "frame", "isindex",
-})
-_BLOCK = frozenset({
-    "p", "ul", "ol", "li", "blockquote", "pre", "div", "h1", "h2", "h3", "h4", "h5", "h6",
-})
+_VOID = frozenset(
+    {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+        "keygen",
+        "basefont",
+        "frame",
+        "isindex",
+    }
+)
+_BLOCK = frozenset(
+    {
+        "p",
+        "ul",
+        "ol",
+        "li",
+        "blockquote",
+        "pre",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+    }
+)
 # Inputs holding any of these are laid out by their tags; without them, blank lines
 # in the text are taken as paragraph breaks (many files mix plain text and <b>).
-_LAYOUT_TAGS = frozenset({
-    "p", "br", "div", "ul", "ol", "li", "pre", "blockquote", "table", "tr",
-    "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "dl", "hr",
-})
+_LAYOUT_TAGS = frozenset(
+    {
+        "p",
+        "br",
+        "div",
+        "ul",
+        "ol",
+        "li",
+        "pre",
+        "blockquote",
+        "table",
+        "tr",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "section",
+        "article",
+        "dl",
+        "hr",
+    }
+)
 # Cells only need a gap between them.
 _CELL_TAGS = frozenset({"td", "th"})
 
@@ -118,7 +239,7 @@ def _split_url(match_text: str) -> tuple[str, str]:
         if opener is not None and url.count(opener) >= url.count(closer):
             break
         url = url[:-1]
-    return url, match_text[len(url):]
+    return url, match_text[len(url) :]
 
 
 def _linkify(text: str) -> str:
@@ -128,7 +249,7 @@ def _linkify(text: str) -> str:
     for m in _URL_RE.finditer(text):
         url, rest = _split_url(m.group())
         target = safe_url(url)
-        out.append(_escape(text[pos:m.start()]))
+        out.append(_escape(text[pos : m.start()]))
         if target is None:
             out.append(_escape(url))
         else:
@@ -292,8 +413,10 @@ class _Sanitizer(HTMLParser):
         alt = (attrs.get("alt") or "").strip()
         src = safe_url(attrs.get("src") or "")
         label = alt
-        if src is not None and src.lower().startswith(("http:", "https:")) and (
-            "a" not in self._stack
+        if (
+            src is not None
+            and src.lower().startswith(("http:", "https:"))
+            and ("a" not in self._stack)
         ):
             label = f'<a href="{_escape(src)}">{_escape(alt or "image")}</a>'
         elif alt:
@@ -350,12 +473,41 @@ def sanitize_html(text: str) -> str:
 
 
 class _TextExtractor(HTMLParser):
-    _BLOCK_TAGS = frozenset({
-        "p", "div", "li", "ul", "ol", "blockquote", "pre", "tr", "table",
-        "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "header", "footer",
-        "dt", "dd", "figcaption", "caption", "nav", "aside", "main", "figure",
-        "address", "details", "summary", "center",
-    })
+    _BLOCK_TAGS = frozenset(
+        {
+            "p",
+            "div",
+            "li",
+            "ul",
+            "ol",
+            "blockquote",
+            "pre",
+            "tr",
+            "table",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "section",
+            "article",
+            "header",
+            "footer",
+            "dt",
+            "dd",
+            "figcaption",
+            "caption",
+            "nav",
+            "aside",
+            "main",
+            "figure",
+            "address",
+            "details",
+            "summary",
+            "center",
+        }
+    )
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

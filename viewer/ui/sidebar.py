@@ -252,8 +252,7 @@ class FilterSidebar(QWidget):
 
     # -- public API ------------------------------------------------------------------------
 
-    def set_categories(self, items: Sequence[tuple[Category, int]], uncategorised: int = 0
-                       ) -> None:
+    def set_categories(self, items: Sequence[tuple[Category, int]], uncategorised: int = 0) -> None:
         """List the categories with their event counts; checks follow the hidden names."""
         self._category_colors = {cat.name: cat.color for cat, _ in items}
         outline = muted_color(self.palette())
@@ -266,8 +265,9 @@ class FilterSidebar(QWidget):
                 for cat, count in items
             ]
             if uncategorised > 0:
-                rows.append(("", NO_CATEGORY_LABEL, uncategorised,
-                             swatch_icon(None, outline), True))
+                rows.append(
+                    ("", NO_CATEGORY_LABEL, uncategorised, swatch_icon(None, outline), True)
+                )
             for key, label, count, icon, italic in rows:
                 item = QListWidgetItem(icon, f"{label}  ({count:,})")
                 item.setData(KEY_ROLE, key)
@@ -382,8 +382,10 @@ class FilterSidebar(QWidget):
         with _Blocked(lst):
             for i in range(lst.count()):
                 item = lst.item(i)
-                state = Qt.CheckState.Checked if checked(item.data(KEY_ROLE)) else (
-                    Qt.CheckState.Unchecked
+                state = (
+                    Qt.CheckState.Checked
+                    if checked(item.data(KEY_ROLE))
+                    else (Qt.CheckState.Unchecked)
                 )
                 if item.checkState() != state:
                     item.setCheckState(state)
@@ -465,8 +467,9 @@ class FilterSidebar(QWidget):
         self._show_date_hint(key, value, None)
         self._timer.start()
 
-    def _show_date_hint(self, key: str, value: PartialDate | None, error: str | None,
-                        *, full: str | None = None) -> None:
+    def _show_date_hint(
+        self, key: str, value: PartialDate | None, error: str | None, *, full: str | None = None
+    ) -> None:
         hint = self.from_hint if key == "from" else self.to_hint
         pal = hint.palette()
         if error is not None:
