@@ -58,6 +58,13 @@ class LazyDates(Sequence[str]):
 
 
 def category_index(names: Sequence[str]) -> dict[str, int]:
+    """Colour index of each category name; ``""`` (no category) maps to -1 (neutral).
+
+    A timeline without any categories draws everything in the first colour rather
+    than in the neutral grey meant to set uncategorised events apart.
+    """
+    if not names:
+        return {"": 0}
     return {name: i for i, name in enumerate(names)}
 
 
@@ -86,7 +93,7 @@ def arrays_from_columns(
         start_precision,
     ).astype(np.int8)
     category = np.fromiter(
-        (category_of.get(c, -1) if c else -1 for c in cols.categories), dtype=np.int32, count=n
+        (category_of.get(c, -1) for c in cols.categories), dtype=np.int32, count=n
     )
     return EventArrays(
         ids=np.asarray(cols.ids, dtype=np.int64),

@@ -292,8 +292,7 @@ class EventListView(QTableView):
         fm = self.fontMetrics()
         header.resizeSection(
             DATE,
-            fm.horizontalAdvance("14 October 2006 – 22 December 2017") // 2
-            + fm.horizontalAdvance("0000"),
+            fm.horizontalAdvance("14 October 2006 – 22 December 2017") + 20,
         )
         header.resizeSection(CATEGORY, fm.horizontalAdvance("International relations") + 24)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)

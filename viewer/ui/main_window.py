@@ -59,6 +59,8 @@ from viewer.ui.timeline.view import ZOOM_STEP, TimelineView
 
 STORE_FILTER = "Timeline files (*.db *.sqlite *.timeline.db);;All files (*)"
 MAX_RECENT = 10
+#: The colour of events in a timeline that has no categories at all.
+SINGLE_COLOR = "#4e79a7"
 SAMPLE_COPY_NAME = "sample.db"
 
 
@@ -171,6 +173,7 @@ class MainWindow(QMainWindow):
         self.center_split.setStretchFactor(0, 3)
         self.center_split.setStretchFactor(1, 1)
         self.center_split.setChildrenCollapsible(False)
+        self.center_split.setSizes([540, 260])
 
         self.main_split = QSplitter(Qt.Orientation.Horizontal)
         self.main_split.setObjectName("mainSplit")
@@ -180,7 +183,7 @@ class MainWindow(QMainWindow):
         self.main_split.setStretchFactor(0, 0)
         self.main_split.setStretchFactor(1, 1)
         self.main_split.setStretchFactor(2, 0)
-        self.main_split.setSizes([250, 900, 340])
+        self.main_split.setSizes([240, 920, 300])
         self.main_split.setCollapsible(1, False)
         self.setCentralWidget(self.main_split)
 
@@ -424,6 +427,7 @@ class MainWindow(QMainWindow):
         self.documentChanged.emit(doc)
         if old is not None:
             old.close()
+        self.view.setFocus()
 
     def choose_open(self) -> None:
         start = str(Path(self.doc.path).parent) if self.doc and self.doc.path != ":memory:" else ""
@@ -570,10 +574,14 @@ class MainWindow(QMainWindow):
             self.sidebar.set_categories(counts, uncategorised)
             self.sidebar.set_tags(store.tag_counts())
             self._total = store.count()
-        self.view.set_colors([QColor(c) for c in self._colors.values()])
+        self.view.set_colors(self.color_list())
         self._refilter()
         if fit:
             self.view.fit_all()
+
+    def color_list(self) -> list[QColor]:
+        """The category colours, in the order the arrays' category indices use."""
+        return [QColor(c) for c in self._colors.values()] or [QColor(SINGLE_COLOR)]
 
     def _refilter(self) -> None:
         store = self.doc.store if self.doc else None
@@ -596,6 +604,8 @@ class MainWindow(QMainWindow):
                 colors=dict(self._colors),
             )
         )
+        # A timeline without categories has no use for the Category column.
+        self.event_list.setColumnHidden(2, not self._colors)
         shown = len(cols)
         self.sidebar.set_count(shown, self._total)
         self.count_label.setText(
@@ -810,7 +820,10 @@ class MainWindow(QMainWindow):
     ) -> PresentationWindow | None:
         """Present the shown events (or the selected ones, when several) in order.
 
-        Starts at ``step`` (0-based) or at the selected event; returns the window.
+        Starts at ``step`` (0-based) or at the selected event, full screen on
+        ``screen`` (default :meth:`presentation_screen`).  While it runs this window
+        follows along (the current event selected, its details shown: a presenter
+        view on the other screen); Esc gives back its range and selection.
         """
         if self.doc is None or len(self._arrays) == 0:
             self.statusBar().showMessage("Nothing to present: no events are shown.", 4000)
@@ -818,7 +831,7 @@ class MainWindow(QMainWindow):
         if self.presentation is not None:
             self.presentation.close()
         selection = self.state.selection
-        order = presentation_order(self._arrays, selection)
+        ids = presentation_order(self._arrays, selection)
         store = self.doc.store
 
         def load(event_id: int) -> tuple[Event | None, Category | None]:
@@ -829,26 +842,33 @@ class MainWindow(QMainWindow):
         title = store.meta()["title"] or self.doc.display_name
         presenter = PresentationWindow(
             self._arrays,
-            [QColor(c) for c in self._colors.values()],
+            self.color_list(),
             load,
-            order=order,
+            ids=ids,
             title=title,
+            theme=self.theme,
+            parent=self,
         )
-        if self.theme is not None:
-            presenter.view.set_dark(self.theme.is_dark)
         saved_range = self.view.visible_range()
         saved_selection = (selection, self.state.current)
 
+        def follow(_step: int) -> None:
+            event_id = presenter.current_id()
+            if event_id is not None and event_id in self._index_of:
+                self.state.set_selection([event_id], event_id)
+                self.view.ensure_visible(event_id)
+
         def restore() -> None:
             self.presentation = None
-            self.view.set_visible_range(*saved_range)
             self.state.set_selection(*saved_selection)
+            self.view.set_visible_range(*saved_range)
             self.activateWindow()
             self.raise_()
 
+        presenter.stepChanged.connect(follow)
         presenter.finished.connect(restore)
         self.presentation = presenter
-        first = step if step is not None else start_index(self._arrays, order, self.state.current)
+        first = step if step is not None else start_index(self._arrays, ids, self.state.current)
         presenter.present_on(screen or self.presentation_screen(), windowed=windowed)
         presenter.go_to(first, animate=False)
         return presenter
