@@ -20,6 +20,15 @@ not how many events there are:
 * labels are culled first (:func:`~viewer.ui.timeline.lanes.place_labels`), measured
   lazily, elided to the room there is, and drawn from an LRU cache of ``QStaticText``.
 
+Editing (:meth:`EventsItem.set_editable`): pressing on an event (its mark or label) and
+dragging moves it; pressing within :data:`RESIZE_PX` of a range's start or end drags
+that end.  While dragging, a translucent ghost and a floating date label show where
+the event would land, snapped to whole units of its dates' own precision
+(:mod:`viewer.ui.timeline.drag`); the event itself is not touched until the mouse is
+released, and then only through :attr:`EventsItem.sigDragged`.  The ghost is drawn
+at the end of :meth:`EventsItem.paint` at a constant cost, and the item repaints only
+when the snapped dates change, not on every mouse move.
+
 Coordinates: x is axis seconds (:mod:`viewer.model.dates`), lane ``i`` is drawn
 centred on ``y = i`` (lane 0 at the top when the view's y axis is inverted); the view
 sets the y scale so that one lane is a row of about 26 pixels.  Marks, markers and
@@ -31,7 +40,7 @@ from __future__ import annotations
 import html
 import math
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,8 +50,9 @@ import shiboken6
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 
-from viewer.model.dates import Precision
+from viewer.model.dates import DateError, PartialDate, Precision, format_range
 from viewer.ui.timeline.data import EventArrays, overlap_counts
+from viewer.ui.timeline.drag import Edge, moved, resized
 from viewer.ui.timeline.lanes import (
     LABEL_GAP,
     MARKER_RADIUS,
@@ -54,7 +64,10 @@ from viewer.ui.timeline.lanes import (
     snap_scale,
 )
 
-__all__ = ["DEFAULT_COLORS", "EventsItem"]
+__all__ = ["DEFAULT_COLORS", "DRAG_THRESHOLD_PX", "RESIZE_PX", "DateLookup", "EventsItem"]
+
+#: The current dates of an event by id: ``(start, end)``, or ``None`` if unknown.
+DateLookup = Callable[[int], tuple[PartialDate, PartialDate | None] | None]
 
 #: Tableau 10, readable on light and dark backgrounds.
 DEFAULT_COLORS = (
@@ -90,6 +103,9 @@ HIT_TOLERANCE = 4.0  # px
 LABEL_PLACE_GAP = 3.0  # free pixels between a label and the next mark
 RELAYOUT_DELAY_MS = 150
 VAGUE = int(Precision.DAY)  # a precision below this is drawn faded
+RESIZE_PX = 5.0  # a press this close to a range's end takes hold of that end
+DRAG_THRESHOLD_PX = 4.0  # a press and release moving less than this is a click
+GHOST_ALPHA = 0.45
 
 _STRIP_KERNEL = np.array([1.0, 2.0, 3.0, 4.0, 3.0, 2.0, 1.0]) / 16.0
 
@@ -135,6 +151,28 @@ class _Layout:
         order = np.argsort(lanes, kind="stable").astype(np.int64)
         offsets = np.searchsorted(lanes[order], np.arange(n_lanes + 1)).astype(np.int64)
         return cls(scale, lanes, n_lanes, order, offsets, begin[order], finish[order])
+
+
+@dataclass
+class _Drag:
+    """An event being dragged: what was taken hold of, and where it would land."""
+
+    event_id: int
+    index: int  # position in the arrays the drag started on
+    edge: Edge
+    start: PartialDate
+    end: PartialDate | None
+    press: QPointF  # item (view) coordinates of the press
+    modifiers: Qt.KeyboardModifier
+    active: bool = False  # moved beyond DRAG_THRESHOLD_PX (until then, a click)
+    preview: tuple[PartialDate, PartialDate | None] | None = None
+    label: str = ""
+
+    def landing(self, delta: float) -> tuple[PartialDate, PartialDate | None]:
+        """The dates after dragging by ``delta`` axis seconds (may raise DateError)."""
+        if self.edge == "move" or self.end is None:
+            return moved(self.start, self.end, delta)
+        return resized(self.start, self.end, self.edge, delta)
 
 
 def _draw_rects(p: QtGui.QPainter, rects: np.ndarray) -> None:
@@ -223,12 +261,16 @@ class EventsItem(pg.GraphicsObject):
         sigDoubleClicked(object, float): the double-clicked event id (or ``None``) and
             the x position of the click in axis seconds.
         sigLayoutChanged(int): the number of lanes after a (re-)layout.
+        sigDragged(int, object, object, bool): a drag ended on new dates: the event
+            id, the new start and end (``PartialDate``, the end ``None`` for a point)
+            and whether one end was dragged (a resize) rather than the whole event.
     """
 
     sigHovered = Signal(object)
     sigClicked = Signal(object, object)
     sigDoubleClicked = Signal(object, float)
     sigLayoutChanged = Signal(int)
+    sigDragged = Signal(int, object, object, bool)
 
     def __init__(self, parent: QtWidgets.QGraphicsItem | None = None) -> None:
         super().__init__(parent)
@@ -267,6 +309,9 @@ class EventsItem(pg.GraphicsObject):
         self._relayout_timer.setSingleShot(True)
         self._relayout_timer.setInterval(RELAYOUT_DELAY_MS)
         self._relayout_timer.timeout.connect(self.flush_layout)
+        self._editable = False
+        self._date_lookup: DateLookup | None = None
+        self._drag: _Drag | None = None
         self.setZValue(10)
 
     # -- public API ------------------------------------------------------------------
@@ -278,6 +323,7 @@ class EventsItem(pg.GraphicsObject):
         paint), for a caller that is about to change the zoom anyway.
         """
         self.prepareGeometryChange()
+        self.cancel_drag()  # its index and lane belong to the old arrays
         self._arrays = arrays
         n = len(arrays)
         self._layout = None
@@ -349,6 +395,41 @@ class EventsItem(pg.GraphicsObject):
 
     def is_dark(self) -> bool:
         return self._dark
+
+    def set_editable(self, editable: bool) -> None:
+        """Allow dragging events to move and resize them (needs :meth:`set_date_lookup`)."""
+        self._editable = bool(editable)
+        if not self._editable:
+            self.cancel_drag()
+            self._set_cursor(None)
+
+    def is_editable(self) -> bool:
+        return self._editable
+
+    def set_date_lookup(self, lookup: DateLookup | None) -> None:
+        """Where a drag finds the dates of an event: the arrays only hold positions."""
+        self._date_lookup = lookup
+
+    def is_dragging(self) -> bool:
+        """Whether a press on an event is being dragged (until release or cancel)."""
+        return self._drag is not None
+
+    def drag_preview(self) -> tuple[PartialDate, PartialDate | None] | None:
+        """The dates the dragged event would get if released now, or ``None``."""
+        drag = self._drag
+        return drag.preview if drag is not None and drag.active else None
+
+    def cancel_drag(self) -> bool:
+        """Drop the drag in progress (Esc): nothing changes; ``False`` if none."""
+        drag = self._drag
+        if drag is None:
+            return False
+        self._drag = None
+        self._set_cursor(None)
+        if drag.active:
+            self._invalidate_bounds()
+            self.update()
+        return True
 
     def flush_layout(self) -> None:
         """Redo the lanes now if the scale moved on since the last layout."""
@@ -429,8 +510,20 @@ class EventsItem(pg.GraphicsObject):
             # the density strip is docked to the bottom of the view
             y0 = min(y0, g[2])
             y1 = max(y1, g[3])
+        ghost = self._ghost_extent(pw)
+        if ghost is not None:
+            x0, x1 = min(x0, ghost[0]), max(x1, ghost[1])
         self._bounds_key = self._geometry_key(g) if g is not None else None
         return QRectF(x0, y0, x1 - x0, y1 - y0)
+
+    def _ghost_extent(self, pw: float) -> tuple[float, float] | None:
+        """What the drag preview may cover in x (its marks and floating label)."""
+        drag = self._drag
+        if drag is None or not drag.active or drag.preview is None:
+            return None
+        s, e = drag.preview
+        pad = self.pixelPadding() * pw
+        return s.begin() - pad, (e or s).finish() + pad
 
     @staticmethod
     def _geometry_key(g: tuple[float, float, float, float, float, float]) -> tuple[float, ...]:
@@ -610,6 +703,8 @@ class EventsItem(pg.GraphicsObject):
         p.restore()
         if strip:
             self._paint_strip(p, sx, ox, left, right, bottom)
+        if self._drag is not None and self._drag.active:
+            self._paint_drag(p, self._drag, lay, sx, ox, sy, oy, (left, right, top, bottom))
         p.restore()
 
     def _paint_events(
@@ -733,6 +828,76 @@ class EventsItem(pg.GraphicsObject):
                 _draw_sprites(p, sprite, np.floor(cx[m] + 0.5), yi[m], dpr)
 
         self._paint_labels(p, pos, ev, lay, lane, rng, bx0, cx, yi, sel, sx, ox, area)
+
+    def _paint_drag(
+        self,
+        p: QtGui.QPainter,
+        drag: _Drag,
+        lay: _Layout,
+        sx: float,
+        ox: float,
+        sy: float,
+        oy: float,
+        area: tuple[float, float, float, float],
+    ) -> None:
+        """The dragged event where it would land: a ghost and its new date."""
+        if drag.preview is None or drag.index >= len(lay.lanes):
+            return
+        left, right, top, bottom = area
+        start, end = drag.preview
+        i = drag.index
+        far_l, far_r = left - 50.0, right + 50.0
+        x0 = sx * start.begin() + ox
+        x1 = sx * (end or start).finish() + ox
+        yc = math.floor(sy * float(lay.lanes[i]) + oy + 0.5)
+        color = self._color(int(self._color_keys(np.array([i]))[0]))
+        accent = QtGui.QColor(self._theme["accent"])
+        p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+        p.setPen(QtGui.QPen(accent, 1.5, Qt.PenStyle.DashLine))
+        p.setBrush(_with_alpha(color, GHOST_ALPHA))
+        if end is not None:
+            x1 = max(x1, x0 + MIN_RANGE_PX)
+            a, b = max(x0, far_l), min(x1, far_r)
+            p.drawRoundedRect(QRectF(a, yc - BAR_HALF, b - a, 2 * BAR_HALF), CORNER, CORNER)
+            anchor = x1 if drag.edge == "end" else x0
+        else:
+            if x1 - x0 >= MIN_BAND_PX:
+                a, b = max(x0, far_l), min(x1, far_r)
+                p.drawRect(QRectF(a, yc - BAND_HALF, b - a, 2 * BAND_HALF))
+            cx = (x0 + x1) * 0.5
+            r = MARKER_RADIUS + 1.0
+            p.drawPolygon(
+                QtGui.QPolygonF(
+                    [
+                        QPointF(cx, yc - r),
+                        QPointF(cx + r, yc),
+                        QPointF(cx, yc + r),
+                        QPointF(cx - r, yc),
+                    ]
+                )
+            )
+            anchor = cx
+        # the new date in a small box above the ghost (below it in the top lane)
+        pad = 5.0
+        w = math.ceil(self._metrics.horizontalAdvance(drag.label)) + 2 * pad
+        h = math.ceil(self._metrics.height()) + 4.0
+        if drag.edge == "end":
+            lx = anchor - w
+        elif end is None:
+            lx = anchor - w / 2
+        else:
+            lx = anchor
+        lx = min(max(lx, left + 2.0), right - 2.0 - w)
+        ly = yc - BAR_HALF - 5.0 - h
+        if ly < top + 1.0 and yc + BAR_HALF + 5.0 + h <= bottom:
+            ly = yc + BAR_HALF + 5.0
+        box = QRectF(lx, ly, w, h)
+        p.setPen(QtGui.QPen(accent, 1.0))
+        p.setBrush(_with_alpha(QtGui.QColor(self._theme["background"]), 0.94))
+        p.drawRoundedRect(box, 4.0, 4.0)
+        p.setPen(QtGui.QColor(self._theme["text"]))
+        p.setFont(self._font)
+        p.drawText(box, Qt.AlignmentFlag.AlignCenter, drag.label)
 
     def _sprite(self, kind: str, color: QtGui.QColor, dpr: float) -> QtGui.QPixmap:
         """A small pre-rendered shape (diamond, ring, rounded bar end), cached."""
@@ -1019,12 +1184,117 @@ class EventsItem(pg.GraphicsObject):
                 return self._arrays.index_of(int(ids[m[0]]))
         return None
 
+    def _drag_zone(self, i: int, x: float) -> Edge:
+        """What a press at ``x`` (axis seconds) on event ``i`` takes hold of.
+
+        Within :data:`RESIZE_PX` of a range's drawn start or end (a third of the bar
+        when it is short, so its middle still moves it): that end; else the event.
+        """
+        g = self._view_geometry()
+        a = self._arrays
+        if g is None or not a.is_range[i]:
+            return "move"
+        sx = g[4]
+        b = float(a.begin[i]) * sx
+        f = max(float(a.finish[i]) * sx, b + MIN_RANGE_PX)
+        px = x * sx
+        zone = min(RESIZE_PX, (f - b) / 3.0)
+        outside = HIT_TOLERANCE + 1.0
+        to_start, to_end = px - b, f - px
+        if -outside <= to_start <= zone and to_start <= to_end:
+            return "start"
+        if -outside <= to_end <= zone:
+            return "end"
+        return "move"
+
+    def _set_cursor(self, shape: Qt.CursorShape | None) -> None:
+        if shape is None:
+            if self.hasCursor():
+                self.unsetCursor()
+        elif not self.hasCursor() or self.cursor().shape() != shape:
+            self.setCursor(shape)
+
     def hoverEvent(self, ev: Any) -> None:
         if ev.isExit():
             self.set_hovered(None)
+            if self._drag is None:
+                self._set_cursor(None)
             return
         pos = ev.pos()
-        self.set_hovered(self.event_at(pos))
+        i = self._hit_index(pos.x(), pos.y())
+        self.set_hovered(None if i is None else int(self._arrays.ids[i]))
+        if self._drag is None:
+            edge = self._drag_zone(i, pos.x()) if self._editable and i is not None else None
+            resize = edge in ("start", "end")
+            self._set_cursor(Qt.CursorShape.SizeHorCursor if resize else None)
+
+    def mouseDragEvent(self, ev: Any) -> None:
+        """Move or resize the event under the press; elsewhere the view box pans."""
+        if ev.button() != Qt.MouseButton.LeftButton:
+            ev.ignore()
+            return
+        if ev.isStart() and not self._begin_drag(ev.buttonDownPos(), ev.modifiers()):
+            ev.ignore()  # not on an event, or not editable: the view box pans
+            return
+        ev.accept()  # a cancelled drag swallows the rest of the gesture
+        drag = self._drag
+        if drag is None:
+            return
+        if not drag.active:
+            moved_px = ev.scenePos() - ev.buttonDownScenePos()
+            if math.hypot(moved_px.x(), moved_px.y()) >= DRAG_THRESHOLD_PX:
+                drag.active = True
+        if drag.active:
+            self._update_preview(drag, float(ev.pos().x() - drag.press.x()))
+        if ev.isFinish():
+            self._finish_drag(drag)
+
+    def _begin_drag(self, pos: QPointF, modifiers: Qt.KeyboardModifier) -> bool:
+        if not self._editable or self._date_lookup is None:
+            return False
+        i = self._hit_index(pos.x(), pos.y())
+        if i is None:
+            return False
+        event_id = int(self._arrays.ids[i])
+        dates = self._date_lookup(event_id)
+        if dates is None:
+            return False
+        start, end = dates
+        edge = self._drag_zone(i, pos.x()) if end is not None else "move"
+        self._drag = _Drag(event_id, i, edge, start, end, QPointF(pos), modifiers)
+        self._set_cursor(
+            Qt.CursorShape.ClosedHandCursor if edge == "move" else Qt.CursorShape.SizeHorCursor
+        )
+        return True
+
+    def _update_preview(self, drag: _Drag, delta: float) -> None:
+        try:
+            landing = drag.landing(delta)
+        except DateError:
+            return  # beyond the calendar: stay at the last place that exists
+        if landing == drag.preview:
+            return
+        drag.preview = landing
+        drag.label = "→ " + format_range(*landing)
+        g = self._view_geometry()
+        ghost = self._ghost_extent(1.0 / g[4]) if g is not None else None
+        bounds = self.boundingRect()
+        if ghost is not None and (ghost[0] < bounds.left() or ghost[1] > bounds.right()):
+            self._invalidate_bounds()
+        self.update()
+
+    def _finish_drag(self, drag: _Drag) -> None:
+        self._drag = None
+        self._set_cursor(None)
+        if not drag.active:
+            # the mouse hardly moved: a click after all
+            self.handle_click(drag.press, drag.modifiers)
+            return
+        self._invalidate_bounds()
+        self.update()
+        if drag.preview is not None and drag.preview != (drag.start, drag.end):
+            start, end = drag.preview
+            self.sigDragged.emit(drag.event_id, start, end, drag.edge != "move")
 
     def mouseClickEvent(self, ev: Any) -> None:
         if ev.button() != Qt.MouseButton.LeftButton:

@@ -9,14 +9,21 @@ when the lanes do not fit.
   horizontal wheel (touchpad) pans too.  The y axis never zooms: one lane is a row of
   :data:`ROW_HEIGHT` pixels, and Shift+wheel or the scroll bar scrolls the lanes.
 * Zoom and pan are limited to the events' span plus a margin, down to about a minute.
-* Only ``+``, ``-`` and Home are handled here; other keys (arrows, Enter…) go on to the
-  parent so the main window can use them.
+* Only ``+``, ``-`` and Home are handled here (and Esc while dragging an event); other
+  keys (arrows, Enter…) go on to the parent so the main window can use them.
+* Editing (:meth:`TimelineView.set_editable`): dragging an event moves it, dragging a
+  range's end resizes it, snapped to whole units of the dates' own precision; Esc
+  cancels.  The view changes nothing itself: on release it emits
+  :attr:`TimelineView.eventDragged` with the new dates, for the owner to apply.  It
+  learns an event's current dates from :meth:`TimelineView.set_date_lookup` (the arrays
+  hold positions, not dates).  A press that moves less than a few pixels is a click,
+  and dragging empty space (or any drag when not editable) pans.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pyqtgraph as pg
@@ -26,7 +33,7 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from viewer.model.dates import SECONDS_PER_DAY, year_start
 from viewer.ui.timeline.axis import CalendarAxisItem
 from viewer.ui.timeline.data import EventArrays
-from viewer.ui.timeline.item import EventsItem
+from viewer.ui.timeline.item import DateLookup, EventsItem
 from viewer.ui.timeline.lanes import LABEL_GAP, MARKER_RADIUS
 
 __all__ = ["ROW_HEIGHT", "TimelineView", "TimelineViewBox"]
@@ -112,12 +119,18 @@ class TimelineView(QtWidgets.QWidget):
             ``Qt.KeyboardModifiers``.
         doubleClicked(object, float): the double-clicked event id (or ``None``) and the
             x position in axis seconds.
+        eventDragged(int, object, object, bool): an event was dragged to new dates
+            (only when editable): its id, the new start and end (``PartialDate``; the
+            end ``None`` for a point) and ``True`` for a resize (one end dragged),
+            ``False`` for a move.  Not emitted for a cancelled drag or one that ends
+            where it began.
     """
 
     rangeChanged = Signal(float, float)
     hovered = Signal(object)
     clicked = Signal(object, object)
     doubleClicked = Signal(object, float)
+    eventDragged = Signal(int, object, object, bool)
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -173,6 +186,7 @@ class TimelineView(QtWidgets.QWidget):
         self.item.sigHovered.connect(self._on_hovered)
         self.item.sigClicked.connect(self.clicked)
         self.item.sigDoubleClicked.connect(self.doubleClicked)
+        self.item.sigDragged.connect(self.eventDragged)
 
         self._apply_limits()
         self.viewbox.setXRange(*EMPTY_SPAN, padding=0.0)
@@ -219,6 +233,26 @@ class TimelineView(QtWidgets.QWidget):
 
     def is_dark(self) -> bool:
         return self._dark
+
+    # -- editing -----------------------------------------------------------------------
+
+    def set_editable(self, editable: bool) -> None:
+        """Let the mouse move and resize events (off: a drag always pans)."""
+        self.item.set_editable(editable)
+
+    def is_editable(self) -> bool:
+        return self.item.is_editable()
+
+    def set_date_lookup(self, lookup: DateLookup | None) -> None:
+        """``lookup(event_id)`` gives the event's current ``(start, end)`` for a drag."""
+        self.item.set_date_lookup(lookup)
+
+    def is_dragging(self) -> bool:
+        return self.item.is_dragging()
+
+    def cancel_drag(self) -> bool:
+        """Drop the drag in progress, changing nothing (what Esc does)."""
+        return self.item.cancel_drag()
 
     # -- navigation ----------------------------------------------------------------------
 
@@ -302,9 +336,22 @@ class TimelineView(QtWidgets.QWidget):
 
     # -- keyboard --------------------------------------------------------------------
 
+    def event(self, event: QtCore.QEvent) -> bool:
+        # while dragging, Esc is ours: it must not reach a shortcut (clear selection…)
+        if (
+            event.type() == QtCore.QEvent.Type.ShortcutOverride
+            and cast(QtGui.QKeyEvent, event).key() == Qt.Key.Key_Escape
+            and self.item.is_dragging()
+        ):
+            event.accept()
+            return True
+        return super().event(event)
+
     def keyPressEvent(self, event: QtGui.QKeyEvent) -> None:
         key = event.key()
-        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+        if key == Qt.Key.Key_Escape and self.item.is_dragging():
+            self.item.cancel_drag()
+        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
             self.zoom(ZOOM_STEP)
         elif key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore):
             self.zoom(1 / ZOOM_STEP)
