@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from viewer.io.errors import FormatError
-from viewer.model.dates import DateError
+from viewer.model.dates import DateError, PartialDate
 from viewer.model.event import Category, Event, Timeline
 from viewer.model.filters import Filters
 from viewer.paths import sample_path, user_data_dir
@@ -323,6 +323,8 @@ class MainWindow(QMainWindow):
         self.sidebar.filtersChanged.connect(self.state.set_filters)
         self.view.clicked.connect(self._on_timeline_clicked)
         self.view.doubleClicked.connect(self._on_timeline_double_clicked)
+        self.view.set_date_lookup(self._event_dates)
+        self.view.eventDragged.connect(self._on_event_dragged)
         self.view.rangeChanged.connect(self._on_range_changed)
         self.overview.windowChanged.connect(self._on_overview_window)
         self.event_list.selectionChangedIds.connect(self._on_list_selection)
@@ -655,6 +657,24 @@ class MainWindow(QMainWindow):
         else:
             self.state.set_selection([event_id], event_id)
 
+    def _event_dates(self, event_id: int) -> tuple[PartialDate, PartialDate | None] | None:
+        """The stored dates of an event, for a drag on the timeline."""
+        event = self.doc.store.get_event(event_id) if self.doc is not None else None
+        return None if event is None else (event.start, event.end)
+
+    def _on_event_dragged(
+        self, event_id: int, start: PartialDate, end: PartialDate | None, resize: bool
+    ) -> None:
+        """A drag on the timeline ended on new dates: one undoable Move/Resize."""
+        before = self.doc.store.get_event(event_id) if self.doc is not None else None
+        if before is None or (start, end) == (before.start, before.end):
+            return
+        # the source's date text described the old dates (as in the event dialog)
+        after = before.evolve(start=start, end=end, display_date="")
+        moved = self.editing.move_event(before, after, resize=resize)
+        if moved and event_id not in self.state.selection:
+            self.state.set_selection([event_id], event_id)
+
     def _on_timeline_double_clicked(self, event_id: int | None, x: float) -> None:
         """Double-click edits an event, or adds one at that date on an empty spot."""
         if event_id is None:
@@ -667,9 +687,11 @@ class MainWindow(QMainWindow):
             self.show_details()
 
     def _on_list_selection(self, ids: list[int]) -> None:
-        current = ids[-1] if ids else None
-        if self.state.current in ids:
-            current = self.state.current
+        # The list's current row (the one just clicked) is the one to show; keep the old
+        # current only when the click left the list's current row unselected.
+        current = self.event_list.current_id()
+        if current not in ids:
+            current = self.state.current if self.state.current in ids else None
         self.state.set_selection(ids, current)
         if current is not None:
             self.view.ensure_visible(current)
@@ -762,6 +784,7 @@ class MainWindow(QMainWindow):
             self.act_export_image.setEnabled(has_doc)
             self.act_print.setEnabled(has_doc)
         self.detail.set_editable(editable)
+        self.view.set_editable(editable)
         if hasattr(self, "editing"):
             self.editing.update_actions()
 
