@@ -84,6 +84,15 @@ _PLACES = (
 )
 
 
+def _agree(verb: str, subject: str) -> str:
+    """ "The court approves" but "Voters approve": the verb follows its subject."""
+    if not subject.endswith("s"):
+        return verb
+    if verb.endswith(("ches", "shes", "sses", "xes")):
+        return verb[:-2]
+    return verb[:-1]
+
+
 def _date(rng: random.Random, year: int, precision: str) -> PartialDate:
     if precision == "year":
         return PartialDate(year)
@@ -115,7 +124,7 @@ def synthetic_timeline(n: int, *, seed: int = 1) -> Timeline:
                 else rng.randint(30, 600)
             )
         subject, verb, obj = rng.choice(_SUBJECTS), rng.choice(_VERBS), rng.choice(_OBJECTS)
-        title = f"{subject} {verb} {obj}"
+        title = f"{subject} {_agree(verb, subject)} {obj}"
         description = (
             f"{title} {rng.choice(_PLACES)}. Event {i + 1} of the synthetic archive; "
             f"observers expect {rng.choice(_OBJECTS)} to follow."
