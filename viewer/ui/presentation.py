@@ -1,19 +1,35 @@
-"""Presentation mode: full-screen, one event at a time, for an audience.
+"""Presentation mode: full screen, one event at a time, for an audience.
 
-Each step glides the timeline to frame the current event with context either side,
-highlights it and shows a large card (headline, date, category colour, description).
-Type sizes follow the screen height so they read from the back of a room.  Keys are
-clicker-friendly: → Space PageDown Enter next; ← PageUp Backspace previous; Home/End;
-digits then Enter jump; O overview; B blank; Esc leave.
+Each step glides the timeline (eased, see :data:`viewer.ui.timeline.view.ANIMATION_MS`)
+to frame the current event with its neighbours either side (:func:`frame_for`),
+highlights it and shows a large card: date, headline, category and description.  Type
+sizes follow the screen so they read from the back of a room.
+
+Keys are clicker-friendly: → Space PageDown Enter (and ↓) next; ← PageUp Backspace
+(and ↑) previous; Home/End first and last; digits then Enter jump to that step; O
+toggles an overview of the whole timeline; B (or ".") blanks the screen and any key
+brings it back; Esc leaves.  The mouse cursor hides after :data:`CURSOR_IDLE_MS`.
+
+The pure parts (which events, in what order, starting where, framed how, with which
+headline) are module functions, tested without a window.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QCursor, QKeyEvent, QMouseEvent, QScreen
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QCloseEvent,
+    QColor,
+    QCursor,
+    QGuiApplication,
+    QKeyEvent,
+    QResizeEvent,
+    QScreen,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -24,48 +40,228 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from viewer.io.news import _sentences as sentences
+from viewer.model.dates import SECONDS_PER_DAY, SECONDS_PER_YEAR, Precision
 from viewer.model.event import Category, Event
-from viewer.ui.richtext import sanitize_html
-from viewer.ui.theme import contrast_text
+from viewer.ui.richtext import plain_text, sanitize_html
+from viewer.ui.theme import Theme, contrast_text, current_theme
 from viewer.ui.timeline.data import EventArrays
-from viewer.ui.timeline.view import TimelineView
+from viewer.ui.timeline.view import BOTTOM_ROOM, ROW_HEIGHT, TOP_ROOM, TimelineView
 
-#: How long a step's glide takes (ms) and how long before an idle cursor hides.
-GLIDE_MS = 500
+__all__ = [
+    "CURSOR_IDLE_MS",
+    "CardText",
+    "PresentationWindow",
+    "card_text",
+    "frame_for",
+    "presentation_order",
+    "presented_indices",
+    "start_index",
+]
+
+#: Keys that go to the next and the previous step (presentation clickers send the
+#: page keys; Enter and Backspace also edit a typed step number).
+NEXT_KEYS = frozenset({
+    Qt.Key.Key_Right, Qt.Key.Key_Down, Qt.Key.Key_Space, Qt.Key.Key_PageDown,
+    Qt.Key.Key_Return, Qt.Key.Key_Enter,
+})  # fmt: skip
+PREVIOUS_KEYS = frozenset({
+    Qt.Key.Key_Left, Qt.Key.Key_Up, Qt.Key.Key_PageUp, Qt.Key.Key_Backspace,
+})  # fmt: skip
+#: Every key the presentation handles (and digits, for a step number).
+OWN_KEYS = NEXT_KEYS | PREVIOUS_KEYS | {
+    Qt.Key.Key_Escape, Qt.Key.Key_Home, Qt.Key.Key_End, Qt.Key.Key_O, Qt.Key.Key_B,
+    Qt.Key.Key_Period,
+}  # fmt: skip
+#: Qt's largest widget size (QWIDGETSIZE_MAX), "no maximum".
+QWIDGETSIZE_MAX = (1 << 24) - 1
+#: How long the mouse may rest before the cursor hides (ms).
 CURSOR_IDLE_MS = 2000
-#: The smallest window shown around an event, by the precision of its start.
-_MIN_HALF_WINDOW = {0: 3 * 365.25 * 86400, 1: 120 * 86400, 2: 10 * 86400}
+#: Context shown either side of an event is at most this many times the smaller of the
+#: gaps to its neighbours, so one far-away neighbour does not shrink the event to a dot.
+CONTEXT_CAP = 3.0
+#: How far past a neighbour the frame reaches (a fraction of the gap), so that its
+#: marker is not on the very edge.
+NEIGHBOUR_MARGIN = 0.15
+#: The context either side is at least this fraction of the event's own duration.
+MIN_CONTEXT_OF_DURATION = 0.2
+#: The smallest context either side of an event, by the precision of its start: a day
+#: is shown with ten days either side, a year with three years.
+MIN_CONTEXT = {
+    Precision.YEAR: 3 * SECONDS_PER_YEAR,
+    Precision.MONTH: 4 * SECONDS_PER_YEAR / 12,
+    Precision.DAY: 10 * SECONDS_PER_DAY,
+    Precision.HOUR: 6 * 3600.0,
+    Precision.MINUTE: 30 * 60.0,
+    Precision.SECOND: 5 * 60.0,
+}
+#: Most of the height the timeline band takes (it is as tall as the lanes of the
+#: busiest step need; the card has the rest), and its share in the overview.
+BAND_SHARE = 0.36
+OVERVIEW_BAND_SHARE = 0.72
+#: Lanes the band has room for at least.
+MIN_BAND_ROWS = 2
+#: Steps whose lanes are measured to size the band (evenly spread in a long show).
+MAX_MEASURED_STEPS = 120
+#: A headline longer than this (characters) is not made from the first sentence.
+HEADLINE_MAX = 240
+#: Longest line of the description, in ems (about 65-75 characters).
+DESCRIPTION_MAX_EMS = 34.0
+#: Type sizes relative to the base size (see :meth:`PresentationWindow._base_px`),
+#: largest first, tried until the card's text fits (:meth:`PresentationWindow._fit_card`).
+HEADLINE_SCALES = (2.0, 1.75, 1.55, 1.35, 1.2, 1.05)
+BODY_SCALES = (1.0, 0.9, 0.82, 0.75)
+OVERVIEW_HEADLINE_SCALE = 1.3
+#: A headline wraps to at most this many lines while a smaller size is left.
+HEADLINE_LINES = 3
+
+
+# -- what is shown, in which order -------------------------------------------------------
+
+
+def presentation_order(arrays: EventArrays, selection: Sequence[int]) -> list[int] | None:
+    """The ids to present: the selected ones when several of them are shown, else ``None``
+    (all shown events)."""
+    shown = [int(i) for i in selection if arrays.index_of(int(i)) is not None]
+    return shown if len(shown) > 1 else None
+
+
+def presented_indices(arrays: EventArrays, ids: Sequence[int] | None) -> list[int]:
+    """Positions in ``arrays`` of the presented events, chronologically.
+
+    ``ids`` ``None`` means every event; ids not in ``arrays`` (filtered out) are skipped.
+    """
+    if ids is None:
+        return list(range(len(arrays)))
+    found = {arrays.index_of(int(i)) for i in ids}
+    return sorted(i for i in found if i is not None)
+
+
+def start_index(arrays: EventArrays, order: Sequence[int] | None, current: int | None) -> int:
+    """The step (0-based) showing event ``current``; 0 when it is not presented."""
+    if current is None:
+        return 0
+    position = arrays.index_of(int(current))
+    if position is None:
+        return 0
+    steps = presented_indices(arrays, order)
+    k = int(np.searchsorted(steps, position))
+    return k if k < len(steps) and steps[k] == position else 0
+
+
+def _anchors(arrays: EventArrays) -> tuple[np.ndarray, np.ndarray]:
+    """Where each event is seen from the left and from the right: a point at its
+    marker (the middle of its period), a range at its start and at its end."""
+    middle = (arrays.begin + arrays.finish) / 2
+    left = np.where(arrays.is_range, arrays.begin, middle)
+    right = np.where(arrays.is_range, arrays.finish, middle)
+    return left, right
 
 
 def frame_for(arrays: EventArrays, index: int) -> tuple[float, float]:
-    """The x range that frames event ``index`` with some context either side.
+    """The x range that frames event ``index`` with context either side.
 
-    The window is wide enough for the event itself plus room on each side: about
-    half the gap to its neighbours (so the audience sees what came before and
-    after), never less than a precision-dependent minimum (a day-precision event
-    is shown with at least ten days either side).
+    The event is centred, with room on both sides to reach its nearest neighbours
+    (the nearest event ending before it starts and the nearest starting after it
+    ends) and a little beyond, so the audience sees what came before and after.  The
+    room is capped at :data:`CONTEXT_CAP` times the smaller gap (one far neighbour
+    does not shrink the event to a dot) and is never less than a precision-dependent
+    minimum (:data:`MIN_CONTEXT`) nor a fifth of the event's own duration.
     """
     begin = float(arrays.begin[index])
     finish = float(arrays.finish[index])
-    duration = finish - begin
+    seen_left, seen_right = _anchors(arrays)
+    before = seen_right[seen_right < begin]
+    after = seen_left[seen_left > finish]
     gaps = []
-    if index > 0:
-        gaps.append(begin - float(arrays.begin[index - 1]))
-    if index + 1 < len(arrays):
-        gaps.append(float(arrays.begin[index + 1]) - begin)
-    context = 0.6 * min(gaps) if gaps else duration
-    precision = int(arrays.start_precision[index])
-    minimum = _MIN_HALF_WINDOW.get(precision, 6 * 3600)
-    pad = max(context, duration * 0.35, minimum)
-    return begin - pad, finish + pad
+    if len(before):
+        gaps.append(begin - float(before.max()))
+    if len(after):
+        gaps.append(float(after.min()) - finish)
+    context = 0.0
+    if gaps:
+        context = min(max(gaps) * (1 + NEIGHBOUR_MARGIN), CONTEXT_CAP * min(gaps))
+    precision = Precision(int(arrays.start_precision[index]))
+    context = max(context, MIN_CONTEXT[precision], MIN_CONTEXT_OF_DURATION * (finish - begin))
+    return begin - context, finish + context
+
+
+# -- the card's text ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CardText:
+    """What a card says: a plain-text headline and the description below it (rich text)."""
+
+    headline: str
+    body: str
+
+
+def _drop_full_stop(sentence: str) -> str:
+    if sentence.endswith(".") and not sentence.endswith(".."):
+        return sentence[:-1].rstrip()
+    return sentence
+
+
+def card_text(title: str, description: str) -> CardText:
+    """The headline and body of an event's card, without saying anything twice.
+
+    Titles derived from the text (news timelines) are the description's first
+    sentence, or its start cut with "…".  Then the card's headline is that whole
+    first sentence and the body only the rest of the description, so a slide never
+    shows the same words twice.  Otherwise the title is the headline and the whole
+    description (sanitised rich text) the body.
+    """
+    title = " ".join(title.split())
+    plain = plain_text(description) if description.strip() else ""
+    paragraphs = [" ".join(line.split()) for line in plain.split("\n")]
+    paragraphs = [p for p in paragraphs if p]
+    stem = _drop_full_stop(title.removesuffix("…").rstrip())
+    if paragraphs and stem and paragraphs[0].startswith(stem):
+        lead = paragraphs[0]
+        at_word_end = len(lead) == len(stem) or not lead[len(stem)].isalnum()
+        first = next(iter(sentences(lead)), "")
+        if at_word_end and len(stem) <= len(first) <= HEADLINE_MAX:
+            rest = [lead[len(first) :].strip(), *paragraphs[1:]]
+            body = "\n\n".join(p for p in rest if p)
+            return CardText(_drop_full_stop(first), sanitize_html(body) if body else "")
+    if not title and paragraphs:
+        first = next(iter(sentences(paragraphs[0])), "")
+        if first and len(first) <= HEADLINE_MAX:
+            return card_text(first, description)
+    return CardText(title, sanitize_html(description) if description.strip() else "")
+
+
+# -- the window --------------------------------------------------------------------------
+
+
+def _is_own_key(event: QEvent) -> bool:
+    """Whether ``event`` is a key the presentation handles (no modifiers but keypad)."""
+    if not isinstance(event, QKeyEvent):
+        return False
+    modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+    if modifiers != Qt.KeyboardModifier.NoModifier:
+        return False
+    return event.key() in OWN_KEYS or event.text().isdigit()
+
+
+def _css(color: QColor) -> str:
+    if color.alpha() == 255:
+        return color.name()
+    return f"rgba({color.red()}, {color.green()}, {color.blue()}, {color.alpha()})"
 
 
 class PresentationWindow(QWidget):
-    """The full-screen presentation of a list of events.
+    """The full-screen presentation of some events of a timeline, one step at a time.
+
+    ``ids`` are the events presented (``None``: all of ``arrays``); they are shown in
+    chronological order.  ``load_event`` gives an event's full record and category
+    for its card.  Colours come from ``theme`` (default: the application's).
 
     Signals:
         stepChanged(int): the step now shown (0-based).
-        finished(): the presentation was left (Esc); the owner restores its window.
+        finished(): the presentation was left (Esc or closed); the owner restores
+            its own window.
     """
 
     stepChanged = Signal(int)
@@ -77,8 +273,9 @@ class PresentationWindow(QWidget):
         colors: Sequence[QColor],
         load_event: Callable[[int], tuple[Event | None, Category | None]],
         *,
-        order: Sequence[int] | None = None,
+        ids: Sequence[int] | None = None,
         title: str = "",
+        theme: Theme | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
@@ -88,84 +285,56 @@ class PresentationWindow(QWidget):
         self.setMouseTracking(True)
         self._arrays = arrays
         self._load_event = load_event
-        #: Indices into ``arrays`` of the events presented, in chronological order.
-        if order is None:
-            self._order = list(range(len(arrays)))
-        else:
-            wanted = {int(i) for i in order}
-            self._order = [i for i, eid in enumerate(arrays.ids.tolist()) if eid in wanted]
+        #: Positions in ``arrays`` of the presented events, in chronological order.
+        self._order = presented_indices(arrays, ids)
         self._step = 0
         self._typed = ""
         self._overview = False
         self._blank = False
-        self._title = title
+        self._target: tuple[float, float] | None = None
+        self._theme = theme or current_theme()
 
         self.view = TimelineView()
         self.view.setObjectName("presentTimeline")
-        self.view.set_colors(list(colors))
-        self.view.set_data(arrays)
         self.view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.view.set_colors(list(colors))
+        self.view.set_dark(self._theme.is_dark)
+        self.view.set_data(arrays, fit=True)
+        #: Per step, the first and last lane of the events its frame shows.
+        self._lane_windows: dict[int, tuple[int, int]] = {}
+        self._lane_rows = 1
+        self._lanes_width = 0
+        self._overview_rows = 1
+        self._headline_text = ""
+        self._measure_timer = QTimer(self)
+        self._measure_timer.setSingleShot(True)
+        self._measure_timer.setInterval(0)
+        self._measure_timer.timeout.connect(self._remeasure)
+        self.view.rangeChanged.connect(self._on_range_changed)
+        self.view.viewbox.sigResized.connect(self._on_band_resized)
 
-        self.card = QFrame()
-        self.card.setObjectName("presentCard")
-        self.card_bar = QFrame()
-        self.card_bar.setObjectName("presentCardBar")
-        self.card_bar.setFixedWidth(10)
-        self.headline = QLabel()
-        self.headline.setObjectName("presentHeadline")
-        self.headline.setWordWrap(True)
-        self.date_label = QLabel()
-        self.date_label.setObjectName("presentDate")
-        self.category_label = QLabel()
-        self.category_label.setObjectName("presentCategory")
-        self.description = QLabel()
-        self.description.setObjectName("presentDescription")
-        self.description.setWordWrap(True)
-        self.description.setTextFormat(Qt.TextFormat.RichText)
-        self.description.setOpenExternalLinks(False)
-        self.description.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        text_box = QVBoxLayout()
-        date_row = QHBoxLayout()
-        date_row.addWidget(self.date_label)
-        date_row.addSpacing(16)
-        date_row.addWidget(self.category_label)
-        date_row.addStretch(1)
-        text_box.addLayout(date_row)
-        text_box.addWidget(self.headline)
-        text_box.addWidget(self.description, 1)
-        card_layout = QHBoxLayout(self.card)
-        card_layout.setContentsMargins(0, 0, 0, 0)
-        card_layout.addWidget(self.card_bar)
-        card_layout.addLayout(text_box, 1)
+        self._build_card()
+        self._build_footer(title)
 
-        self.progress = QLabel()
-        self.progress.setObjectName("presentProgress")
-        self.jump_label = QLabel()
-        self.jump_label.setObjectName("presentJump")
-        footer = QHBoxLayout()
-        self.title_label = QLabel(title)
-        self.title_label.setObjectName("presentTitle")
-        footer.addWidget(self.title_label)
-        footer.addStretch(1)
-        footer.addWidget(self.jump_label)
-        footer.addSpacing(20)
-        footer.addWidget(self.progress)
-
-        content = QWidget()
-        self._content_layout = QVBoxLayout(content)
-        self._content_layout.addWidget(self.view, 5)
-        self._content_layout.addWidget(self.card, 4)
-        self._content_layout.addLayout(footer)
+        stage = QWidget()
+        stage.setObjectName("presentStage")
+        # The card hugs its text and sits a little above the middle of the room above
+        # the band (where the eye puts the middle).
+        slide = QVBoxLayout()
+        slide.setContentsMargins(0, 0, 0, 0)
+        slide.addStretch(4)
+        slide.addWidget(self.card)
+        slide.addStretch(5)
+        self._stage_layout = QVBoxLayout(stage)
+        self._stage_layout.addLayout(slide, 1)
+        self._stage_layout.addWidget(self.view)
+        self._stage_layout.addLayout(self._footer)
 
         self.blank_page = QWidget()
         self.blank_page.setObjectName("presentBlank")
-        self.blank_page.setAutoFillBackground(True)
-        palette = self.blank_page.palette()
-        palette.setColor(self.blank_page.backgroundRole(), QColor("black"))
-        self.blank_page.setPalette(palette)
 
         self._stack = QStackedLayout(self)
-        self._stack.addWidget(content)
+        self._stack.addWidget(stage)
         self._stack.addWidget(self.blank_page)
 
         self._cursor_timer = QTimer(self)
@@ -173,9 +342,67 @@ class PresentationWindow(QWidget):
         self._cursor_timer.setInterval(CURSOR_IDLE_MS)
         self._cursor_timer.timeout.connect(self._hide_cursor)
         self._cursor_timer.start()
-        # Mouse moves over children (the timeline) must also wake the cursor.
-        QApplication.instance().installEventFilter(self)  # type: ignore[union-attr]
-        self._scale_fonts()
+        # Mouse moves over the children (the timeline) must wake the cursor too.
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+        self._apply_style()
+        self._apply_layout()
+
+    def _build_card(self) -> None:
+        self.card = QFrame()
+        self.card.setObjectName("presentCard")
+        self.card_bar = QFrame()
+        self.card_bar.setObjectName("presentCardBar")
+        self.date_label = QLabel()
+        self.date_label.setObjectName("presentDate")
+        self.category_label = QLabel()
+        self.category_label.setObjectName("presentCategory")
+        self.category_label.hide()
+        self.headline = QLabel()
+        self.headline.setObjectName("presentHeadline")
+        self.description = QLabel()
+        self.description.setObjectName("presentDescription")
+        self.description.setTextFormat(Qt.TextFormat.RichText)
+        self.description.setOpenExternalLinks(False)
+        self.description.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        for label in (self.date_label, self.category_label, self.headline):
+            label.setTextFormat(Qt.TextFormat.PlainText)
+        for label in (self.date_label, self.headline, self.description):
+            label.setIndent(0)
+        for label in (self.headline, self.description):
+            label.setWordWrap(True)
+            label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+
+        date_row = self._date_row = QHBoxLayout()
+        date_row.setContentsMargins(0, 0, 0, 0)
+        date_row.addWidget(self.date_label)
+        date_row.addWidget(self.category_label, 0, Qt.AlignmentFlag.AlignVCenter)
+        date_row.addStretch(1)
+        self._text_box = QVBoxLayout()
+        self._text_box.setSpacing(0)
+        self._text_box.addLayout(date_row)
+        # Heights are set by _fit_card, which knows how much room the card has.
+        self._text_box.addWidget(self.headline)
+        self._text_box.addWidget(self.description, 0, Qt.AlignmentFlag.AlignLeft)
+        self._card_layout = QHBoxLayout(self.card)
+        self._card_layout.addWidget(self.card_bar)
+        self._card_layout.addLayout(self._text_box, 1)
+
+    def _build_footer(self, title: str) -> None:
+        self.title_label = QLabel(title)
+        self.title_label.setObjectName("presentFooter")
+        self.title_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.jump_label = QLabel()
+        self.jump_label.setObjectName("presentJump")
+        self.progress = QLabel()
+        self.progress.setObjectName("presentProgress")
+        self._footer = QHBoxLayout()
+        self._footer.addWidget(self.title_label)
+        self._footer.addStretch(1)
+        self._footer.addWidget(self.jump_label)
+        self._footer.addSpacing(24)
+        self._footer.addWidget(self.progress)
 
     # -- public ----------------------------------------------------------------------
 
@@ -187,25 +414,54 @@ class PresentationWindow(QWidget):
     def count(self) -> int:
         return len(self._order)
 
+    @property
+    def is_blank(self) -> bool:
+        return self._blank
+
+    @property
+    def in_overview(self) -> bool:
+        return self._overview
+
+    @property
+    def typed(self) -> str:
+        """The step number typed so far (jumped to on Enter)."""
+        return self._typed
+
+    @property
+    def cursor_hidden(self) -> bool:
+        return self.cursor().shape() == Qt.CursorShape.BlankCursor
+
     def current_id(self) -> int | None:
         if not self._order:
             return None
         return int(self._arrays.ids[self._order[self._step]])
 
+    def target_range(self) -> tuple[float, float] | None:
+        """Where the timeline is going (or is): the frame of the step, or everything."""
+        return self._target
+
     def go_to(self, step: int, *, animate: bool = True) -> None:
-        """Show step ``step`` (0-based; clamped)."""
+        """Show step ``step`` (0-based; clamped to the steps there are)."""
+        step = max(0, min(step, len(self._order) - 1))
+        if step == self._step and self._target is not None and not self._overview:
+            return  # already there (→ on the last step, Home on the first)
+        self._set_overview(False)
         if not self._order:
-            self.headline.setText("No events to present")
+            self._headline_text = "No events to present"
+            self.date_label.clear()
+            self.description.clear()
             self.progress.setText("0 / 0")
+            self._fit_card()
             return
-        self._step = max(0, min(step, len(self._order) - 1))
-        self._overview = False
-        index = self._order[self._step]
-        x0, x1 = frame_for(self._arrays, index)
+        self._step = step
+        index = self._order[step]
         event_id = int(self._arrays.ids[index])
         self.view.set_selected([event_id])
-        self.view.set_visible_range(x0, x1, animate=animate)
-        self._show_card(event_id)
+        self._show_card(index)
+        self._target = frame_for(self._arrays, index)
+        self.view.set_visible_range(*self._target, animate=animate)
+        if not animate:
+            self._reveal_current()
         self.progress.setText(f"{self._step + 1} / {len(self._order)}")
         self.stepChanged.emit(self._step)
 
@@ -216,127 +472,342 @@ class PresentationWindow(QWidget):
         self.go_to(self._step - 1)
 
     def toggle_overview(self) -> None:
+        """Show the whole timeline with the current event marked, or go back."""
         if self._overview:
             self.go_to(self._step)
             return
-        self._overview = True
+        # fit_all knows how much room the labels need: see where it goes and how
+        # many lanes that takes, then glide there from here.
+        here = self.view.visible_range()
         self.view.fit_all()
+        self._target = self.view.visible_range()
+        self._overview_rows = self.view.item.lane_count
+        self.view.set_visible_range(*here, animate=False)
+        self._set_overview(True)
+        self.view.set_visible_range(*self._target, animate=True)
 
     def toggle_blank(self) -> None:
+        """Black out the screen (B), or bring the slide back."""
         self._blank = not self._blank
         self._stack.setCurrentIndex(1 if self._blank else 0)
-
-    @property
-    def is_blank(self) -> bool:
-        return self._blank
-
-    @property
-    def in_overview(self) -> bool:
-        return self._overview
+        if self._blank:
+            self._hide_cursor()
 
     def finish_animations(self) -> None:
         """Jump to the end of any glide (for snapshots and tests)."""
-        finish = getattr(self.view, "finish_animation", None)
-        if callable(finish):
-            finish()
-        elif self._order and not self._overview:
-            x0, x1 = frame_for(self._arrays, self._order[self._step])
-            self.view.set_visible_range(x0, x1, animate=False)
+        if self._target is not None:
+            self.view.set_visible_range(*self._target, animate=False)
+            if not self._overview:
+                self._reveal_current()
 
     def present_on(self, screen: QScreen | None, *, windowed: bool = False) -> None:
-        """Show full screen on ``screen`` (the primary one when None)."""
+        """Go full screen on ``screen`` (None: the primary one); ``windowed`` shows an
+        ordinary window instead (tests, snapshots)."""
+        screen = screen or QGuiApplication.primaryScreen()
         if windowed:
+            if not self.isVisible() and screen is not None:
+                room = screen.availableGeometry().size()
+                self.resize(QSize(1280, 720).boundedTo(room * 0.9))
             self.show()
             return
+        if self.isFullScreen():
+            self.showNormal()
         if screen is not None:
             self.setScreen(screen)
             self.setGeometry(screen.geometry())
         self.showFullScreen()
+        self.activateWindow()
 
     # -- card ------------------------------------------------------------------------
 
-    def _show_card(self, event_id: int) -> None:
+    def _show_card(self, index: int) -> None:
+        event_id = int(self._arrays.ids[index])
         event, category = self._load_event(event_id)
-        if event is None:
-            return
-        self.headline.setText(event.title)
-        date = event.date_text()
+        if event is None:  # gone from the store meanwhile: what the arrays know
+            text = CardText(self._arrays.titles[index], "")
+            date = self._arrays.dates[index]
+        else:
+            text = card_text(event.title, event.description)
+            date = event.date_text()
         self.date_label.setText(date)
-        color = QColor(category.color) if category else self.palette().mid().color()
-        self.card_bar.setStyleSheet(f"background: {color.name()}; border-radius: 4px;")
+        self._headline_text = text.headline or "Untitled"
+        self.description.setText(text.body)
+        self.description.setVisible(bool(text.body) and not self._overview)
+        bar = QColor(category.color) if category and category.color else self._theme.accent
+        self.card_bar.setStyleSheet(f"background: {bar.name()}; border: none; border-radius: 3px;")
         if category is not None:
-            fg = contrast_text(color)
+            chip = QColor(category.color) if category.color else QColor(self._theme.chip_bg)
+            fg = contrast_text(chip) if category.color else QColor(self._theme.text)
             self.category_label.setText(category.name)
             self.category_label.setStyleSheet(
-                f"background: {color.name()}; color: {fg.name()}; border-radius: 6px;"
-                "padding: 2px 10px;"
+                f"QLabel#presentCategory {{ background: {chip.name()}; color: {fg.name()}; }}"
             )
-            self.category_label.show()
-        else:
-            self.category_label.hide()
-        self.description.setText(sanitize_html(event.description) if event.description else "")
+        self.category_label.setVisible(category is not None and not self._overview)
+        self._fit_card()
+
+    def _set_overview(self, on: bool) -> None:
+        if on == self._overview:
+            return
+        self._overview = on
+        self.description.setVisible(not on and bool(self.description.text()))
+        self.category_label.setVisible(not on and bool(self.category_label.text()))
+        self.headline.setWordWrap(not on)
+        self._apply_layout()
 
     # -- sizing ----------------------------------------------------------------------
 
-    def _scale_fonts(self) -> None:
-        """Type sizes in proportion to the window height (read from the back)."""
-        h = max(self.height(), 480)
-        base = h / 42
-        sizes = {
-            self.headline: base * 1.9,
-            self.date_label: base * 1.15,
-            self.category_label: base * 0.85,
-            self.description: base * 1.0,
-            self.progress: base * 0.7,
-            self.jump_label: base * 0.7,
-            self.title_label: base * 0.7,
-        }
-        for label, px in sizes.items():
-            font = label.font()
-            font.setPixelSize(max(12, round(px)))
-            font.setBold(label is self.headline)
-            label.setFont(font)
-        margin = round(base * 1.2)
-        self._content_layout.setContentsMargins(margin, margin // 2, margin, margin // 2)
-        self.card.setContentsMargins(0, round(base * 0.5), 0, 0)
+    def _base_px(self) -> float:
+        """The body text size: readable from the back of a room on this screen."""
+        return max(11.0, min(self.height() / 30, self.width() / 52))
 
-    def resizeEvent(self, event: QEvent) -> None:  # type: ignore[override]
-        super().resizeEvent(event)  # type: ignore[arg-type]
-        self._scale_fonts()
+    def _band_height(self) -> int:
+        """The timeline band: as tall as the lanes need, within limits.
+
+        In a step, the lanes of the busiest step's frame (so all steps look alike);
+        in the overview, all lanes, and at least as tall as in a step.
+        """
+        axis = self.view.height() - self.view.viewbox.height() if self.view.height() else 0
+
+        def fit(rows: int, share: float) -> float:
+            wanted = (max(rows, MIN_BAND_ROWS) + TOP_ROOM + BOTTOM_ROOM) * ROW_HEIGHT
+            return min(wanted + max(axis, 24), self.height() * share)
+
+        height = fit(self._lane_rows, BAND_SHARE)
+        if self._overview:
+            height = max(height, fit(self._overview_rows, OVERVIEW_BAND_SHARE))
+        return round(height)
+
+    def _apply_style(self) -> None:
+        """Colours from the theme and type sizes in proportion to the window."""
+        base = self._base_px()
+        t = self._theme
+        small = round(base * 0.6)
+        self.setStyleSheet(
+            f"""
+            QWidget#presentStage {{ background: {_css(t.window)}; }}
+            QWidget#presentBlank {{ background: black; }}
+            QFrame#presentCard {{
+                background: {_css(t.card_bg)};
+                border: 1px solid {_css(t.border)};
+                border-radius: {round(base * 0.6)}px;
+            }}
+            QFrame#presentCard QLabel {{ background: transparent; color: {_css(t.text)}; }}
+            QFrame#presentCard QLabel#presentDate {{
+                color: {_css(t.accent)}; font-size: {round(base * 1.1)}px; font-weight: 600;
+                padding-bottom: {round(base * 0.35)}px;
+            }}
+            QFrame#presentCard QLabel#presentCategory {{
+                font-size: {round(base * 0.7)}px; font-weight: 600;
+                border-radius: {round(base * 0.5)}px;
+                padding: {round(base * 0.12)}px {round(base * 0.55)}px;
+            }}
+            QLabel#presentHeadline {{ font-weight: 700; }}
+            QLabel#presentDescription {{ padding-top: {round(base * 0.6)}px; }}
+            QLabel#presentFooter, QLabel#presentProgress {{
+                color: {_css(t.muted_text)}; font-size: {small}px;
+            }}
+            QLabel#presentJump {{
+                color: {_css(t.accent)}; font-size: {small}px; font-weight: 600;
+            }}
+            """
+        )
+
+    def _apply_layout(self) -> None:
+        """Margins, paddings and the band's height, then the card's type."""
+        base = self._base_px()
+        margin_x, margin_y = round(base * 1.4), round(base * 0.9)
+        self._stage_layout.setContentsMargins(margin_x, margin_y, margin_x, round(base * 0.5))
+        self._stage_layout.setSpacing(round(base * 0.8))
+        pad = round(base * (0.7 if self._overview else 1.3))
+        self._card_layout.setContentsMargins(pad, pad, pad, pad)
+        self._card_layout.setSpacing(round(base * 0.9))
+        self.card_bar.setFixedWidth(max(4, round(base * 0.28)))
+        self._date_row.setSpacing(round(base * 0.8))
+        self.view.setFixedHeight(self._band_height())
+        self._fit_card()
+
+    def _card_text_room(self) -> tuple[int, int]:
+        """Width and height (px) the card's text column has, from the window size."""
+        stage = self._stage_layout.contentsMargins()
+        card = self._card_layout.contentsMargins()
+        footer = max(self.progress.sizeHint().height(), self.title_label.sizeHint().height())
+        width = (
+            self.width()
+            - stage.left()
+            - stage.right()
+            - card.left()
+            - card.right()
+            - self.card_bar.width()
+            - self._card_layout.spacing()
+            - 2  # the card's border
+        )
+        height = (
+            self.height()
+            - stage.top()
+            - stage.bottom()
+            - 2 * self._stage_layout.spacing()
+            - self._band_height()
+            - footer
+            - card.top()
+            - card.bottom()
+            - 2
+        )
+        return max(width, 50), max(height, 20)
+
+    def _fit_card(self) -> None:
+        """The largest type at which the card's text fits.
+
+        The headline takes the largest size (of :data:`HEADLINE_SCALES`) at which it
+        wraps to at most :data:`HEADLINE_LINES` lines, then the description the
+        largest (of :data:`BODY_SCALES`) at which everything fits; failing that the
+        headline shrinks further, and as a last resort the description is cut off.
+        The description keeps a readable line length (:data:`DESCRIPTION_MAX_EMS`).
+        In the overview the card is one line: the date and the headline, elided.
+        """
+        base = self._base_px()
+        width, height = self._card_text_room()
+        fixed = self.date_label.sizeHint().height() if self.date_label.text() else 0
+        for label in (self.headline, self.description):
+            # a label's size hints are at least its minimum size: measure it free
+            label.setMinimumHeight(0)
+            label.setMaximumHeight(QWIDGETSIZE_MAX)
+        if self._overview:
+            self.headline.setStyleSheet(f"font-size: {round(base * OVERVIEW_HEADLINE_SCALE)}px;")
+            elided = self.headline.fontMetrics().elidedText(
+                self._headline_text, Qt.TextElideMode.ElideRight, width
+            )
+            self.headline.setText(elided)
+            self.headline.setFixedHeight(self.headline.sizeHint().height())
+            self.description.setFixedHeight(0)
+            return
+        self.headline.setText(self._headline_text)
+        has_body = bool(self.description.text())
+        headline_h = body_h = 0
+        fitted = False
+        for k, headline_scale in enumerate(HEADLINE_SCALES):
+            self.headline.setStyleSheet(f"font-size: {round(base * headline_scale)}px;")
+            headline_h = self.headline.heightForWidth(width)
+            lines = headline_h / max(1.0, self.headline.fontMetrics().lineSpacing())
+            if lines > HEADLINE_LINES + 0.5 and k + 1 < len(HEADLINE_SCALES):
+                continue
+            for body_scale in BODY_SCALES if has_body else BODY_SCALES[:1]:
+                body_px = round(base * body_scale)
+                body_width = min(width, round(DESCRIPTION_MAX_EMS * body_px))
+                self.description.setStyleSheet(f"font-size: {body_px}px;")
+                self.description.setFixedWidth(body_width)
+                body_h = self.description.heightForWidth(body_width) if has_body else 0
+                if fixed + headline_h + body_h <= height:
+                    fitted = True
+                    break
+            if fitted:
+                break
+        headline_h = min(headline_h, height - fixed)
+        self.headline.setFixedHeight(max(0, headline_h))
+        self.description.setFixedHeight(max(0, min(body_h, height - fixed - headline_h)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._apply_style()
+        self._apply_layout()
+
+    # -- timeline --------------------------------------------------------------------
+
+    def _on_range_changed(self, _x0: float, _x1: float) -> None:
+        if not self.view.is_animating() and not self._overview:
+            self._reveal_current()
+
+    def _on_band_resized(self) -> None:
+        # Lanes follow the band's width (not its height, nor the scroll bar that comes
+        # and goes with the lanes): measure them again once the resizing is over.
+        if self.view.width() != self._lanes_width and self.view.viewbox.width() >= 10:
+            self._measure_timer.start()
+
+    def _remeasure(self) -> None:
+        # This also puts the step's frame back after the view's own first fit (it fits
+        # everything once it first has a size).
+        self._lanes_width = self.view.width()
+        self._measure_lanes()
+        self._apply_layout()
+
+    def _measure_lanes(self) -> None:
+        """Which lanes each step's frame shows at this width (lanes follow the zoom).
+
+        The band is made tall enough for the busiest frame, and each step scrolls its
+        first lane to the top, so no frame shows rows of nothing.
+        """
+        self._lane_windows.clear()
+        self._lane_rows = 1
+        if not self._order:
+            return
+        here = self.view.visible_range()
+        steps = range(len(self._order))
+        if len(steps) > MAX_MEASURED_STEPS:
+            picks = np.linspace(0, len(steps) - 1, MAX_MEASURED_STEPS)
+            steps = sorted({round(float(k)) for k in picks} | {self._step})
+        ids = self._arrays.ids
+        for step in steps:
+            self.view.set_visible_range(*frame_for(self._arrays, self._order[step]))
+            lanes = [
+                self.view.item.lane_of(int(ids[i]))
+                for i in self._arrays.visible(*self.view.visible_range())
+            ]
+            known = [lane for lane in lanes if lane is not None]
+            if known:
+                window = (min(known), max(known))
+                self._lane_windows[step] = window
+                self._lane_rows = max(self._lane_rows, window[1] - window[0] + 1)
+        self.view.set_visible_range(*here)
+        if self._target is not None and not self._overview:
+            self.view.set_visible_range(*self._target)
+            self._reveal_current()
+
+    def _reveal_current(self) -> None:
+        """Scroll the lanes (never the time) so that the step's lanes are in view."""
+        event_id = self.current_id()
+        if event_id is None:
+            return
+        window = self._lane_windows.get(self._step)
+        lane = self.view.item.lane_of(event_id)
+        if window is not None and lane is not None and window[0] <= lane <= window[1]:
+            self.view.scroll_to_lane_top(window[0] - 0.5 - TOP_ROOM)
+        else:
+            self.view.scroll_to_lane_top(-0.5 - TOP_ROOM)
+            self.view.ensure_visible(event_id)
 
     # -- keys and cursor -------------------------------------------------------------
+
+    def event(self, event: QEvent) -> bool:
+        # The presentation's keys are its own, even before the window is active: the
+        # main window's shortcuts (Esc clears its selection…) must not take them.
+        if event.type() == QEvent.Type.ShortcutOverride and _is_own_key(event):
+            event.accept()
+            return True
+        return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
         K = Qt.Key
         if key == K.Key_Escape:
             if self._typed:
-                self._typed = ""
-                self.jump_label.setText("")
+                self._set_typed("")
             else:
                 self.close()
             return
-        if self._blank and key not in (K.Key_B, K.Key_Period):
-            self.toggle_blank()
+        if self._blank:
+            self.toggle_blank()  # any key brings the slide back
             return
         text = event.text()
         if text.isdigit():
-            self._typed += text
-            self.jump_label.setText(f"Go to {self._typed}…")
-            return
-        if key in (K.Key_Return, K.Key_Enter) and self._typed:
+            self._set_typed(self._typed + text)
+        elif key in (K.Key_Return, K.Key_Enter) and self._typed:
             target = int(self._typed) - 1
-            self._typed = ""
-            self.jump_label.setText("")
+            self._set_typed("")
             self.go_to(target)
-            return
-        if key == K.Key_Backspace and self._typed:
-            self._typed = self._typed[:-1]
-            self.jump_label.setText(f"Go to {self._typed}…" if self._typed else "")
-            return
-        if key in (K.Key_Right, K.Key_Space, K.Key_PageDown, K.Key_Return, K.Key_Enter, K.Key_Down):
+        elif key == K.Key_Backspace and self._typed:
+            self._set_typed(self._typed[:-1])
+        elif key in NEXT_KEYS:
             self.next()
-        elif key in (K.Key_Left, K.Key_PageUp, K.Key_Backspace, K.Key_Up):
+        elif key in PREVIOUS_KEYS:
             self.previous()
         elif key == K.Key_Home:
             self.go_to(0)
@@ -349,46 +820,34 @@ class PresentationWindow(QWidget):
         else:
             super().keyPressEvent(event)
 
+    def _set_typed(self, typed: str) -> None:
+        self._typed = typed
+        self.jump_label.setText(f"Go to {typed}" if typed else "")
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.MouseMove and isinstance(event, QMouseEvent):
-            w = watched if isinstance(watched, QWidget) else None
-            if w is not None and (w is self or self.isAncestorOf(w)):
-                self._wake_cursor()
+        if (
+            event.type() == QEvent.Type.MouseMove
+            and isinstance(watched, QWidget)
+            and (watched is self or self.isAncestorOf(watched))
+        ):
+            self._wake_cursor()
         return False
 
     def _wake_cursor(self) -> None:
-        if self.cursor().shape() == Qt.CursorShape.BlankCursor:
+        if self.cursor_hidden and not self._blank:
             self.unsetCursor()
             self.view.unsetCursor()
         self._cursor_timer.start()
 
     def _hide_cursor(self) -> None:
-        self.setCursor(QCursor(Qt.CursorShape.BlankCursor))
-        self.view.setCursor(QCursor(Qt.CursorShape.BlankCursor))
+        blank = QCursor(Qt.CursorShape.BlankCursor)
+        self.setCursor(blank)
+        self.view.setCursor(blank)
 
-    def closeEvent(self, event: QEvent) -> None:  # type: ignore[override]
+    def closeEvent(self, event: QCloseEvent) -> None:
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
+        self._cursor_timer.stop()
+        super().closeEvent(event)
         self.finished.emit()
-        super().closeEvent(event)  # type: ignore[arg-type]
-
-
-def presentation_order(arrays: EventArrays, selection: Sequence[int]) -> list[int] | None:
-    """Which events to present: the selection when several are selected, else all."""
-    if len(selection) > 1:
-        return list(selection)
-    return None
-
-
-def start_index(arrays: EventArrays, order: Sequence[int] | None, current: int | None) -> int:
-    """The step of the current event in the presented list (0 when absent)."""
-    if current is None:
-        return 0
-    ids = (
-        arrays.ids
-        if order is None
-        else np.asarray([i for i in arrays.ids.tolist() if i in set(order)], dtype=np.int64)
-    )
-    hits = np.flatnonzero(ids == current)
-    return int(hits[0]) if len(hits) else 0
