@@ -93,7 +93,7 @@ _NEWS_MONTHS = (
 # -- text helpers ---------------------------------------------------------------------
 
 
-def _sentences(text: str) -> list[str]:
+def sentences(text: str) -> list[str]:
     """The sentences of a paragraph, not fooled by "U.S.", "Gen." or "Sept."."""
     sentences: list[str] = []
     begin = 0
@@ -111,7 +111,7 @@ def _sentences(text: str) -> list[str]:
 
 
 def _first_sentence(text: str) -> str:
-    return next(iter(_sentences(text)), "")
+    return next(iter(sentences(text)), "")
 
 
 def headline(text: str, limit: int = TITLE_LIMIT) -> str:
@@ -167,7 +167,7 @@ def _paragraphs(lines: list[str], joined: bool) -> list[str]:
 def _timeline_title(lead: list[str]) -> str:
     """The lead's "Below is a timeline of …" subject, else its first sentence."""
     for paragraph in lead:
-        for sentence in _sentences(_DATELINE_RE.sub("", paragraph)):
+        for sentence in sentences(_DATELINE_RE.sub("", paragraph)):
             m = _TIMELINE_OF_RE.search(sentence)
             subject = m and (m.group("subject") or m.group("key"))
             subject = _SINCE_WHEN_RE.sub("", subject or "").strip()

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from viewer.io.news import _sentences as sentences
+from viewer.io.news import sentences
 from viewer.model.dates import SECONDS_PER_DAY, SECONDS_PER_YEAR, Precision
 from viewer.model.event import Category, Event
 from viewer.ui.richtext import plain_text, sanitize_html
