@@ -9,6 +9,7 @@ so the window stays responsive and tests can drive them.
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -261,7 +262,7 @@ class EditController(QObject):
         menu.clear()
         if self.doc is None:
             return
-        from viewer.ui.detail import swatch_icon
+        from viewer.ui.event_dialog import swatch_icon  # takes the "#rrggbb" text
 
         for cat in self.doc.store.categories():
             menu.addAction(
@@ -329,7 +330,7 @@ class EditController(QObject):
                 Path(target).unlink()
             self.doc.store.backup_to(target)
             EventStore.open(target, create=False).close()  # the copy must open cleanly
-        except (OSError, StoreError) as exc:
+        except (OSError, StoreError, sqlite3.Error) as exc:  # backup_to: sqlite3.Error
             self.window.show_error("Cannot save a copy", str(exc))
             return False
         if open_copy:
