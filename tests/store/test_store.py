@@ -873,3 +873,10 @@ def test_seed_sized_store_is_quick_with_memory_store() -> None:
         ids = s.add_events(SAMPLE)
         assert s.count() == len(SAMPLE)
         assert s.search("vlad") == [ids[2]]
+
+
+def test_backup_into_a_missing_folder_is_a_store_error(store: EventStore, tmp_path: Path) -> None:
+    target = tmp_path / "no such folder" / "copy.db"
+    with pytest.raises(StoreError, match="cannot write"):
+        store.backup_to(target)
+    assert not target.parent.exists()

@@ -759,12 +759,24 @@ class EventStore:
         )
 
     def backup_to(self, path: str | os.PathLike[str]) -> None:
-        """A consistent copy of this document (SQLite's online backup API)."""
-        target = sqlite3.connect(os.fspath(path))
+        """A consistent copy of this document (SQLite's online backup API).
+
+        On failure no partial copy is left behind and a :class:`StoreError` says why.
+        """
+        name = os.fspath(path)
+        try:
+            target = sqlite3.connect(name)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot write {name}: {exc}") from exc
         try:
             self._conn.backup(target)
-        finally:
+        except sqlite3.Error as exc:
             target.close()
+            for suffix in ("", "-journal", "-wal", "-shm"):
+                with contextlib.suppress(OSError):
+                    os.remove(name + suffix)
+            raise StoreError(f"cannot write {name}: {exc}") from exc
+        target.close()
 
 
 class ImportCancelled(StoreError):

@@ -9,7 +9,6 @@ so the window stays responsive and tests can drive them.
 from __future__ import annotations
 
 import os
-import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -330,7 +329,7 @@ class EditController(QObject):
                 Path(target).unlink()
             self.doc.store.backup_to(target)
             EventStore.open(target, create=False).close()  # the copy must open cleanly
-        except (OSError, StoreError, sqlite3.Error) as exc:  # backup_to: sqlite3.Error
+        except (OSError, StoreError) as exc:
             self.window.show_error("Cannot save a copy", str(exc))
             return False
         if open_copy:

@@ -460,8 +460,8 @@ class FilterSidebar(QWidget):
         if other is not None:
             start, end = (value, other) if key == "from" else (other, value)
             if end.finish() <= start.begin():
-                which = "“To”" if key == "from" else "“From”"
-                self._show_date_hint(key, None, f"{value.format()} is after {which}")
+                relation = "after “To”" if key == "from" else "before “From”"
+                self._show_date_hint(key, None, f"{value.format()} is {relation}")
                 return
         self._dates[key] = value
         self._show_date_hint(key, value, None)

@@ -47,8 +47,8 @@ def snapshot(
     themes = ThemeManager(app)
     themes.apply(theme or "auto")
     # A throwaway settings file: a snapshot never changes the person's window layout.
-    settings_dir = tempfile.mkdtemp(prefix="timeline-viewer-snapshot-")
-    settings = QSettings(str(Path(settings_dir) / "snapshot.ini"), QSettings.Format.IniFormat)
+    settings_dir = tempfile.TemporaryDirectory(prefix="timeline-viewer-snapshot-")
+    settings = QSettings(str(Path(settings_dir.name) / "snapshot.ini"), QSettings.Format.IniFormat)
     window = MainWindow(settings)
     window.apply_theme(themes.theme)
     if db is None:
@@ -78,6 +78,7 @@ def snapshot(
         image = presenter.grab()
     else:
         image = window.grab()
+    window.close()
+    settings_dir.cleanup()
     if not image.save(out):
         raise OSError(f"cannot write {out}")
-    window.close()

@@ -14,6 +14,7 @@ from viewer.model.event import Event
 from viewer.ui.timeline import item as item_mod
 from viewer.ui.timeline.data import EventArrays
 from viewer.ui.timeline.item import BAR_ALPHA, DEFAULT_COLORS, EventsItem
+from viewer.ui.timeline.lanes import LABEL_GAP, MARKER_RADIUS
 
 pytestmark = pytest.mark.qt_log_ignore(r"^This plugin does not support ")
 
@@ -57,6 +58,10 @@ class Harness:
         self.widget.show()
         qtbot.waitExposed(self.widget)
         self.rows = height / ROW
+
+    def resize_view(self, width: int) -> None:
+        self.widget.resize(width, self.widget.height())
+        QtCore.QCoreApplication.processEvents()
 
     def show_range(self, x0: float, x1: float, top: float = -0.5) -> None:
         self.vb.setRange(xRange=(x0, x1), yRange=(top, top + self.rows), padding=0.0)
@@ -270,12 +275,91 @@ def test_labels_never_overlap_each_other_or_the_next_mark(h: Harness) -> None:
         spans.sort()
         for (_, end, _), (start, _, _) in itertools.pairwise(spans):
             assert end <= start
-        # no label runs into a later mark of its lane
+        # no label runs into a mark of its lane, before or after it, nor out of view
         in_lane = [i for i in range(len(a)) if h.item.lane_of(int(a.ids[i])) == lane]
         for x0, x1, event_id in spans:
+            assert d(2000).begin() <= x0 and x1 <= d(2003).begin()
             for i in in_lane:
-                if a.begin[i] > x0 and a.ids[i] != event_id:
-                    assert x1 <= a.begin[i]
+                if a.ids[i] != event_id:
+                    assert x1 <= a.begin[i] or a.finish[i] <= x0
+
+
+def news_labels(h: Harness) -> dict[int, item_mod.DrawnLabel]:
+    h.image()
+    return {lab.event_id: lab for lab in h.item.drawn_labels()}
+
+
+def test_labels_near_the_end_of_the_data_go_before_their_marks(h: Harness) -> None:
+    events = [
+        Event("The first event of the timeline", d(2000, 1, 1), category="a", id=1),
+        Event("Something in the middle", d(2005, 1, 1), category="a", id=2),
+        Event("The very last event of the timeline", d(2010, 1, 1), category="b", id=3),
+    ]
+    h.set_data(make(events), d(1999, 7).begin(), d(2010, 7).begin())
+    labels = news_labels(h)
+    assert [labels[i].side for i in (1, 2, 3)] == ["after", "after", "before"]
+    last = labels[3]
+    assert not last.elided and last.text == "The very last event of the timeline"
+    # right-aligned just left of its marker
+    px = (d(2010, 7).begin() - d(1999, 7).begin()) / h.vb.width()
+    marker_left = (d(2010, 1, 1).begin() + d(2010, 1, 1).finish()) / 2 - MARKER_RADIUS * px
+    assert marker_left - (LABEL_GAP + 2) * px <= last.x1 <= marker_left
+
+
+def test_a_label_the_view_edge_would_cut_flips_before_its_mark(h: Harness) -> None:
+    # panned so that an event in the middle of the data sits near the right edge: its
+    # layout puts the label after it, the view's edge would cut it, the lane is free
+    # on the left: drawn whole before the mark, and back after it once there is room
+    events = [
+        Event("An early event", d(1990, 1, 1), category="a", id=1),
+        Event("A label that would be cut", d(2005, 1, 1), category="a", id=2),
+        Event("A late event", d(2020, 1, 1), category="b", id=3),
+    ]
+    h.set_data(make(events), d(2004).begin(), d(2005, 2).begin())
+    lanes = [h.item.lane_of(i) for i in (1, 2, 3)]
+    label = news_labels(h)[2]
+    assert label.side == "before" and not label.elided
+    h.show_range(d(2004, 12).begin(), d(2006).begin())  # a pan: the same lanes
+    assert [h.item.lane_of(i) for i in (1, 2, 3)] == lanes
+    label = news_labels(h)[2]
+    assert label.side == "after" and not label.elided
+
+
+def test_a_bar_holds_its_label_when_long_enough(h: Harness) -> None:
+    title = "A short range with a long title"
+    events = [
+        Event("Long war", d(2000, 1, 1), d(2008, 1, 1), category="a", id=1),
+        Event(title, d(2010, 1, 1), d(2010, 3, 1), category="b", id=2),
+        Event("Point", d(2020, 1, 1), category="c", id=3),
+    ]
+    h.set_data(make(events), d(1999).begin(), d(2021).begin())
+    labels = news_labels(h)
+    assert labels[1].side == "inside"
+    assert d(2000).begin() < labels[1].x0 and labels[1].x1 < d(2008).begin()
+    assert labels[2].side == "after"  # beside its short bar, not over it
+    assert labels[2].x0 > d(2010, 3, 1).begin()
+    assert not any(lab.elided for lab in labels.values())
+
+
+def test_ellipsis_is_the_last_resort(h: Harness) -> None:
+    # marks too close for the label to fit whole between them, or anywhere in view
+    title = "A headline far too long to fit anywhere near its mark at this zoom level"
+    events = [
+        Event("Left", d(2000, 1, 1), category="a", id=1),
+        Event(title, d(2000, 1, 20), category="a", id=2),
+        Event("Right", d(2000, 2, 10), category="a", id=3),
+    ]
+    h.resize_view(300)
+    h.set_data(make(events), d(1999, 12, 20).begin(), d(2000, 2, 20).begin())
+    labels = news_labels(h)
+    cut = labels[2]
+    assert cut.elided and cut.text.endswith("…") and len(cut.text) < len(title)
+    assert not labels[1].elided and not labels[3].elided
+    # with room enough, the same label is whole again
+    h.resize_view(1400)
+    h.show_range(d(1999, 6).begin(), d(2000, 8).begin())
+    labels = news_labels(h)
+    assert labels[2].text == title and not labels[2].elided
 
 
 def test_more_labels_appear_when_zooming_in(h: Harness) -> None:

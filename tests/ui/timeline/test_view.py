@@ -5,10 +5,13 @@ from __future__ import annotations
 import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from viewer.io.formats import read_file
 from viewer.model.dates import SECONDS_PER_DAY, PartialDate
 from viewer.model.event import Event
+from viewer.paths import sample_path
 from viewer.ui.timeline.axis import CalendarAxisItem
 from viewer.ui.timeline.data import EventArrays
+from viewer.ui.timeline.lanes import LABEL_GAP, MARKER_RADIUS
 from viewer.ui.timeline.view import MIN_X_RANGE, ROW_HEIGHT, TimelineView
 
 pytestmark = pytest.mark.qt_log_ignore(r"^This plugin does not support ")
@@ -333,3 +336,93 @@ def test_selection_passes_to_the_item(view: TimelineView) -> None:
     assert view.item.selected() == {1, 3}
     view.set_colors(["#ff0000"])
     view.grab()
+
+
+# -- labels after fitting everything ------------------------------------------------------
+
+
+def sample() -> EventArrays:
+    """The bundled sample: 14 news events, 2000-2024, most of them after 2019."""
+    return EventArrays.from_events(read_file(sample_path()).events, {})
+
+
+def check_labels_whole(v: TimelineView, arrays: EventArrays) -> None:
+    """Every event labelled with its whole title, in view, with no overlaps."""
+    v.grab()
+    labels = v.item.drawn_labels()
+    x0, x1 = v.visible_range()
+    titles = {int(arrays.ids[i]): " ".join(arrays.titles[i].split()) for i in range(len(arrays))}
+    assert sorted(lab.event_id for lab in labels) == sorted(titles)
+    for lab in labels:
+        assert not lab.elided
+        assert lab.text == titles[lab.event_id]
+        assert x0 <= lab.x0 < lab.x1 <= x1
+    by_lane: dict[int, list[tuple[float, float]]] = {}
+    for lab in labels:
+        by_lane.setdefault(lab.lane, []).append((lab.x0, lab.x1))
+    marks: dict[int, list[tuple[float, float, int]]] = {}
+    for i in range(len(arrays)):
+        event_id = int(arrays.ids[i])
+        lane = v.item.lane_of(event_id)
+        assert lane is not None
+        span = (float(arrays.begin[i]), float(arrays.finish[i]), event_id)
+        marks.setdefault(lane, []).append(span)
+    for lab in labels:
+        # no other label, and no mark but its own (a bar holding it), in the way
+        others = [s for s in by_lane[lab.lane] if s != (lab.x0, lab.x1)]
+        others += [(b0, b1) for b0, b1, i in marks[lab.lane] if i != lab.event_id]
+        assert all(lab.x1 <= b0 or b1 <= lab.x0 for b0, b1 in others), lab
+    _, (y0, y1) = v.viewbox.viewRange()
+    assert y0 <= -0.5 and v.item.lane_count - 0.5 <= y1  # every lane in view
+
+
+# the timeline's size in the main window at 1280x800 and 1600x900
+@pytest.mark.parametrize("size", [(728, 377), (1048, 445)], ids=["1280x800", "1600x900"])
+def test_the_sample_fits_with_every_label_whole(qtbot, size: tuple[int, int]) -> None:
+    v = TimelineView()
+    qtbot.addWidget(v)
+    v.resize(*size)
+    v.show()
+    qtbot.waitExposed(v)
+    arrays = sample()
+    v.set_data(arrays)
+    check_labels_whole(v, arrays)
+    # labels near the right end go before their marks: the fit needs a small margin
+    lo, hi = arrays.span() or (0.0, 0.0)
+    _, x1 = v.visible_range()
+    assert x1 - hi < 0.06 * (hi - lo)
+    # the same after Home, in dark mode, and once the lanes were laid out again
+    v.zoom(3.0)
+    v.set_dark(True)
+    v.fit_all()
+    check_labels_whole(v, arrays)
+
+
+def test_fit_all_widens_for_labels_that_fit_on_neither_side(qtbot) -> None:
+    # one event: its label fits neither before nor after it within the data's span,
+    # and centred in the view there is no room for it either: the fit makes room
+    # (within the pan limits)
+    v = TimelineView()
+    qtbot.addWidget(v)
+    v.resize(700, 300)
+    v.show()
+    qtbot.waitExposed(v)
+    arrays = make(
+        [
+            Event(
+                "Parliament votes on the long awaited railway reform",
+                d(2000, 6, 1),
+                category="a",
+                id=1,
+            )
+        ]
+    )
+    v.set_data(arrays)
+    width = float(v.item.label_widths()[0])
+    # centred, the label would fit on neither side of its mark
+    assert v.viewbox.width() / 2 - MARKER_RADIUS - LABEL_GAP < width < v.viewbox.width() - 40
+    x0, x1 = v.visible_range()
+    mid = float(arrays.begin[0] + arrays.finish[0]) / 2
+    # room made on the right
+    assert x1 - mid > 1.05 * (mid - x0)
+    check_labels_whole(v, arrays)

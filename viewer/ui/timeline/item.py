@@ -17,8 +17,11 @@ not how many events there are:
   columns, a density strip docked at the bottom of the view (starts per 2-px column,
   found by binary search on the sorted begins: ``O(columns · log n)``) shows where the
   events are, including those in lanes scrolled out of view;
-* labels are culled first (:func:`~viewer.ui.timeline.lanes.place_labels`), measured
-  lazily, elided to the room there is, and drawn from an LRU cache of ``QStaticText``.
+* labels go on the side the layout chose for them (after the mark, before it near the
+  right end of the data, or inside a bar that holds them), flip to the other side
+  when the view's edge or a neighbour would cut them, and are elided only where
+  neither side holds them (:func:`~viewer.ui.timeline.lanes.place_labels`); they are
+  measured lazily and drawn from an LRU cache of ``QStaticText``.
 
 Editing (:meth:`EventsItem.set_editable`): pressing on an event (its mark or label) and
 dragging moves it; pressing within :data:`RESIZE_PX` of a range's start or end drags
@@ -54,17 +57,29 @@ from viewer.model.dates import DateError, PartialDate, Precision, format_range
 from viewer.ui.timeline.data import EventArrays, overlap_counts
 from viewer.ui.timeline.drag import Edge, moved, resized
 from viewer.ui.timeline.lanes import (
+    AFTER,
+    BEFORE,
+    INSIDE,
     LABEL_GAP,
     MARKER_RADIUS,
     MIN_RANGE_PX,
     PIXEL_LAYOUT_LIMIT,
+    event_extents,
     layout_lanes,
+    mark_geometry,
     needs_relayout,
     place_labels,
     snap_scale,
 )
 
-__all__ = ["DEFAULT_COLORS", "DRAG_THRESHOLD_PX", "RESIZE_PX", "DateLookup", "EventsItem"]
+__all__ = [
+    "DEFAULT_COLORS",
+    "DRAG_THRESHOLD_PX",
+    "RESIZE_PX",
+    "DateLookup",
+    "DrawnLabel",
+    "EventsItem",
+]
 
 #: The current dates of an event by id: ``(start, end)``, or ``None`` if unknown.
 DateLookup = Callable[[int], tuple[PartialDate, PartialDate | None] | None]
@@ -91,8 +106,7 @@ FADE_ALPHA = 0.06  # alpha at the far end of a vague (month/year) start or end
 BAR_ALPHA = 0.55
 BAND_ALPHA = 0.22
 MIN_BAND_PX = 3.0  # a point's period is shown as a band from this width on
-LABEL_LAYOUT_PX = 300.0  # room kept for a label when packing lanes in pixel space
-LABEL_MAX_PX = 520.0  # longer titles are always elided
+LABEL_MAX_PX = 520.0  # longer titles are always elided (lanes reserve up to this)
 MIN_LABEL_PX = 64.0  # a label elided to fit is never narrower than this
 ELIDE_STEP = 16.0  # elided widths are rounded down to this step (fewer cached texts)
 LABEL_LAYOUT_SLACK = 1.08  # room for the bold label of a selected event
@@ -137,6 +151,7 @@ class _Layout:
 
     scale: float
     lanes: np.ndarray  # lane per event (data order), int32
+    sides: np.ndarray  # label side per event (data order), int8: AFTER, BEFORE, INSIDE
     n_lanes: int
     order: np.ndarray  # event indices, lane-major and by begin within a lane
     offsets: np.ndarray  # lane k is order[offsets[k]:offsets[k + 1]]
@@ -145,12 +160,43 @@ class _Layout:
 
     @classmethod
     def build(
-        cls, scale: float, lanes: np.ndarray, begin: np.ndarray, finish: np.ndarray
+        cls,
+        scale: float,
+        lanes: np.ndarray,
+        sides: np.ndarray,
+        begin: np.ndarray,
+        finish: np.ndarray,
     ) -> _Layout:
         n_lanes = int(lanes.max()) + 1 if len(lanes) else 0
         order = np.argsort(lanes, kind="stable").astype(np.int64)
         offsets = np.searchsorted(lanes[order], np.arange(n_lanes + 1)).astype(np.int64)
-        return cls(scale, lanes, n_lanes, order, offsets, begin[order], finish[order])
+        return cls(scale, lanes, sides, n_lanes, order, offsets, begin[order], finish[order])
+
+
+@dataclass(frozen=True)
+class DrawnLabel:
+    """A label as the last paint drew it (see :meth:`EventsItem.drawn_labels`)."""
+
+    event_id: int
+    lane: int
+    x0: float  # extent in axis seconds
+    x1: float
+    side: str  # "after", "before" or "inside" (its bar)
+    text: str  # what was drawn: the whole title, or the title elided
+    elided: bool
+
+
+@dataclass
+class _LabelHits:
+    """Labels drawn by the last paint (arrays over them), for hit testing and tests."""
+
+    index: np.ndarray  # event index in the arrays
+    lanes: np.ndarray
+    x0: np.ndarray  # extent in axis seconds
+    x1: np.ndarray
+    sides: np.ndarray  # AFTER, BEFORE, INSIDE
+    bold: np.ndarray
+    elide_to: np.ndarray  # 0: the whole title, else the room it was elided to (px)
 
 
 @dataclass
@@ -276,7 +322,7 @@ class EventsItem(pg.GraphicsObject):
         super().__init__(parent)
         self._arrays = EventArrays.empty()
         self._layout: _Layout | None = None
-        self._layout_cache: OrderedDict[float, np.ndarray] = OrderedDict()
+        self._layout_cache: OrderedDict[float, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._colors: list[QtGui.QColor] = [QtGui.QColor(c) for c in DEFAULT_COLORS]
         self._theme = dict(_LIGHT_THEME)
         self._dark = False
@@ -299,8 +345,8 @@ class EventsItem(pg.GraphicsObject):
         self._static: OrderedDict[tuple[int, bool, int], tuple[str, QtGui.QStaticText]] = (
             OrderedDict()
         )
-        # last painted labels, for hit testing: ids, lanes, x extent in axis seconds
-        self._label_hits: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+        # labels drawn by the last paint, for hit testing
+        self._label_hits: _LabelHits | None = None
         self._sprites: dict[tuple[str, int, str, float], QtGui.QPixmap] = {}
         self._brushes: dict[tuple[int, str], QtGui.QBrush] = {}
         self._bounds: QRectF | None = None
@@ -350,7 +396,35 @@ class EventsItem(pg.GraphicsObject):
 
     def label_widths(self) -> np.ndarray:
         """Width (px) of each event's label as lanes reserve it, ``nan`` if not measured."""
-        return np.minimum(self._label_width, LABEL_LAYOUT_PX)
+        return np.minimum(self._label_width, LABEL_MAX_PX)
+
+    def label_reach(self, scale: float) -> tuple[float, float]:
+        """How far (px) marks and labels laid out at ``scale`` px/s reach beyond the
+        data span: ``(before its start, after its end)``, each at least 0.
+
+        Labels go where a layout at this scale would put them, so this is what a view
+        showing everything needs as margins.  Only measured labels count (sets of at
+        most :data:`PIXEL_LAYOUT_LIMIT` events).
+        """
+        a = self._arrays
+        span = a.span()
+        if span is None or not (scale > 0 and math.isfinite(scale)):
+            return 0.0, 0.0
+        widths = self._layout_widths()
+        key = snap_scale(scale)
+        cached = self._layout_cache.get(key)
+        sides = cached[1] if cached is not None and widths is not None else None
+        if sides is None:
+            sides = event_extents(a.begin, a.finish, a.is_range, key, widths)[2]
+        lo, hi, _ = event_extents(a.begin, a.finish, a.is_range, scale, widths, sides=sides)
+        right = float(hi.max()) - (span[1] - span[0]) * scale
+        return max(0.0, -float(lo.min())), max(0.0, right)
+
+    def _layout_widths(self) -> np.ndarray | None:
+        """Label widths lanes reserve (room for a bold label), or ``None`` (large sets)."""
+        if len(self._arrays) > PIXEL_LAYOUT_LIMIT:
+            return None
+        return self.label_widths() * LABEL_LAYOUT_SLACK
 
     @property
     def lane_count(self) -> int:
@@ -502,7 +576,8 @@ class EventsItem(pg.GraphicsObject):
             return QRectF()
         g = self._view_geometry()
         pw, ph = (1.0 / g[4], 1.0 / g[5]) if g is not None else (0.0, 0.0)
-        x0 = span[0] - (MARKER_RADIUS + 2) * pw
+        # labels may go before a mark as well as after it
+        x0 = span[0] - self.pixelPadding() * pw
         x1 = span[1] + self.pixelPadding() * pw
         y0 = -0.5 - (BAR_HALF + 2) * ph
         y1 = max(self.lane_count, 1) - 0.5 + (BAR_HALF + 2) * ph
@@ -562,18 +637,17 @@ class EventsItem(pg.GraphicsObject):
             self._layout = None
         else:
             key = snap_scale(scale)
-            lanes = self._layout_cache.get(key)
-            if lanes is None:
-                widths = None
-                if len(a) <= PIXEL_LAYOUT_LIMIT:
-                    widths = self.label_widths() * LABEL_LAYOUT_SLACK
-                lanes = layout_lanes(a.begin, a.finish, a.is_range, key, widths)
-                self._layout_cache[key] = lanes
+            cached = self._layout_cache.get(key)
+            if cached is None:
+                widths = self._layout_widths()
+                cached = layout_lanes(a.begin, a.finish, a.is_range, key, widths)
+                self._layout_cache[key] = cached
                 while len(self._layout_cache) > 8:
                     self._layout_cache.popitem(last=False)
             else:
                 self._layout_cache.move_to_end(key)
-            self._layout = _Layout.build(key, lanes, a.begin, a.finish)
+            lanes, sides = cached
+            self._layout = _Layout.build(key, lanes, sides, a.begin, a.finish)
         self._label_hits = None
         if self.lane_count != n_before:
             self._invalidate_bounds()
@@ -827,7 +901,7 @@ class EventsItem(pg.GraphicsObject):
                 sprite = self._sprite(kind, color, dpr)
                 _draw_sprites(p, sprite, np.floor(cx[m] + 0.5), yi[m], dpr)
 
-        self._paint_labels(p, pos, ev, lay, lane, rng, bx0, cx, yi, sel, sx, ox, area)
+        self._paint_labels(p, pos, ev, lay, lane, bx0, bx1, yi, sel, sx, ox, area)
 
     def _paint_drag(
         self,
@@ -995,58 +1069,95 @@ class EventsItem(pg.GraphicsObject):
         ev: np.ndarray,
         lay: _Layout,
         lane: np.ndarray,
-        rng: np.ndarray,
         bx0: np.ndarray,
-        cx: np.ndarray,
+        bx1: np.ndarray,
         yc: np.ndarray,
         sel: np.ndarray,
         sx: float,
         ox: float,
         area: tuple[float, float, float, float],
     ) -> None:
-        """Labels where they fit whole (or elided) in the view: never cut by an edge."""
+        """Labels beside (or inside) their marks, whole wherever a side holds them.
+
+        Each label takes the side its layout chose, else the other side, else it is
+        elided where there is more room (:func:`place_labels`): never cut by the view's
+        edge, never over another label or a mark of its lane.
+        """
         left, right, top, bottom = area
         a = self._arrays
-        # where each label would start: inside a bar (kept in view), or after a marker
-        lx = np.where(rng, np.maximum(bx0, left) + LABEL_GAP, cx + MARKER_RADIUS + LABEL_GAP)
-        # where the next mark in the same lane begins
-        nxt = pos + 1
-        has_next = nxt < lay.offsets[lane + 1]
-        nev = lay.order[np.minimum(nxt, len(lay.order) - 1)]
-        nb = sx * a.begin[nev] + ox
-        nf = sx * a.finish[nev] + ox
-        nstart = np.where(a.is_range[nev], nb, np.minimum(nb, (nb + nf) * 0.5 - MARKER_RADIUS))
-        limit = np.where(has_next, np.minimum(nstart, right), right)
-        room = limit - lx - LABEL_PLACE_GAP
+        self._label_hits = None
         half = self._metrics.height() * 0.5
-        inside = (lx >= left) & (yc - half >= top) & (yc + half <= bottom)
-        cand = np.flatnonzero((room >= MIN_LABEL_PX) & inside)
-        if len(cand) == 0:
-            self._label_hits = None
+        rows = np.flatnonzero((yc - half >= top) & (yc + half <= bottom))
+        if len(rows) == 0:
             return
-        # the whole title where it fits, else elided to the room there is (rounded down
-        # to ELIDE_STEP, an upper bound of the elided text's width: only the labels
-        # actually drawn get elided)
+        pos, ev, lane, yc, sel = pos[rows], ev[rows], lane[rows], yc[rows], sel[rows]
+        geo = mark_geometry(bx0[rows], bx1[rows], a.is_range[ev])
+        side = lay.sides[ev]
+        inside = side == INSIDE
+        # a label inside a bar stays in view while the bar's start is scrolled out
+        after = np.where(inside, np.maximum(geo.inside, left + LABEL_GAP), geo.after)
+        before = geo.before
+        # where the neighbouring marks in the lane end and begin
+        last = len(lay.order) - 1
+        nev = lay.order[np.minimum(pos + 1, last)]
+        pev = lay.order[np.maximum(pos - 1, 0)]
+        nxt = mark_geometry(sx * a.begin[nev] + ox, sx * a.finish[nev] + ox, a.is_range[nev])
+        prv = mark_geometry(sx * a.begin[pev] + ox, sx * a.finish[pev] + ox, a.is_range[pev])
+        right_limit = np.where(pos + 1 < lay.offsets[lane + 1], nxt.lo, np.inf)
+        left_limit = np.where(pos > lay.offsets[lane], prv.hi, -np.inf)
+        # only labels with some room on a side are measured and placed
+        room = np.maximum(
+            np.where(after >= left, np.minimum(right_limit, right) - after, -np.inf),
+            np.where(before <= right, before - np.maximum(left_limit, left), -np.inf),
+        )
+        room -= LABEL_PLACE_GAP
+        full = np.where(sel, self._bold_width[ev], self._label_width[ev])
+        cand = np.flatnonzero((room >= np.fmin(full, MIN_LABEL_PX)) & (room > 0))
+        if len(cand) == 0:
+            return
+        cev = ev[cand].tolist()
         bold = sel[cand]
-        cev_arr = ev[cand]
-        cev = cev_arr.tolist()
-        full = np.where(bold, self._bold_width[cev_arr], self._label_width[cev_arr])
+        full = full[cand]
         for j in np.flatnonzero(np.isnan(full)).tolist():
             full[j] = self._measure(cev[j], bool(bold[j]))
-        rooms = np.minimum(room[cand], LABEL_MAX_PX)
-        fits = full <= rooms
-        elide_to = np.where(fits, 0, (rooms // ELIDE_STEP) * ELIDE_STEP).astype(np.int64)
-        widths = np.where(fits, full, np.where(elide_to >= MIN_LABEL_PX, elide_to, np.nan))
-        keep = place_labels(
-            lx[cand], lane[cand], widths, limit[cand], min_x=left, gap=LABEL_PLACE_GAP
+        # a bar that holds its whole label here holds it, whatever the layout (made at
+        # another scale, or without widths) expected
+        c_after = after[cand]
+        c_side = side[cand]
+        bar0 = np.maximum(geo.inside[cand], left + LABEL_GAP)
+        bar1 = np.minimum(geo.hi[cand], right) - LABEL_GAP
+        held = geo.is_range[cand] & (full <= bar1 - bar0)
+        c_after = np.where(held, bar0, c_after)
+        c_side = np.where(held, INSIDE, c_side)
+        placed = place_labels(
+            lane[cand],
+            full,
+            c_after,
+            before[cand],
+            right_limit[cand],
+            left_limit[cand],
+            c_side == BEFORE,
+            min_x=left,
+            max_x=right,
+            gap=LABEL_PLACE_GAP,
+            min_width=MIN_LABEL_PX,
+            max_width=LABEL_MAX_PX,
+            step=ELIDE_STEP,
         )
-        shown = np.flatnonzero(keep)
+        shown = np.flatnonzero(placed.shown)
         if len(shown) == 0:
-            self._label_hits = None
             return
+        x0 = placed.x0.copy()
+        width = placed.width.copy()
+        elide_to = np.where(placed.elided, placed.width, 0.0).astype(np.int64)
+        # an elided text is a little narrower than its room: right-align it before its mark
+        for j in np.flatnonzero(placed.elided).tolist():
+            width[j] = self._elide(cev[j], bool(bold[j]), int(elide_to[j]))[1]
+            if placed.before[j]:
+                x0[j] = before[cand[j]] - width[j]
         height = self._metrics.height()
         p.setPen(QtGui.QColor(self._theme["text"]))
-        xs = lx[cand].tolist()
+        xs = x0.tolist()
         ys = (yc[cand] - height * 0.5).tolist()
         for is_bold in (False, True):
             which = shown[bold[shown] == is_bold].tolist()
@@ -1056,12 +1167,15 @@ class EventsItem(pg.GraphicsObject):
             for j in which:
                 st = self._static_text(cev[j], is_bold, int(elide_to[j]))
                 p.drawStaticText(QPointF(xs[j], ys[j]), st)
-        sc = cand[shown]
-        self._label_hits = (
-            a.ids[ev[sc]],
-            lane[sc],
-            (lx[sc] - ox) / sx,
-            (lx[sc] + widths[shown] - ox) / sx,
+        sides = np.where(placed.before, BEFORE, np.where(c_side == INSIDE, INSIDE, AFTER))
+        self._label_hits = _LabelHits(
+            index=ev[cand][shown],
+            lanes=lane[cand][shown],
+            x0=(x0[shown] - ox) / sx,
+            x1=(x0[shown] + width[shown] - ox) / sx,
+            sides=sides[shown],
+            bold=bold[shown],
+            elide_to=elide_to[shown],
         )
 
     def _paint_dense_lanes(
@@ -1177,11 +1291,11 @@ class EventsItem(pg.GraphicsObject):
             k = int(np.argmin(dist))
             if dist[k] <= tol:
                 return int(i[k])
-        if self._label_hits is not None:
-            ids, lanes, lx0, lx1 = self._label_hits
-            m = np.flatnonzero((lanes == lane) & (lx0 <= x) & (x <= lx1))
+        hits = self._label_hits
+        if hits is not None:
+            m = np.flatnonzero((hits.lanes == lane) & (hits.x0 <= x) & (x <= hits.x1))
             if len(m):
-                return self._arrays.index_of(int(ids[m[0]]))
+                return int(hits.index[m[0]])
         return None
 
     def _drag_zone(self, i: int, x: float) -> Edge:
@@ -1315,15 +1429,29 @@ class EventsItem(pg.GraphicsObject):
 
     def visible_labels(self) -> list[tuple[int, int, float, float]]:
         """Labels drawn by the last paint: ``(event id, lane, x0, x1)``, x in axis seconds."""
-        if self._label_hits is None:
+        return [(lab.event_id, lab.lane, lab.x0, lab.x1) for lab in self.drawn_labels()]
+
+    def drawn_labels(self) -> list[DrawnLabel]:
+        """Labels drawn by the last paint, with side and text, lane by lane, left to right."""
+        hits = self._label_hits
+        if hits is None:
             return []
-        ids, lanes, x0, x1 = self._label_hits
-        return [
-            (int(i), int(k), float(a), float(b))
-            for i, k, a, b in zip(
-                ids.tolist(), lanes.tolist(), x0.tolist(), x1.tolist(), strict=True
-            )
-        ]
+        names = {AFTER: "after", BEFORE: "before", INSIDE: "inside"}
+        out = []
+        for i, k, x0, x1, side, bold, room in zip(
+            hits.index.tolist(),
+            hits.lanes.tolist(),
+            hits.x0.tolist(),
+            hits.x1.tolist(),
+            hits.sides.tolist(),
+            hits.bold.tolist(),
+            hits.elide_to.tolist(),
+            strict=True,
+        ):
+            text = (self._label_text[i] or "") if room == 0 else self._elide(i, bold, room)[0]
+            event_id = int(self._arrays.ids[i])
+            out.append(DrawnLabel(event_id, k, x0, x1, names[side], text, room != 0))
+        return out
 
     def tooltip_html(self, event_id: int) -> str:
         """Headline and date of an event, as tooltip rich text."""

@@ -7,24 +7,43 @@ window.
 Layout policy
 -------------
 * **Lanes are packed in pixel space at the current zoom.**  Each event's *extent* is
-  its mark (a range's bar, or a point's marker and the band of its period) plus, on the
-  right, the width of its label and a small gap.  :func:`pack_lanes` then puts every
-  event, in order of its extent's start, into the first lane (lowest index) where it
-  fits.  At a comfortable zoom every label fits beside its mark and nothing overlaps.
+  its mark (a range's bar, or a point's marker and the band of its period) plus its
+  label on the side where it will go (:func:`label_sides`):
+
+  - inside a bar that holds the whole label;
+  - else *after* the mark, when the label ends before the right end of the whole data
+    span (at the current scale);
+  - else *before* the mark (right-aligned, ending just left of it), when it starts
+    after the data span's left end: so the events in the last label-width of the
+    timeline stack with their labels extending leftwards;
+  - else, where neither side holds it, a long enough bar holds it from its start
+    (running past its end), and anything else takes the side with more room.
+
+  The side depends on the scale and the data only, never on the view, so it does not
+  change on a pan.  :func:`pack_lanes` then puts every event, in order of its extent's
+  start, into the first lane (lowest index) where it fits, which takes the fewest
+  lanes; within each cluster of overlapping extents the lanes are then renumbered so
+  that they go top to bottom in the order their first events happened (a staircase
+  of labels before their marks reads in time order).  At a comfortable zoom every
+  label fits beside its mark and nothing overlaps.
 * **Re-layout only when the horizontal scale changes by more than ~25 %**
   (:func:`needs_relayout`), never on a pure pan: the extents depend on the scale only,
   not on where the view is, so lanes are stable while panning.  The item debounces the
-  re-layout while the user zooms and draws the previous lanes meanwhile (a label that
-  no longer fits is simply not drawn).  Layouts are made at scales snapped down to a
-  grid of powers of :data:`RELAYOUT_RATIO` (:func:`snap_scale`), and the assignment for
-  the whole (filtered) set is cached per grid step, so zooming back and forth gives
-  back exactly the same lanes.
+  re-layout while the user zooms and draws the previous lanes meanwhile.  Layouts are
+  made at scales snapped down to a fine grid of powers of :data:`LAYOUT_GRID`
+  (:func:`snap_scale`: at most 1 % below the view's, so hardly any room is wasted), and
+  the assignment for the whole (filtered) set is cached per grid step, so zooming back
+  and forth gives back exactly the same lanes.
 * **Large sets (more than :data:`PIXEL_LAYOUT_LIMIT` events) are packed in data
   space**: the extent is the event's own period, widened to a minimum of a few pixels
   at the current scale (the size of a marker), and labels are left out so no text has
-  to be measured for every event.  Labels are then drawn only where they happen to fit
-  (:func:`place_labels`), and the item draws a density aggregate where events are
+  to be measured for every event.  The item draws a density aggregate where events are
   denser than pixels.  Packing stays ``O(n log lanes)``.
+* **At draw time** (:func:`place_labels`) each label takes the side the layout chose
+  if the whole label fits there in the view, between the neighbouring marks of its
+  lane; else the other side if it fits there (a label cut by the view's right edge
+  flips before its mark); else it is elided, as the last resort, on the side with more
+  room.  No drawn label leaves the view or overlaps another label or a mark.
 
 Within a lane the extents never overlap, so in lane order both the begins and the
 finishes of its events are sorted: the item finds a lane's visible events with two
@@ -35,18 +54,29 @@ from __future__ import annotations
 
 import heapq
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
 __all__ = [
+    "AFTER",
+    "BEFORE",
+    "INSIDE",
     "LABEL_GAP",
+    "LAYOUT_GRID",
+    "LONG_BAR_PX",
     "MARKER_RADIUS",
     "MIN_RANGE_PX",
     "PIXEL_LAYOUT_LIMIT",
     "RELAYOUT_HYSTERESIS",
     "RELAYOUT_RATIO",
+    "MarkGeometry",
+    "Placement",
     "event_extents",
+    "label_sides",
+    "label_spans",
     "layout_lanes",
+    "mark_geometry",
     "needs_relayout",
     "pack_lanes",
     "place_labels",
@@ -59,12 +89,21 @@ PIXEL_LAYOUT_LIMIT = 5000
 RELAYOUT_RATIO = 1.25
 #: Margin around the re-layout thresholds (see :func:`needs_relayout`).
 RELAYOUT_HYSTERESIS = 1.05
+#: Layouts are made at scales on a grid of powers of this (see :func:`snap_scale`).
+LAYOUT_GRID = 1.01
 #: Half the width of a point's marker, in pixels.
 MARKER_RADIUS = 6.0
 #: Space between a mark and its label, and after a label, in pixels.
 LABEL_GAP = 5.0
 #: Narrowest extent a range gets when packing, in pixels.
 MIN_RANGE_PX = 3.0
+#: A bar at least this long holds its label from its start when neither side does.
+LONG_BAR_PX = 120.0
+
+#: Label sides, as the ``int8`` codes of :func:`label_sides`.
+AFTER = 0
+BEFORE = 1
+INSIDE = 2
 
 
 def pack_lanes(begin: np.ndarray, end: np.ndarray, gap: float = 0.0) -> np.ndarray:
@@ -124,6 +163,93 @@ def pack_lanes(begin: np.ndarray, end: np.ndarray, gap: float = 0.0) -> np.ndarr
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class MarkGeometry:
+    """Where events' marks are and where their labels may go (pixel arrays)."""
+
+    is_range: np.ndarray
+    lo: np.ndarray  # left end of the mark: bar, or marker and band
+    hi: np.ndarray  # right end of the mark
+    after: np.ndarray  # where a label after the mark starts
+    before: np.ndarray  # where a label before the mark ends
+    inside: np.ndarray  # where a label inside a bar starts (points: ``after``)
+    bar_room: np.ndarray  # widest label a bar holds whole (points: ``-inf``)
+
+
+def mark_geometry(
+    x0: np.ndarray,
+    x1: np.ndarray,
+    is_range: np.ndarray,
+    *,
+    marker_radius: float = MARKER_RADIUS,
+    min_range: float = MIN_RANGE_PX,
+    label_gap: float = LABEL_GAP,
+) -> MarkGeometry:
+    """Marks of events whose periods run from ``x0`` to ``x1`` (pixels).
+
+    A range is a bar (at least ``min_range`` wide); a point is a marker centred on its
+    period, over a band of the period.  Labels keep ``label_gap`` from the mark, and a
+    label inside a bar keeps it from both ends.
+    """
+    x0 = np.asarray(x0, dtype=np.float64)
+    x1 = np.asarray(x1, dtype=np.float64)
+    rng = np.asarray(is_range, dtype=bool)
+    centre = (x0 + x1) * 0.5
+    bar_end = np.maximum(x1, x0 + min_range)
+    lo = np.where(rng, x0, np.minimum(x0, centre - marker_radius))
+    hi = np.where(rng, bar_end, np.maximum(x1, centre + marker_radius))
+    after = np.where(rng, bar_end, centre + marker_radius) + label_gap
+    before = np.where(rng, x0, centre - marker_radius) - label_gap
+    inside = np.where(rng, x0 + label_gap, after)
+    bar_room = np.where(rng, bar_end - x0 - 2 * label_gap, -np.inf)
+    return MarkGeometry(rng, lo, hi, after, before, inside, bar_room)
+
+
+def label_sides(
+    geo: MarkGeometry,
+    widths: np.ndarray,
+    left_end: float,
+    right_end: float,
+    *,
+    long_bar: float = LONG_BAR_PX,
+) -> np.ndarray:
+    """Where each label goes (``int8``: :data:`AFTER`, :data:`BEFORE`, :data:`INSIDE`).
+
+    Inside a bar that holds it whole; else after the mark if it ends by ``right_end``;
+    else before the mark if it starts at or after ``left_end``; else (neither side
+    holds it) from the start of a bar that is long, or whose label then ends by
+    ``right_end``; else the side with more room.  ``left_end`` and ``right_end`` are
+    the ends of the whole data span, so the side never depends on the view.  An
+    unknown (``nan``) or zero width: inside a long bar, else after.
+    """
+    w = np.asarray(widths, dtype=np.float64)
+    rng = geo.is_range
+    known = np.isfinite(w) & (w > 0)
+    long = rng & (geo.hi - geo.lo >= long_bar)
+    conditions = [
+        ~known & long,
+        ~known,
+        rng & (w <= geo.bar_room),
+        geo.after + w <= right_end,
+        geo.before - w >= left_end,
+        long | (rng & (geo.inside + w <= right_end)),
+        # (a tie, within rounding, goes after)
+        geo.before - left_end > right_end - geo.after + 0.5,
+    ]
+    choices = [INSIDE, AFTER, INSIDE, AFTER, BEFORE, INSIDE, BEFORE]
+    return np.select(conditions, choices, AFTER).astype(np.int8)
+
+
+def label_spans(
+    geo: MarkGeometry, sides: np.ndarray, widths: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(x0, x1)`` of each label on its side (an unknown width: an empty span)."""
+    w = np.nan_to_num(np.asarray(widths, dtype=np.float64), nan=0.0)
+    sides = np.asarray(sides)
+    x0 = np.select([sides == BEFORE, sides == INSIDE], [geo.before - w, geo.inside], geo.after)
+    return x0, x0 + w
+
+
 def event_extents(
     begin: np.ndarray,
     finish: np.ndarray,
@@ -131,34 +257,37 @@ def event_extents(
     scale: float,
     label_widths: np.ndarray | None = None,
     *,
-    marker_radius: float = MARKER_RADIUS,
-    min_range: float = MIN_RANGE_PX,
-    label_gap: float = LABEL_GAP,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Extents ``(lo, hi)`` in pixels (relative to the first begin) at ``scale`` px/s.
+    sides: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Extents ``(lo, hi)`` in pixels (relative to the first begin) at ``scale`` px/s,
+    and the side of each label.
 
-    A range covers its bar (at least ``min_range`` wide) and its label, which sits
-    inside the bar from its left end.  A point covers the band of its period and a
-    marker centred on the period, followed by its label.  Without ``label_widths`` the
-    extents are the marks alone (data-space packing).
+    An extent covers the mark and the label on its side, which is chosen by
+    :func:`label_sides` against the ends of the data span at ``scale`` unless
+    ``sides`` is given.  Without ``label_widths`` the extents are the marks alone
+    (data-space packing).
     """
     begin = np.asarray(begin, dtype=np.float64)
     if len(begin) == 0:
         empty = np.empty(0, dtype=np.float64)
-        return empty, empty.copy()
+        return empty, empty.copy(), np.empty(0, dtype=np.int8)
     origin = begin[0]
     b = (begin - origin) * scale
     f = (np.asarray(finish, dtype=np.float64) - origin) * scale
-    rng = np.asarray(is_range, dtype=bool)
-    centre = (b + f) * 0.5
-    lo = np.where(rng, b, np.minimum(b, centre - marker_radius))
-    mark_end = np.where(rng, np.maximum(f, b + min_range), np.maximum(f, centre + marker_radius))
-    hi = mark_end
-    if label_widths is not None:
-        w = np.nan_to_num(np.asarray(label_widths, dtype=np.float64), nan=0.0)
-        text_start = np.where(rng, b + label_gap, centre + marker_radius + label_gap)
-        hi = np.maximum(mark_end, np.where(w > 0, text_start + w, mark_end))
-    return lo, hi
+    geo = mark_geometry(b, f, is_range)
+    if label_widths is None:
+        w = np.full(len(b), np.nan)
+    else:
+        w = np.asarray(label_widths, dtype=np.float64)
+    if sides is None:
+        sides = label_sides(geo, w, float(geo.lo.min()), float(geo.hi.max()))
+    if label_widths is None:
+        return geo.lo, geo.hi, sides
+    x0, x1 = label_spans(geo, sides, w)
+    labelled = np.isfinite(w) & (w > 0)
+    lo = np.where(labelled, np.minimum(geo.lo, x0), geo.lo)
+    hi = np.where(labelled, np.maximum(geo.hi, x1), geo.hi)
+    return lo, hi, sides
 
 
 def layout_lanes(
@@ -170,20 +299,61 @@ def layout_lanes(
     *,
     gap: float = 2 * LABEL_GAP,
     data_gap: float = 2.0,
-) -> np.ndarray:
-    """Lane of every event at ``scale`` px/s, following the module's layout policy.
+) -> tuple[np.ndarray, np.ndarray]:
+    """Lane (``int32``) and label side (``int8``) of every event at ``scale`` px/s.
 
-    ``label_widths`` are used only for sets of at most :data:`PIXEL_LAYOUT_LIMIT`
-    events; larger sets are packed by their marks with the smaller ``data_gap``.
+    Follows the module's layout policy.  ``label_widths`` are used only for sets of
+    at most :data:`PIXEL_LAYOUT_LIMIT` events; larger sets are packed by their marks
+    with the smaller ``data_gap`` (their labels go after their marks, or inside long
+    bars).
     """
     n = len(begin)
     use_labels = label_widths is not None and n <= PIXEL_LAYOUT_LIMIT
-    lo, hi = event_extents(begin, finish, is_range, scale, label_widths if use_labels else None)
-    return pack_lanes(lo, hi, gap if use_labels else data_gap)
+    lo, hi, sides = event_extents(
+        begin, finish, is_range, scale, label_widths if use_labels else None
+    )
+    space = gap if use_labels else data_gap
+    lanes = pack_lanes(lo, hi, space)
+    return _in_time_order(lanes, lo, hi, np.asarray(begin, dtype=np.float64), space), sides
+
+
+def _in_time_order(
+    lanes: np.ndarray, lo: np.ndarray, hi: np.ndarray, begin: np.ndarray, gap: float
+) -> np.ndarray:
+    """``lanes`` renumbered within each cluster by the earliest begin in each lane.
+
+    A cluster is a run of extents (in order of ``lo``) each starting before the ones
+    so far have ended (plus ``gap``), as in :func:`pack_lanes`; a cluster uses lanes
+    ``0..k-1`` and no other cluster overlaps it, so any renumbering within it keeps
+    the lanes free of overlaps and as few.
+    """
+    n = len(lanes)
+    if n < 2:
+        return lanes
+    order = np.argsort(lo, kind="stable")
+    slo = lo[order]
+    reach = np.maximum.accumulate(np.maximum(hi[order], slo))
+    fresh = np.ones(n, dtype=bool)
+    fresh[1:] = slo[1:] >= reach[:-1] + gap
+    if fresh.all():
+        return lanes
+    cluster = np.empty(n, dtype=np.int64)
+    cluster[order] = np.cumsum(fresh) - 1
+    n_lanes = int(lanes.max()) + 1
+    key = cluster * n_lanes + lanes
+    uniq, inv = np.unique(key, return_inverse=True)
+    first = np.full(len(uniq), np.inf)
+    np.minimum.at(first, inv, begin)
+    ucl = uniq // n_lanes
+    by_time = np.lexsort((first, ucl))  # by cluster, then by the lane's first begin
+    starts = np.searchsorted(ucl[by_time], ucl[by_time])
+    renamed = np.empty(len(uniq), dtype=np.int32)
+    renamed[by_time] = np.arange(len(uniq)) - starts
+    return renamed[inv]
 
 
 def snap_scale(scale: float) -> float:
-    """The layout scale for ``scale``: the power of :data:`RELAYOUT_RATIO` at or below it.
+    """The layout scale for ``scale``: the power of :data:`LAYOUT_GRID` at or below it.
 
     Rounding down means a fresh layout was made for a view at least as zoomed out as the
     current one, so at the moment of layout every label fits.  The snapped value is the
@@ -191,7 +361,7 @@ def snap_scale(scale: float) -> float:
     """
     if not (scale > 0 and math.isfinite(scale)):
         raise ValueError(f"scale must be positive, not {scale!r}")
-    step = math.log(RELAYOUT_RATIO)
+    step = math.log(LAYOUT_GRID)
     # the small epsilon keeps an exact grid value on its own step despite rounding
     return math.exp(math.floor(math.log(scale) / step + 1e-9) * step)
 
@@ -199,9 +369,9 @@ def snap_scale(scale: float) -> float:
 def needs_relayout(layout_scale: float | None, scale: float) -> bool:
     """Whether lanes made at ``layout_scale`` (a :func:`snap_scale` value) should be redone.
 
-    True once the view has zoomed out below the layout scale, or in beyond the next grid
-    step, each with a margin of :data:`RELAYOUT_HYSTERESIS` so that a view resting on a
-    grid line does not flip between two layouts.
+    True once the view has zoomed out below the layout scale, or in by more than
+    :data:`RELAYOUT_RATIO`, each with a margin of :data:`RELAYOUT_HYSTERESIS` so that
+    a view resting on a grid line does not flip between two layouts.
     """
     if layout_scale is None:
         return True
@@ -213,49 +383,166 @@ def needs_relayout(layout_scale: float | None, scale: float) -> bool:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where :func:`place_labels` draws each candidate's label (arrays over them).
+
+    A shown label spans ``[x0, x0 + width]``: ``width`` is the whole label's width, or
+    for an elided one the room it is elided to (its text may be a little narrower; a
+    label before its mark is then right-aligned to its ``before`` anchor).
+    """
+
+    shown: np.ndarray
+    before: np.ndarray  # drawn before its mark
+    x0: np.ndarray
+    width: np.ndarray
+    elided: np.ndarray
+
+
+def _choose(
+    w: float, room_a: float, room_b: float, prefer_b: bool, min_width: float, step: float
+) -> tuple[bool, float, bool] | None:
+    """:func:`place_labels`' rule for one label: ``(before, width, elided)`` or None."""
+    fit_a, fit_b = w <= room_a, w <= room_b
+    more_b = room_b >= room_a if prefer_b else room_b > room_a
+    side_b = (fit_b or (not fit_a and more_b)) if prefer_b else (not fit_a and (fit_b or more_b))
+    if fit_b if side_b else fit_a:
+        return side_b, w, False
+    cut = math.floor((room_b if side_b else room_a) / step) * step
+    if cut >= min_width and cut > 0:
+        return side_b, cut, True
+    return None
+
+
 def place_labels(
-    x: np.ndarray,
     lane: np.ndarray,
     width: np.ndarray,
-    limit: np.ndarray,
+    after: np.ndarray,
+    before: np.ndarray,
+    right_limit: np.ndarray,
+    left_limit: np.ndarray,
+    prefer_before: np.ndarray,
     *,
     min_x: float = -math.inf,
+    max_x: float = math.inf,
     gap: float = 2.0,
-) -> np.ndarray:
-    """Which labels to draw: a boolean mask over the candidates.
+    min_width: float = 0.0,
+    max_width: float = math.inf,
+    step: float = 1.0,
+) -> Placement:
+    """Which labels to draw, on which side, whole or elided.
 
-    Candidate ``i`` wants the span ``[x[i], x[i] + width[i])`` (pixels) in lane
-    ``lane[i]``; ``limit[i]`` is where the next mark in the same lane begins (or the
-    right edge of the view), and ``min_x`` the left edge of the view.  A label is drawn
-    when it starts at or after ``min_x``, ends ``gap`` before its limit, and does not
-    overlap a label already drawn in its lane (taken left to right).  So no two drawn
-    labels overlap each other, and none runs into another mark.  A ``nan`` width
-    (text not measured) is never drawn.
+    The candidates come in lane order (lane by lane, each lane's events left to
+    right).  Candidate ``i`` in lane ``lane[i]`` has a label ``width[i]`` pixels wide
+    that may start at ``after[i]`` (after its mark, or inside its bar) or end at
+    ``before[i]`` (before its mark).  ``right_limit[i]`` is where the next mark in its
+    lane begins and ``left_limit[i]`` where the previous one ends (``±inf`` if none);
+    ``min_x`` and ``max_x`` are the view's edges.  Every drawn label keeps ``gap``
+    from those limits and from the other labels of its lane.
+
+    A label goes on its preferred side (``prefer_before[i]``) when it fits there
+    whole, else on the other side when it fits there whole, else it is elided (to a
+    multiple of ``step``, at least ``min_width``) on the side with more room; none
+    wider than ``max_width``.  Where two labels between the same marks would overlap,
+    the later one takes what room the earlier one leaves, by the same rule.  A ``nan``
+    width (text not measured) is never drawn.
     """
-    x = np.asarray(x, dtype=np.float64)
-    width = np.asarray(width, dtype=np.float64)
-    limit = np.asarray(limit, dtype=np.float64)
     lane = np.asarray(lane)
-    end = x + width
-    ok = (x >= min_x) & (end + gap <= limit) & (width > 0)
-    cand = np.flatnonzero(ok)
-    if len(cand) < 2:
-        return ok
-    # Candidates in (lane, x) order: a label overlaps only its predecessor in its lane
-    # when every predecessor ends before the next starts; fix the rare rest greedily.
-    order = cand[np.lexsort((x[cand], lane[cand]))]
-    same = lane[order][1:] == lane[order][:-1]
-    clash = same & (end[order][:-1] + gap > x[order][1:])
-    if not np.any(clash):
-        return ok
-    mask = np.zeros(len(x), dtype=bool)
+    w = np.asarray(width, dtype=np.float64)
+    after = np.asarray(after, dtype=np.float64)
+    before = np.asarray(before, dtype=np.float64)
+    prefer_b = np.asarray(prefer_before, dtype=bool)
+    right_limit = np.minimum(np.asarray(right_limit, dtype=np.float64), max_x)
+    left_limit = np.maximum(np.asarray(left_limit, dtype=np.float64), min_x)
+    room_a = np.where(after >= min_x, np.minimum(right_limit - gap - after, max_width), -np.inf)
+    room_b = np.where(before <= max_x, np.minimum(before - left_limit - gap, max_width), -np.inf)
+    known = np.isfinite(w) & (w > 0)
+    fit_a = known & (w <= room_a)
+    fit_b = known & (w <= room_b)
+    more_b = np.where(prefer_b, room_b >= room_a, room_b > room_a)
+    side_b = np.where(prefer_b, fit_b | (~fit_a & more_b), ~fit_a & (fit_b | more_b))
+    fits = np.where(side_b, fit_b, fit_a)
+    with np.errstate(invalid="ignore"):
+        cut = np.floor(np.where(side_b, room_b, room_a) / step) * step
+    elided = known & ~fits & (cut >= min_width) & (cut > 0)
+    shown = fits | elided
+    shown_w = np.where(fits, w, np.where(elided, cut, 0.0))
+    x0 = np.where(side_b, before - shown_w, after)
+
+    idx = np.flatnonzero(shown)
+    if len(idx) >= 2:
+        same = lane[idx][1:] == lane[idx][:-1]
+        end = x0[idx] + shown_w[idx]
+        if np.any(same & (end[:-1] + gap > x0[idx][1:])):
+            _resolve(
+                lane,
+                w,
+                after,
+                before,
+                room_a,
+                room_b,
+                prefer_b,
+                known,
+                gap,
+                min_width,
+                step,
+                shown,
+                side_b,
+                x0,
+                shown_w,
+                elided,
+            )
+    return Placement(shown, side_b & shown, x0, shown_w, elided & shown)
+
+
+def _resolve(
+    lane: np.ndarray,
+    w: np.ndarray,
+    after: np.ndarray,
+    before: np.ndarray,
+    room_a: np.ndarray,
+    room_b: np.ndarray,
+    prefer_b: np.ndarray,
+    known: np.ndarray,
+    gap: float,
+    min_width: float,
+    step: float,
+    shown: np.ndarray,
+    side_b: np.ndarray,
+    x0: np.ndarray,
+    shown_w: np.ndarray,
+    elided: np.ndarray,
+) -> None:
+    """Place labels one by one, left to right in each lane, in what room is left.
+
+    Only needed where two labels meet between the same two marks (one after the
+    first, one before the second); fills the output arrays in place.
+    """
     last_lane = None
     last_end = -math.inf
-    for i in order.tolist():
-        if lane[i] != last_lane:
-            last_lane = lane[i]
-            last_end = -math.inf
-        if x[i] >= last_end + gap:
-            mask[i] = True
-            last_end = end[i]
-    return mask
+    cols = (
+        lane.tolist(),
+        w.tolist(),
+        after.tolist(),
+        before.tolist(),
+        room_a.tolist(),
+        room_b.tolist(),
+        prefer_b.tolist(),
+        known.tolist(),
+    )
+    for i, (k, wi, a, b, ra, rb, pb, ok) in enumerate(zip(*cols, strict=True)):
+        if k != last_lane:
+            last_lane, last_end = k, -math.inf
+        shown[i] = elided[i] = False
+        if not ok:
+            continue
+        if a < last_end + gap:
+            ra = -math.inf
+        rb = min(rb, b - last_end - gap)
+        choice = _choose(wi, ra, rb, pb, min_width, step)
+        if choice is None:
+            continue
+        is_b, width, cut = choice
+        shown[i], side_b[i], shown_w[i], elided[i] = True, is_b, width, cut
+        x0[i] = b - width if is_b else a
+        last_end = x0[i] + width

@@ -25,7 +25,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, cast
 
-import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import QPointF, Qt, Signal
@@ -34,7 +33,6 @@ from viewer.model.dates import SECONDS_PER_DAY, year_start
 from viewer.ui.timeline.axis import CalendarAxisItem
 from viewer.ui.timeline.data import EventArrays
 from viewer.ui.timeline.item import DateLookup, EventsItem
-from viewer.ui.timeline.lanes import LABEL_GAP, MARKER_RADIUS
 
 __all__ = ["ROW_HEIGHT", "TimelineView", "TimelineViewBox"]
 
@@ -48,10 +46,13 @@ MIN_SPAN = 30 * SECONDS_PER_DAY
 SPAN_MARGIN = 0.25
 #: Fraction of the span shown beyond either end by :meth:`TimelineView.fit_all`.
 FIT_MARGIN = 0.03
+#: Pixels kept free beyond the outermost mark or label by :meth:`TimelineView.fit_all`.
+FIT_PAD_PX = 8.0
 #: Span shown when there are no events.
 EMPTY_SPAN = (year_start(1900), year_start(2030))
-#: Lanes of room below the last lane (the density strip may cover the bottom row).
+#: Lanes of room below the last lane where the density strip may cover the bottom row.
 BOTTOM_ROOM = 1.0
+#: Lanes of room above the first lane, and below the last where there is no strip.
 TOP_ROOM = 0.25
 ZOOM_STEP = 1.5
 ANIMATION_MS = 400
@@ -276,14 +277,16 @@ class TimelineView(QtWidgets.QWidget):
         return self._animation.state() == QtCore.QAbstractAnimation.State.Running
 
     def fit_all(self) -> None:
-        """Show every event, with room for the labels at the right end (Home)."""
+        """Show every event and its label (Home).
+
+        Labels near the right end go before their marks, so a small margin is enough;
+        the view widens only for labels that fit on neither side of their marks.
+        """
         # not laid out yet: fit again once the view has its size
         self._fit_pending = self.viewbox.width() < 10
         lo, hi = self._span_or_default()
         w = hi - lo
-        x0 = lo - FIT_MARGIN * w
-        x1 = hi + FIT_MARGIN * w
-        x1 = self._room_for_labels(x0, x1)
+        x0, x1 = self._room_for_labels(lo - FIT_MARGIN * w, hi + FIT_MARGIN * w)
         self.set_visible_range(x0, x1)
         self.scroll_to_lane_top(-0.5 - TOP_ROOM)
 
@@ -317,8 +320,8 @@ class TimelineView(QtWidgets.QWidget):
             rows = y1 - y0
             if lane - 0.5 < y0:
                 self.scroll_to_lane_top(lane - 0.5 - TOP_ROOM)
-            elif lane + 0.5 + BOTTOM_ROOM > y1:
-                self.scroll_to_lane_top(lane + 0.5 + BOTTOM_ROOM - rows)
+            elif lane + 0.5 + self._bottom_room() > y1:
+                self.scroll_to_lane_top(lane + 0.5 + self._bottom_room() - rows)
         return True
 
     def scroll_lanes(self, lanes: float) -> None:
@@ -381,29 +384,25 @@ class TimelineView(QtWidgets.QWidget):
         min_range = max(MIN_X_RANGE, max(abs(x_min), abs(x_max)) * 2.0**-40)
         self.viewbox.setLimits(xMin=x_min, xMax=x_max, minXRange=min_range, maxXRange=x_max - x_min)
 
-    def _room_for_labels(self, x0: float, x1: float) -> float:
-        """Widen ``[x0, x1]`` to the right so that measured labels fit in the view."""
-        a = self.item.arrays
-        widths = self.item.label_widths()
+    def _room_for_labels(self, x0: float, x1: float) -> tuple[float, float]:
+        """Widen ``[x0, x1]`` so that the marks and labels reaching beyond the data span
+        (as laid out at the resulting scale) stay in view, within the pan limits."""
         px = self.viewbox.width()
-        if len(a) == 0 or px < 10 or not np.isfinite(widths).any():
-            return x1
-        known = np.isfinite(widths) & (widths < px / 3)
-        if not known.any():
-            return x1
-        centre = np.where(a.is_range, a.begin, (a.begin + a.finish) / 2)[known]
-        offset = np.where(a.is_range[known], LABEL_GAP, MARKER_RADIUS + LABEL_GAP)
-        need = offset + widths[known] + 2 * LABEL_GAP  # pixels right of the label anchor
-        dist = centre - x0
-        ok = dist > 0
-        if not ok.any():
-            return x1
-        scale = min(px / (x1 - x0), float(np.min((px - need[ok]) / dist[ok])))
-        if scale <= 0:
-            return x1
+        if self._span is None or px < 10:
+            return x0, x1
         lo, hi = self._span_or_default()
-        x_max = hi + SPAN_MARGIN * (hi - lo)
-        return min(max(x1, x0 + px / scale), x_max)
+        x_min, x_max = lo - SPAN_MARGIN * (hi - lo), hi + SPAN_MARGIN * (hi - lo)
+        # the scale depends on the range and the labels' reach on the scale: a few
+        # rounds settle it (each round only widens)
+        for _ in range(4):
+            scale = px / (x1 - x0)
+            before, after = self.item.label_reach(scale)
+            nx0 = max(x_min, min(x0, lo - (before + FIT_PAD_PX) / scale))
+            nx1 = min(x_max, max(x1, hi + (after + FIT_PAD_PX) / scale))
+            if nx0 == x0 and nx1 == x1:
+                break
+            x0, x1 = nx0, nx1
+        return x0, x1
 
     def _rows(self) -> float:
         h = self.viewbox.height()
@@ -411,8 +410,13 @@ class TimelineView(QtWidgets.QWidget):
 
     def _y_bounds(self, rows: float) -> tuple[float, float]:
         y_min = -0.5 - TOP_ROOM
-        y_max = max(self.item.lane_count - 0.5 + BOTTOM_ROOM, y_min + rows)
+        y_max = max(self.item.lane_count - 0.5 + self._bottom_room(), y_min + rows)
         return y_min, y_max
+
+    def _bottom_room(self) -> float:
+        """Room below the last lane: a row where the density strip may show (more
+        events than the view has pixel columns), else as little as above the first."""
+        return BOTTOM_ROOM if len(self.item.arrays) > self.viewbox.width() else TOP_ROOM
 
     def _update_rows(self, *_: Any) -> None:
         rows = self._rows()
