@@ -362,6 +362,26 @@ def test_ellipsis_is_the_last_resort(h: Harness) -> None:
     assert labels[2].text == title and not labels[2].elided
 
 
+def test_a_selected_title_near_the_length_cap_stays_whole(h: Harness) -> None:
+    # its regular width is under LABEL_MAX_PX, its bold one over it
+    metrics = QtGui.QFontMetricsF(h.item._font)
+    words = iter(("votes", "again", "on", "the", "reform") * 20)
+    title = "Parliament"
+    while metrics.horizontalAdvance(title) < item_mod.LABEL_MAX_PX - 40:
+        title += " " + next(words)
+    assert metrics.horizontalAdvance(title) < item_mod.LABEL_MAX_PX
+    h.resize_view(1400)
+    events = [
+        Event("Start", d(2000, 1, 1), category="a", id=1),
+        Event(title, d(2010, 1, 1), category="a", id=2),
+    ]
+    h.set_data(make(events), d(1999).begin(), d(2011).begin())
+    h.item.set_selected([2])
+    label = news_labels(h)[2]
+    assert QtGui.QFontMetricsF(h.item._bold).horizontalAdvance(title) > item_mod.LABEL_MAX_PX
+    assert label.text == title and not label.elided
+
+
 def test_more_labels_appear_when_zooming_in(h: Harness) -> None:
     h.set_data(crowd(300), d(2000).begin(), d(2003).begin())
     h.image()

@@ -66,6 +66,7 @@ from viewer.ui.timeline.lanes import (
     PIXEL_LAYOUT_LIMIT,
     event_extents,
     layout_lanes,
+    mark_bounds,
     mark_geometry,
     needs_relayout,
     place_labels,
@@ -157,6 +158,8 @@ class _Layout:
     offsets: np.ndarray  # lane k is order[offsets[k]:offsets[k + 1]]
     lane_begin: np.ndarray  # begin[order]
     lane_finish: np.ndarray  # finish[order] (sorted within each lane)
+    next_begin: np.ndarray  # by position: begin of the next event in the lane, or inf
+    prev_finish: np.ndarray  # by position: finish of the previous one, or -inf
 
     @classmethod
     def build(
@@ -169,8 +172,24 @@ class _Layout:
     ) -> _Layout:
         n_lanes = int(lanes.max()) + 1 if len(lanes) else 0
         order = np.argsort(lanes, kind="stable").astype(np.int64)
-        offsets = np.searchsorted(lanes[order], np.arange(n_lanes + 1)).astype(np.int64)
-        return cls(scale, lanes, sides, n_lanes, order, offsets, begin[order], finish[order])
+        by_lane = lanes[order]
+        offsets = np.searchsorted(by_lane, np.arange(n_lanes + 1)).astype(np.int64)
+        lane_begin, lane_finish = begin[order], finish[order]
+        same = by_lane[1:] == by_lane[:-1]
+        next_begin = np.append(np.where(same, lane_begin[1:], np.inf), np.inf)
+        prev_finish = np.insert(np.where(same, lane_finish[:-1], -np.inf), 0, -np.inf)
+        return cls(
+            scale,
+            lanes,
+            sides,
+            n_lanes,
+            order,
+            offsets,
+            lane_begin,
+            lane_finish,
+            next_begin[: len(order)],
+            prev_finish[: len(order)],
+        )
 
 
 @dataclass(frozen=True)
@@ -411,9 +430,11 @@ class EventsItem(pg.GraphicsObject):
         if span is None or not (scale > 0 and math.isfinite(scale)):
             return 0.0, 0.0
         widths = self._layout_widths()
+        if widths is None:  # marks alone: none reaches further than a marker
+            return MARKER_RADIUS, MARKER_RADIUS
         key = snap_scale(scale)
         cached = self._layout_cache.get(key)
-        sides = cached[1] if cached is not None and widths is not None else None
+        sides = cached[1] if cached is not None else None
         if sides is None:
             sides = event_extents(a.begin, a.finish, a.is_range, key, widths)[2]
         lo, hi, _ = event_extents(a.begin, a.finish, a.is_range, scale, widths, sides=sides)
@@ -1087,24 +1108,37 @@ class EventsItem(pg.GraphicsObject):
         a = self._arrays
         self._label_hits = None
         half = self._metrics.height() * 0.5
-        rows = np.flatnonzero((yc - half >= top) & (yc + half <= bottom))
-        if len(rows) == 0:
+        # Cull first, cheaply: no label has more room than the free span between the
+        # neighbouring marks of its lane (in seconds, from the layout), nor is one drawn
+        # in a lane the view cuts
+        view0, view1 = (left - ox) / sx, (right - ox) / sx
+        nb, pf = lay.next_begin[pos], lay.prev_finish[pos]
+        free = (np.minimum(nb, view1) - np.maximum(pf, view0)) * sx - LABEL_PLACE_GAP
+        if len(a) > PIXEL_LAYOUT_LIMIT:
+            need: np.ndarray | float = MIN_LABEL_PX  # labels are measured only when shown
+        else:
+            need = np.fmin(self._label_width[ev], MIN_LABEL_PX)
+        keep = np.flatnonzero(
+            (free >= need) & (free > 0) & (yc - half >= top) & (yc + half <= bottom)
+        )
+        if len(keep) == 0:
             return
-        pos, ev, lane, yc, sel = pos[rows], ev[rows], lane[rows], yc[rows], sel[rows]
-        geo = mark_geometry(bx0[rows], bx1[rows], a.is_range[ev])
+        pos, ev, lane, yc, sel = pos[keep], ev[keep], lane[keep], yc[keep], sel[keep]
+        has_next, has_prev = np.isfinite(nb[keep]), np.isfinite(pf[keep])
+        last = len(lay.order) - 1
+        geo = mark_geometry(bx0[keep], bx1[keep], a.is_range[ev])
         side = lay.sides[ev]
         inside = side == INSIDE
         # a label inside a bar stays in view while the bar's start is scrolled out
         after = np.where(inside, np.maximum(geo.inside, left + LABEL_GAP), geo.after)
         before = geo.before
         # where the neighbouring marks in the lane end and begin
-        last = len(lay.order) - 1
         nev = lay.order[np.minimum(pos + 1, last)]
         pev = lay.order[np.maximum(pos - 1, 0)]
-        nxt = mark_geometry(sx * a.begin[nev] + ox, sx * a.finish[nev] + ox, a.is_range[nev])
-        prv = mark_geometry(sx * a.begin[pev] + ox, sx * a.finish[pev] + ox, a.is_range[pev])
-        right_limit = np.where(pos + 1 < lay.offsets[lane + 1], nxt.lo, np.inf)
-        left_limit = np.where(pos > lay.offsets[lane], prv.hi, -np.inf)
+        next_lo, _ = mark_bounds(sx * a.begin[nev] + ox, sx * a.finish[nev] + ox, a.is_range[nev])
+        _, prev_hi = mark_bounds(sx * a.begin[pev] + ox, sx * a.finish[pev] + ox, a.is_range[pev])
+        right_limit = np.where(has_next, next_lo, np.inf)
+        left_limit = np.where(has_prev, prev_hi, -np.inf)
         # only labels with some room on a side are measured and placed
         room = np.maximum(
             np.where(after >= left, np.minimum(right_limit, right) - after, -np.inf),
@@ -1141,7 +1175,8 @@ class EventsItem(pg.GraphicsObject):
             max_x=right,
             gap=LABEL_PLACE_GAP,
             min_width=MIN_LABEL_PX,
-            max_width=LABEL_MAX_PX,
+            # the cap is on the regular font: a title selected (bold) stays whole
+            max_width=np.where(bold, LABEL_MAX_PX * LABEL_LAYOUT_SLACK, LABEL_MAX_PX),
             step=ELIDE_STEP,
         )
         shown = np.flatnonzero(placed.shown)

@@ -76,6 +76,7 @@ __all__ = [
     "label_sides",
     "label_spans",
     "layout_lanes",
+    "mark_bounds",
     "mark_geometry",
     "needs_relayout",
     "pack_lanes",
@@ -174,6 +175,24 @@ class MarkGeometry:
     before: np.ndarray  # where a label before the mark ends
     inside: np.ndarray  # where a label inside a bar starts (points: ``after``)
     bar_room: np.ndarray  # widest label a bar holds whole (points: ``-inf``)
+
+
+def mark_bounds(
+    x0: np.ndarray,
+    x1: np.ndarray,
+    is_range: np.ndarray,
+    *,
+    marker_radius: float = MARKER_RADIUS,
+    min_range: float = MIN_RANGE_PX,
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(lo, hi)``: where the marks of :func:`mark_geometry` begin and end, alone."""
+    rng = np.asarray(is_range, dtype=bool)
+    x0 = np.asarray(x0, dtype=np.float64)
+    x1 = np.asarray(x1, dtype=np.float64)
+    centre = (x0 + x1) * 0.5
+    lo = np.where(rng, x0, np.minimum(x0, centre - marker_radius))
+    hi = np.where(rng, np.maximum(x1, x0 + min_range), np.maximum(x1, centre + marker_radius))
+    return lo, hi
 
 
 def mark_geometry(
@@ -427,7 +446,7 @@ def place_labels(
     max_x: float = math.inf,
     gap: float = 2.0,
     min_width: float = 0.0,
-    max_width: float = math.inf,
+    max_width: float | np.ndarray = math.inf,
     step: float = 1.0,
 ) -> Placement:
     """Which labels to draw, on which side, whole or elided.
@@ -443,9 +462,9 @@ def place_labels(
     A label goes on its preferred side (``prefer_before[i]``) when it fits there
     whole, else on the other side when it fits there whole, else it is elided (to a
     multiple of ``step``, at least ``min_width``) on the side with more room; none
-    wider than ``max_width``.  Where two labels between the same marks would overlap,
-    the later one takes what room the earlier one leaves, by the same rule.  A ``nan``
-    width (text not measured) is never drawn.
+    wider than ``max_width`` (one for all, or one per candidate).  Where two labels
+    between the same marks would overlap, the later one takes what room the earlier
+    one leaves, by the same rule.  A ``nan`` width (text not measured) is never drawn.
     """
     lane = np.asarray(lane)
     w = np.asarray(width, dtype=np.float64)
