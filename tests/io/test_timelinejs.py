@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 
 from viewer.io.errors import FormatError
 from viewer.io.timelinejs import (
-    PALETTE,
     astronomical_to_tjs_year,
     categories_for,
     category_color,
@@ -23,6 +22,7 @@ from viewer.io.timelinejs import (
     tjs_to_astronomical_year,
     write_timelinejs,
 )
+from viewer.model.colors import CATEGORY_COLORS
 from viewer.model.dates import (
     CALENDAR_YEAR_LIMIT,
     DEEP_TIME_LIMIT,
@@ -112,8 +112,8 @@ def test_own_sample_imports() -> None:
     assert zero.extra == {"text": {"headline": ""}}
 
     assert [(c.name, c.color) for c in timeline.categories] == [
-        ("Politics", PALETTE[0]),
-        ("Legend", PALETTE[1]),
+        ("Politics", CATEGORY_COLORS[0]),
+        ("Legend", CATEGORY_COLORS[1]),
     ]
     republic, empire = timeline.eras
     assert republic == Era(

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from viewer.generate import synthetic_timeline
+from viewer.model.colors import CATEGORY_COLORS
 from viewer.model.dates import PartialDate
 from viewer.model.event import Category, Era, Event, Timeline
 from viewer.model.filters import Filters
@@ -459,7 +460,7 @@ def test_category_names_are_stripped_consistently(store: EventStore) -> None:
     assert result.created_categories == ("Economy",)
     assert [(c.name, c.color) for c in store.categories()] == [
         ("Economy", "#123456"),
-        ("Politics", "#4e79a7"),
+        ("Politics", CATEGORY_COLORS[0]),
     ]
     assert [e.category for e in store.events()] == ["Politics", "Economy", None, "Politics"]
 

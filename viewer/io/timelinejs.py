@@ -52,7 +52,6 @@ open with ``newline=""``) so that line breaks inside texts stay as they are.
 
 from __future__ import annotations
 
-import colorsys
 import html
 import json
 import re
@@ -60,6 +59,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from viewer.io.errors import FormatError
+from viewer.model.colors import category_color
 from viewer.model.dates import DEEP_TIME_LIMIT, DateError, PartialDate, check_range
 from viewer.model.event import Category, Era, Event, Timeline
 
@@ -79,19 +79,6 @@ __all__ = [
 #: The fields of a TimelineJS date that a :class:`PartialDate` holds, coarsest first.
 DATE_FIELDS = ("year", "month", "day", "hour", "minute", "second")
 
-#: Distinct, pleasant category colours (Tableau 10), used in order.
-PALETTE = (
-    "#4e79a7",
-    "#f28e2b",
-    "#e15759",
-    "#76b7b2",
-    "#59a14f",
-    "#edc948",
-    "#b07aa1",
-    "#ff9da7",
-    "#9c755f",
-    "#bab0ac",
-)
 
 UNTITLED = "(untitled)"
 
@@ -117,15 +104,6 @@ def tjs_to_astronomical_year(year: int) -> int:
 def astronomical_to_tjs_year(year: int) -> int:
     """Astronomical year → TimelineJS year (1 BC, astronomical 0, is -1)."""
     return year - 1 if year <= 0 else year
-
-
-def category_color(index: int) -> str:
-    """The default colour of the ``index``-th category (palette, then golden-angle hues)."""
-    if 0 <= index < len(PALETTE):
-        return PALETTE[index]
-    hue = (index * 0.618_033_988_75) % 1.0
-    r, g, b = colorsys.hls_to_rgb(hue, 0.55, 0.55)
-    return f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
 
 
 def categories_for(events: Iterable[Event]) -> list[Category]:

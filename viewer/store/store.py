@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from viewer.model.colors import CATEGORY_COLORS, category_color
 from viewer.model.dates import PartialDate
 from viewer.model.event import Category, Era, Event, Timeline
 from viewer.model.filters import Filters
@@ -30,19 +31,6 @@ from viewer.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
-#: Pleasant, distinguishable default category colours (Tableau 10, colour-blind aware).
-DEFAULT_COLORS = (
-    "#4e79a7",
-    "#f28e2b",
-    "#e15759",
-    "#76b7b2",
-    "#59a14f",
-    "#edc948",
-    "#b07aa1",
-    "#ff9da7",
-    "#9c755f",
-    "#bab0ac",
-)
 
 META_KEYS = ("title", "description", "source")
 
@@ -328,10 +316,10 @@ class EventStore:
 
     def next_color(self) -> str:
         used = {c.color.lower() for c in self.categories()}
-        for color in DEFAULT_COLORS:
+        for color in CATEGORY_COLORS:
             if color not in used:
                 return color
-        return DEFAULT_COLORS[len(used) % len(DEFAULT_COLORS)]
+        return category_color(len(used))
 
     def add_category(self, name: str, color: str | None = None) -> Category:
         name = name.strip()

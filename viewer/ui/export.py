@@ -59,6 +59,7 @@ from PySide6.QtGui import (
     QPen,
 )
 
+from viewer.model.colors import NEUTRAL_COLOR, SINGLE_COLOR
 from viewer.model.dates import (
     CALENDAR_YEAR_LIMIT,
     MONTH_ABBREVIATIONS,
@@ -106,9 +107,7 @@ BASE_WIDTH = 1600.0
 _MIN_SCALE = 0.75
 _MAX_SCALE = 4.0
 #: Colour of events without a category.
-NEUTRAL_COLOR = "#8a8f98"
 #: Colour of the events of a timeline without categories.
-SINGLE_COLOR = "#4e79a7"
 #: The legend's name for events without a category.
 OTHER_NAME = "Other"
 #: Width of the PDF page (A4 landscape); its height follows the picture's aspect.

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from viewer.io.errors import FormatError
+from viewer.model.colors import SINGLE_COLOR
 from viewer.model.dates import DateError, PartialDate
 from viewer.model.event import Category, Event, Timeline
 from viewer.model.filters import Filters
@@ -59,8 +60,6 @@ from viewer.ui.timeline.view import ZOOM_STEP, TimelineView
 
 STORE_FILTER = "Timeline files (*.db *.sqlite *.timeline.db);;All files (*)"
 MAX_RECENT = 10
-#: The colour of events in a timeline that has no categories at all.
-SINGLE_COLOR = "#4e79a7"
 SAMPLE_COPY_NAME = "sample.db"
 
 

@@ -49,6 +49,7 @@ from PySide6.QtGui import (
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleOption, QWidget
 
+from viewer.model.colors import CATEGORY_COLORS
 from viewer.paths import resources_dir
 
 __all__ = [
@@ -94,18 +95,7 @@ _APP_ICON_SIZES: Final = (16, 24, 32, 48, 64, 128, 256)
 #: Default category colours: Tableau-10-like hues, all mid-luminance so that each has a
 #: contrast of at least 3:1 against both timeline backgrounds (light and dark), and
 #: spread in hue *and* lightness so they stay apart with colour-vision deficiencies.
-CATEGORY_PALETTE: Final = (
-    "#4e7cb0",  # blue
-    "#c66b14",  # orange
-    "#d45356",  # red
-    "#2b8c86",  # teal
-    "#4c9541",  # green
-    "#a67f00",  # ochre
-    "#a36c98",  # mauve
-    "#7d6bd1",  # violet
-    "#9c755f",  # brown
-    "#7b7f87",  # grey
-)
+CATEGORY_PALETTE: Final = CATEGORY_COLORS
 
 _PLACEHOLDER = re.compile(rb"#000000(?![0-9a-fA-F])")
 _ICON_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
