@@ -199,6 +199,9 @@ def test_iso_round_trip_deep_time(year):
         (PartialDate(1971, 1, 31), PartialDate(1971, 2, 9), "31 January – 9 February 1971"),
         (PartialDate(1939), PartialDate(1945), "1939–1945"),
         (PartialDate(-43), PartialDate(14), "44 BC – AD 14"),
+        (PartialDate(602), PartialDate(629), "AD 602–629"),
+        (PartialDate(-499), PartialDate(-399), "500–400 BC"),
+        (PartialDate(602), PartialDate(1066), "AD 602 – 1066"),
         (
             PartialDate(2024, 5, 16, 14, 30),
             PartialDate(2024, 5, 16, 15, 45),

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QPoint, QPointF, QSettings, Qt
+from PySide6.QtCore import QEasingCurve, QEvent, QPoint, QPointF, QSettings, Qt
 from PySide6.QtGui import QColor, QImage, QMouseEvent
 from PySide6.QtWidgets import QApplication
 
@@ -33,6 +33,7 @@ from viewer.ui.presentation import (
 )
 from viewer.ui.theme import dark_theme
 from viewer.ui.timeline.data import EventArrays
+from viewer.ui.timeline.view import ROW_HEIGHT
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -274,10 +275,11 @@ def test_each_step_frames_the_event_with_margins(
         margin = 0.05 * (x1 - x0)
         assert x0 + margin < begin and finish < x1 - margin, TITLES[step]
         assert p.view.item.selected() == {ids[TITLES[step]]}
-        # the current event's lane is in view
+        # the current event's lane is in view, with the frame's other lanes
         lane = p.view.item.lane_of(ids[TITLES[step]])
         _, (y0, y1) = p.view.viewbox.viewRange()
         assert lane is not None and y0 < lane < y1
+        lanes_in_view(p)
 
 
 def test_the_glide_is_eased_and_ends_on_the_frame(qtbot, window: MainWindow) -> None:
@@ -290,6 +292,64 @@ def test_the_glide_is_eased_and_ends_on_the_frame(qtbot, window: MainWindow) -> 
     assert target is not None
     assert p.view.visible_range() == pytest.approx(target)
     assert p.view.visible_range() != pytest.approx(start)
+
+
+def test_finish_animations_jumps_to_the_frame(qtbot, window: MainWindow) -> None:
+    p = present(qtbot, window)
+    p.next()
+    assert p.view.is_animating()
+    with qtbot.waitSignal(p.view.animationFinished, timeout=100):
+        p.finish_animations()  # at once, not after the glide
+    assert not p.view.is_animating()
+    assert p.view.visible_range() == pytest.approx(p.target_range())
+    current = p.current_id()
+    assert current is not None
+    lane = p.view.item.lane_of(current)
+    _, (y0, y1) = p.view.viewbox.viewRange()
+    assert lane is not None and y0 < lane < y1
+
+
+def test_the_glide_takes_about_half_a_second(qtbot, window: MainWindow) -> None:
+    p = present(qtbot, window)
+    p.next()
+    assert p.view._animation.duration() == presentation.GLIDE_MS == 500
+    assert p.view._animation.easingCurve().type() == QEasingCurve.Type.InOutCubic
+    settle(qtbot, p)
+
+
+def lanes_in_view(p: PresentationWindow) -> None:
+    """Every lane of the step's frame is in the band, its first at the top."""
+    lanes = p.view.lanes_in(*p.view.visible_range())
+    assert lanes is not None
+    _, (y0, y1) = p.view.viewbox.viewRange()
+    assert y0 <= lanes[0] - 0.5 and lanes[1] + 0.5 <= y1, (lanes, (y0, y1))
+    assert lanes[0] - 1 < y0  # no empty lane above
+
+
+def test_band_scales_with_the_screen(qtbot, window: MainWindow) -> None:
+    p = present(qtbot, window)
+    view = p.view
+    assert view.scale_factor() == pytest.approx(720 / 30 / presentation.BAND_SCALE_BASE_PX)
+    small_font = view.item.label_font().pointSizeF()
+    p.resize(1920, 1080)
+    qtbot.waitUntil(lambda: view.scale_factor() == pytest.approx(1.8))
+    settle(qtbot, p)
+    assert view.row_height() == pytest.approx(1.8 * ROW_HEIGHT)
+    assert view.item.label_font().pointSizeF() == pytest.approx(small_font * 1.5)
+    # tall enough for the busiest step's lanes, at this width and scale, and no more
+    busiest = max(
+        (lanes[1] - lanes[0] + 1)
+        for k in range(p.count)
+        if (lanes := view.lanes_in(*frame_for(window._arrays, p._order[k]))) is not None
+    )
+    assert view.height() == view.height_for_rows(max(busiest, presentation.MIN_BAND_ROWS))
+    assert view.height() < 1080 * presentation.BAND_SHARE
+    for _ in range(p.count):
+        lanes_in_view(p)
+        assert not view.scrollbar.isVisible()  # never, even where lanes would scroll
+        key(qtbot, p, Qt.Key.Key_Right)
+    # the frame is the same at any size: the resize did not move the timeline
+    assert view.visible_range() == pytest.approx(p.target_range())
 
 
 def test_card_shows_date_headline_category_and_description(
@@ -375,9 +435,15 @@ def test_overview_shows_everything_and_back(qtbot, window: MainWindow, ids: dict
     assert p.view.item.selected() == {ids["Census"]}  # the current event is marked
     assert not p.description.isVisible()  # the card is reduced
     assert p.headline.text().startswith("Census")
+    # every lane, from the first, in a taller band
+    assert p.view.lanes_in(x0, x1) == (0, p.view.item.lane_count - 1)
+    _, (y0, y1) = p.view.viewbox.viewRange()
+    assert y0 <= -0.5 and p.view.item.lane_count - 0.5 <= y1
+    assert not p.view.scrollbar.isVisible()
     key(qtbot, p, Qt.Key.Key_O)
     assert not p.in_overview and p.step == 8
     assert p.view.visible_range() == pytest.approx(framed)
+    lanes_in_view(p)
 
 
 def test_b_blanks_and_any_key_brings_it_back(qtbot, window: MainWindow) -> None:

@@ -381,6 +381,11 @@ def format_range(start: PartialDate, end: PartialDate | None) -> str:
     ):
         day = start.with_precision(Precision.DAY).format()
         return f"{day} {start.format_time()}–{end.format_time()}"
-    if same_prec and start.precision is Precision.YEAR and start.year >= 1000:
-        return f"{format_year(start.year)}–{format_year(end.year)}"
+    if same_prec and start.precision is Precision.YEAR:
+        if start.year >= 1000:
+            return f"{start.year}–{end.year}"
+        if start.year >= 1 and end.year < 1000:
+            return f"AD {start.year}–{end.year}"  # "AD 602–629"
+        if start.year >= -9998 and end.year <= 0:
+            return f"{1 - start.year}–{1 - end.year} BC"  # "500–400 BC"
     return f"{start.format()} – {end.format()}"

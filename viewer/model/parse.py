@@ -497,6 +497,24 @@ def parse_date(text: str) -> PartialDate:
         raise DateError(f"{text.strip()!r} is not a valid date: {e}") from None
 
 
+# "AD 602–629" and "500–400 BC": one era written once for both years.
+_SHARED_AD_RE = re.compile(
+    r"^\s*(?:a\.?d\.?|c\.?e\.?)\s*(\d[\d,]*)\s*[-–—]\s*(\d[\d,]*)\s*$", re.IGNORECASE
+)
+_SHARED_BC_RE = re.compile(
+    r"^\s*(\d[\d,]*)\s*[-–—]\s*(\d[\d,]*)\s*(b\.?c\.?(?:e\.?)?)\s*$", re.IGNORECASE
+)
+
+
+def _spell_out_shared_era(text: str) -> str:
+    """"AD 602–629" → "AD 602 – AD 629"; "500–400 BC" → "500 BC – 400 BC"."""
+    if m := _SHARED_AD_RE.match(text):
+        return f"AD {m.group(1)} – AD {m.group(2)}"
+    if m := _SHARED_BC_RE.match(text):
+        return f"{m.group(1)} BC – {m.group(2)} BC"
+    return text
+
+
 def parse_date_range(text: str) -> tuple[PartialDate, PartialDate | None]:
     """A date, or a range of two, as ``(start, end)``; ``end`` is None for one date.
 
@@ -504,9 +522,10 @@ def parse_date_range(text: str) -> tuple[PartialDate, PartialDate | None]:
     news copy does: "May 16-17, 2024", "Jan. 31 – Feb. 9, 1971", "March–May 2020",
     "16–17 May 2024", "1939–1945", "44 BC – AD 14", "2024-05-05 – 2024-05-09".  A
     hyphenated ISO date is one date, not a range.  The end may equal the start but
-    not come before it.
+    not come before it.  An era written once covers both years: "AD 602–629",
+    "500–400 BC".
     """
-    norm = _check_length(text)
+    norm = _check_length(_spell_out_shared_era(text))
     original = text.strip()
     whole_error: DateError | None = None
     try:

@@ -1,9 +1,9 @@
 """Presentation mode: full screen, one event at a time, for an audience.
 
-Each step glides the timeline (eased, see :data:`viewer.ui.timeline.view.ANIMATION_MS`)
-to frame the current event with its neighbours either side (:func:`frame_for`),
-highlights it and shows a large card: date, headline, category and description.  Type
-sizes follow the screen so they read from the back of a room.
+Each step glides the timeline (eased, :data:`GLIDE_MS`) to frame the current event
+with its neighbours either side (:func:`frame_for`), highlights it and shows a large
+card: date, headline, category and description.  Type sizes follow the screen so they
+read from the back of a room, the timeline band's too (:meth:`TimelineView.set_scale`).
 
 Keys are clicker-friendly: → Space PageDown Enter (and ↓) next; ← PageUp Backspace
 (and ↑) previous; Home/End first and last; digits then Enter jump to that step; O
@@ -46,7 +46,7 @@ from viewer.model.event import Category, Event
 from viewer.ui.richtext import plain_text, sanitize_html
 from viewer.ui.theme import Theme, contrast_text, current_theme
 from viewer.ui.timeline.data import EventArrays
-from viewer.ui.timeline.view import BOTTOM_ROOM, ROW_HEIGHT, TOP_ROOM, TimelineView
+from viewer.ui.timeline.view import TOP_ROOM, TimelineView
 
 __all__ = [
     "CURSOR_IDLE_MS",
@@ -77,6 +77,8 @@ OWN_KEYS = NEXT_KEYS | PREVIOUS_KEYS | {
 QWIDGETSIZE_MAX = (1 << 24) - 1
 #: How long the mouse may rest before the cursor hides (ms).
 CURSOR_IDLE_MS = 2000
+#: How long the timeline glides from one step's frame to the next (ms).
+GLIDE_MS = 500
 #: Context shown either side of an event is at most this many times the smaller of the
 #: gaps to its neighbours, so one far-away neighbour does not shrink the event to a dot.
 CONTEXT_CAP = 3.0
@@ -103,6 +105,12 @@ OVERVIEW_BAND_SHARE = 0.72
 MIN_BAND_ROWS = 2
 #: Steps whose lanes are measured to size the band (evenly spread in a long show).
 MAX_MEASURED_STEPS = 120
+#: The band's sizes (lanes, labels, axis) are those of the main window times the base
+#: type size (see :meth:`PresentationWindow._base_px`) over this: 1.8 on a 1080p
+#: screen, where the labels are then about 23 px, the description 36 px.
+BAND_SCALE_BASE_PX = 20.0
+#: The band's scale is kept within these.
+BAND_SCALE_RANGE = (1.0, 4.0)
 #: A headline longer than this (characters) is not made from the first sentence.
 HEADLINE_MAX = 240
 #: Longest line of the description, in ems (about 65-75 characters).
@@ -297,21 +305,23 @@ class PresentationWindow(QWidget):
         self.view = TimelineView()
         self.view.setObjectName("presentTimeline")
         self.view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.view.set_scrollbar_policy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view.set_colors(list(colors))
         self.view.set_dark(self._theme.is_dark)
-        self.view.set_data(arrays, fit=True)
-        #: Per step, the first and last lane of the events its frame shows.
-        self._lane_windows: dict[int, tuple[int, int]] = {}
+        # no fit: every step sets its own frame
+        self.view.set_data(arrays, fit=False)
+        #: Rows of the busiest step's frame, and the band's width and scale they were
+        #: measured at.
         self._lane_rows = 1
-        self._lanes_width = 0
+        self._lanes_measured_at: tuple[int, float] | None = None
         self._overview_rows = 1
         self._headline_text = ""
         self._measure_timer = QTimer(self)
         self._measure_timer.setSingleShot(True)
         self._measure_timer.setInterval(0)
         self._measure_timer.timeout.connect(self._remeasure)
-        self.view.rangeChanged.connect(self._on_range_changed)
-        self.view.viewbox.sigResized.connect(self._on_band_resized)
+        self.view.animationFinished.connect(self._on_glide_finished)
+        self.view.viewbox.sigResized.connect(self._check_lanes)
 
         self._build_card()
         self._build_footer(title)
@@ -459,9 +469,9 @@ class PresentationWindow(QWidget):
         self.view.set_selected([event_id])
         self._show_card(index)
         self._target = frame_for(self._arrays, index)
-        self.view.set_visible_range(*self._target, animate=animate)
+        self.view.set_visible_range(*self._target, animate=animate, duration_ms=GLIDE_MS)
         if not animate:
-            self._reveal_current()
+            self._settle_lanes()
         self.progress.setText(f"{self._step + 1} / {len(self._order)}")
         self.stepChanged.emit(self._step)
 
@@ -476,15 +486,12 @@ class PresentationWindow(QWidget):
         if self._overview:
             self.go_to(self._step)
             return
-        # fit_all knows how much room the labels need: see where it goes and how
-        # many lanes that takes, then glide there from here.
-        here = self.view.visible_range()
-        self.view.fit_all()
-        self._target = self.view.visible_range()
-        self._overview_rows = self.view.item.lane_count
-        self.view.set_visible_range(*here, animate=False)
+        # the whole timeline with room for its labels, as tall as its lanes are there
+        self._target = self.view.fit_range()
+        lanes = self.view.lanes_in(*self._target)
+        self._overview_rows = lanes[1] + 1 if lanes is not None else 1
         self._set_overview(True)
-        self.view.set_visible_range(*self._target, animate=True)
+        self.view.set_visible_range(*self._target, animate=True, duration_ms=GLIDE_MS)
 
     def toggle_blank(self) -> None:
         """Black out the screen (B), or bring the slide back."""
@@ -494,11 +501,12 @@ class PresentationWindow(QWidget):
             self._hide_cursor()
 
     def finish_animations(self) -> None:
-        """Jump to the end of any glide (for snapshots and tests)."""
-        if self._target is not None:
-            self.view.set_visible_range(*self._target, animate=False)
-            if not self._overview:
-                self._reveal_current()
+        """Jump to the end of any glide, and size the band now if it waits for that
+        (for snapshots and tests)."""
+        if self._measure_timer.isActive():
+            self._measure_timer.stop()
+            self._remeasure()
+        self.view.finish_animation()
 
     def present_on(self, screen: QScreen | None, *, windowed: bool = False) -> None:
         """Go full screen on ``screen`` (None: the primary one); ``windowed`` shows an
@@ -560,17 +568,22 @@ class PresentationWindow(QWidget):
         """The body text size: readable from the back of a room on this screen."""
         return max(11.0, min(self.height() / 30, self.width() / 52))
 
+    def _band_scale(self) -> float:
+        """The size of the band's lanes, labels and axis (1.0: the main window's), in
+        proportion to the card's type."""
+        low, high = BAND_SCALE_RANGE
+        return min(max(self._base_px() / BAND_SCALE_BASE_PX, low), high)
+
     def _band_height(self) -> int:
         """The timeline band: as tall as the lanes need, within limits.
 
         In a step, the lanes of the busiest step's frame (so all steps look alike);
         in the overview, all lanes, and at least as tall as in a step.
         """
-        axis = self.view.height() - self.view.viewbox.height() if self.view.height() else 0
 
         def fit(rows: int, share: float) -> float:
-            wanted = (max(rows, MIN_BAND_ROWS) + TOP_ROOM + BOTTOM_ROOM) * ROW_HEIGHT
-            return min(wanted + max(axis, 24), self.height() * share)
+            wanted = self.view.height_for_rows(max(rows, MIN_BAND_ROWS))
+            return min(wanted, self.height() * share)
 
         height = fit(self._lane_rows, BAND_SHARE)
         if self._overview:
@@ -623,6 +636,8 @@ class PresentationWindow(QWidget):
         self._card_layout.setSpacing(round(base * 0.9))
         self.card_bar.setFixedWidth(max(4, round(base * 0.28)))
         self._date_row.setSpacing(round(base * 0.8))
+        self.view.set_scale(self._band_scale())
+        self._check_lanes()
         self.view.setFixedHeight(self._band_height())
         self._fit_card()
 
@@ -712,53 +727,48 @@ class PresentationWindow(QWidget):
 
     # -- timeline --------------------------------------------------------------------
 
-    def _on_range_changed(self, _x0: float, _x1: float) -> None:
-        if not self.view.is_animating() and not self._overview:
-            self._reveal_current()
+    def _on_glide_finished(self) -> None:
+        self._settle_lanes()
 
-    def _on_band_resized(self) -> None:
-        # Lanes follow the band's width (not its height, nor the scroll bar that comes
-        # and goes with the lanes): measure them again once the resizing is over.
-        if self.view.width() != self._lanes_width and self.view.viewbox.width() >= 10:
+    def _check_lanes(self) -> None:
+        # The lanes follow the band's width and scale (not its height): measure them
+        # again, once the resizing is over, when either changed.
+        at = (self.view.width(), self.view.scale_factor())
+        if at != self._lanes_measured_at and self.view.viewbox.width() >= 10:
             self._measure_timer.start()
 
     def _remeasure(self) -> None:
-        # This also puts the step's frame back after the view's own first fit (it fits
-        # everything once it first has a size).
-        self._lanes_width = self.view.width()
+        self._lanes_measured_at = (self.view.width(), self.view.scale_factor())
         self._measure_lanes()
         self._apply_layout()
+        if self._target is not None and not self.view.is_animating():
+            self._settle_lanes()
 
     def _measure_lanes(self) -> None:
-        """Which lanes each step's frame shows at this width (lanes follow the zoom).
+        """How many lanes the busiest step's frame shows at this width and scale.
 
-        The band is made tall enough for the busiest frame, and each step scrolls its
-        first lane to the top, so no frame shows rows of nothing.
+        Lanes are laid out for the zoom, so each frame is asked about
+        (:meth:`TimelineView.lanes_in`); the band is made tall enough for the busiest,
+        and each step scrolls its first lane to the top (:meth:`_settle_lanes`), so no
+        frame shows rows of nothing.
         """
-        self._lane_windows.clear()
         self._lane_rows = 1
-        if not self._order:
-            return
-        here = self.view.visible_range()
-        steps = range(len(self._order))
+        steps: Sequence[int] = range(len(self._order))
         if len(steps) > MAX_MEASURED_STEPS:
             picks = np.linspace(0, len(steps) - 1, MAX_MEASURED_STEPS)
             steps = sorted({round(float(k)) for k in picks} | {self._step})
-        ids = self._arrays.ids
         for step in steps:
-            self.view.set_visible_range(*frame_for(self._arrays, self._order[step]))
-            lanes = [
-                self.view.item.lane_of(int(ids[i]))
-                for i in self._arrays.visible(*self.view.visible_range())
-            ]
-            known = [lane for lane in lanes if lane is not None]
-            if known:
-                window = (min(known), max(known))
-                self._lane_windows[step] = window
-                self._lane_rows = max(self._lane_rows, window[1] - window[0] + 1)
-        self.view.set_visible_range(*here)
-        if self._target is not None and not self._overview:
-            self.view.set_visible_range(*self._target)
+            lanes = self.view.lanes_in(*frame_for(self._arrays, self._order[step]))
+            if lanes is not None:
+                self._lane_rows = max(self._lane_rows, lanes[1] - lanes[0] + 1)
+
+    def _settle_lanes(self) -> None:
+        """Where the glide ends: lanes laid out for that zoom (as measured), and the
+        step's first lane at the top (in the overview, the first of all)."""
+        self.view.relayout()
+        if self._overview:
+            self.view.scroll_to_lane_top(-0.5 - TOP_ROOM)
+        else:
             self._reveal_current()
 
     def _reveal_current(self) -> None:
@@ -766,7 +776,7 @@ class PresentationWindow(QWidget):
         event_id = self.current_id()
         if event_id is None:
             return
-        window = self._lane_windows.get(self._step)
+        window = self.view.lanes_in(*self.view.visible_range())
         lane = self.view.item.lane_of(event_id)
         if window is not None and lane is not None and window[0] <= lane <= window[1]:
             self.view.scroll_to_lane_top(window[0] - 0.5 - TOP_ROOM)

@@ -444,6 +444,73 @@ def test_lanes_are_stable_under_panning_and_redone_on_zoom(h: Harness, qtbot) ->
     assert len(emitted) == 1
 
 
+def test_relayout_gives_the_lanes_lanes_at_predicts(h: Harness) -> None:
+    a = crowd(200)
+    h.set_data(a, d(2000).begin(), d(2001).begin())
+    emitted: list[int] = []
+    h.item.sigLayoutChanged.connect(emitted.append)
+    # zoom in a little: the lanes are kept (see needs_relayout)…
+    h.show_range(d(2000).begin(), d(2000, 11).begin())
+    assert emitted == []
+    scale = h.vb.width() / (d(2000, 11).begin() - d(2000).begin())
+    predicted = h.item.lanes_at(scale).tolist()
+    assert [h.item.lane_of(int(i)) for i in a.ids] != predicted
+    # …until laid out afresh for exactly this zoom
+    h.item.relayout()
+    assert len(emitted) == 1
+    assert [h.item.lane_of(int(i)) for i in a.ids] == predicted
+    h.item.relayout()  # already so: nothing to do
+    assert len(emitted) == 1
+
+
+def test_size_scale_measures_and_lays_out_again(news: Harness) -> None:
+    item = news.item
+    news.image()
+    widths = item.label_widths().copy()
+    padding = item.pixelPadding()
+    assert item._static
+    emitted: list[int] = []
+    item.sigLayoutChanged.connect(emitted.append)
+    item.set_size_scale(2.0)
+    assert item.size_scale() == 2.0
+    assert len(emitted) == 1
+    assert not item._static and not item._sprites  # made with the old font and sizes
+    ratio = item.label_widths() / widths
+    assert ratio.min() > 1.8 and ratio.max() < 2.2
+    assert item.pixelPadding() == pytest.approx(2 * padding)
+    assert item._font.pointSizeF() == pytest.approx(2 * item_mod.LABEL_POINT_SIZE)
+    news.image()
+    metrics = QtGui.QFontMetricsF(item._font)
+    labels = [lab for lab in item.drawn_labels() if not lab.elided]
+    assert labels
+    for lab in labels:  # as wide as the text in the larger font
+        drawn = (lab.x1 - lab.x0) * news.vb.width() / axis_span(news)
+        assert drawn == pytest.approx(metrics.horizontalAdvance(lab.text), abs=2)
+    item.set_size_scale(2.0)  # the same: nothing to do
+    assert len(emitted) == 1
+    with pytest.raises(ValueError):
+        item.set_size_scale(float("nan"))
+
+
+def test_size_scale_reaches_further_for_hits_and_marks(h: Harness) -> None:
+    # rows twice as tall, as the view makes them at scale 2
+    h.rows = h.widget.height() / (2 * ROW)
+    h.set_data(make(NEWS), d(1999).begin(), d(2022).begin())
+    x, lane = centre_of(h, 1)  # a month's point: a marker of radius 6
+    off = QtCore.QPointF(x, lane + 15 / (2 * ROW))  # 15 px below its centre
+    assert h.item.event_at(off) is None  # beyond the marker and the tolerance
+    centre = h.to_widget(x, lane)
+    assert is_background(h.image().pixelColor(centre + QtCore.QPoint(9, 0)))
+    h.item.set_size_scale(2.0)
+    assert h.item.event_at(off) == 1
+    assert not is_background(h.image().pixelColor(centre + QtCore.QPoint(9, 0)))
+
+
+def axis_span(h: Harness) -> float:
+    (x0, x1), _ = h.vb.viewRange()
+    return x1 - x0
+
+
 # -- hit testing and signals --------------------------------------------------------------
 
 

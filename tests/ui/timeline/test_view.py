@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 
@@ -11,8 +13,9 @@ from viewer.model.event import Event
 from viewer.paths import sample_path
 from viewer.ui.timeline.axis import CalendarAxisItem
 from viewer.ui.timeline.data import EventArrays
+from viewer.ui.timeline.item import LABEL_POINT_SIZE
 from viewer.ui.timeline.lanes import LABEL_GAP, MARKER_RADIUS
-from viewer.ui.timeline.view import MIN_X_RANGE, ROW_HEIGHT, TimelineView
+from viewer.ui.timeline.view import ANIMATION_MS, MIN_X_RANGE, ROW_HEIGHT, TimelineView
 
 pytestmark = pytest.mark.qt_log_ignore(r"^This plugin does not support ")
 
@@ -264,6 +267,65 @@ def test_ensure_visible_scrolls_time_and_lanes(view: TimelineView) -> None:
     assert not view.ensure_visible(123456)
 
 
+def test_scrollbar_policy(view: TimelineView) -> None:
+    view.set_data(stack(60), fit=True)
+    assert view.scrollbar.isVisible()  # as needed: 60 lanes do not fit
+    view.set_scrollbar_policy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    assert view.scrollbar_policy() == QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+    assert not view.scrollbar.isVisible()
+    top, _ = y_range(view)
+    view.scroll_lanes(5)  # the lanes still scroll
+    assert y_range(view)[0] == pytest.approx(top + 5)
+    assert not view.scrollbar.isVisible()
+    view.set_data(make(NEWS), fit=True)
+    view.set_scrollbar_policy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+    assert view.scrollbar.isVisible()  # even with nothing to scroll
+    view.set_scrollbar_policy(QtCore.Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+    assert not view.scrollbar.isVisible()
+
+
+def new_view(qtbot) -> TimelineView:
+    """A view before its first resize (it fits everything then, unless told not to)."""
+    v = TimelineView()
+    qtbot.addWidget(v)
+    return v
+
+
+def show(qtbot, v: TimelineView) -> None:
+    v.resize(900, 300)
+    v.show()
+    qtbot.waitExposed(v)
+    qtbot.waitUntil(lambda: v.viewbox.width() > 800)
+    QtWidgets.QApplication.processEvents()
+
+
+def test_no_fit_keeps_a_range_set_before_the_first_resize(qtbot) -> None:
+    target = (d(2019).begin(), d(2021).begin())
+    v = new_view(qtbot)
+    v.set_data(make(NEWS), fit=False)
+    v.set_visible_range(*target)
+    show(qtbot, v)
+    assert v.visible_range() == pytest.approx(target)
+
+
+def test_no_fit_is_not_undone_by_the_first_resize(qtbot) -> None:
+    v = new_view(qtbot)
+    v.set_data(make(NEWS), fit=False)
+    before = v.visible_range()
+    show(qtbot, v)
+    assert v.visible_range() == pytest.approx(before)
+    assert v.visible_range() != pytest.approx(v.fit_range())
+
+
+def test_a_range_set_before_the_first_resize_is_kept(qtbot) -> None:
+    target = (d(2019).begin(), d(2021).begin())
+    v = new_view(qtbot)
+    v.set_data(make(NEWS))
+    v.set_visible_range(*target)
+    show(qtbot, v)
+    assert v.visible_range() == pytest.approx(target)
+
+
 def test_new_data_keeps_the_visible_range(view: TimelineView) -> None:
     view.set_visible_range(d(2019).begin(), d(2021).begin())
     view.set_data(make(NEWS[:3]))
@@ -281,6 +343,41 @@ def test_animated_range_reaches_the_target(view: TimelineView, qtbot) -> None:
     assert view.is_animating()
     qtbot.waitUntil(lambda: not view.is_animating(), timeout=3000)
     assert view.visible_range() == pytest.approx(target)
+
+
+def test_animation_takes_its_duration_and_emits_when_done(view: TimelineView, qtbot) -> None:
+    target = (d(2019).begin(), d(2020).begin())
+    start = time.perf_counter()
+    with qtbot.waitSignal(view.animationFinished, timeout=3000):
+        view.set_visible_range(*target, animate=True, duration_ms=250)
+        assert view.is_animating()
+    assert time.perf_counter() - start >= 0.2
+    assert not view.is_animating()
+    assert view.visible_range() == pytest.approx(target)
+    # the default duration
+    view.set_visible_range(d(2001).begin(), d(2003).begin(), animate=True)
+    assert view._animation.duration() == ANIMATION_MS
+    view.finish_animation()
+
+
+def test_finish_animation_jumps_to_the_target(view: TimelineView, qtbot) -> None:
+    target = (d(2006).begin(), d(2008).begin())
+    view.set_visible_range(*target, animate=True, duration_ms=60_000)
+    with qtbot.waitSignal(view.animationFinished, timeout=100):
+        assert view.finish_animation()
+    assert not view.is_animating()
+    assert view.visible_range() == pytest.approx(target)
+    assert not view.finish_animation()  # nothing left to finish
+
+
+def test_an_animation_cut_short_does_not_emit(view: TimelineView, qtbot) -> None:
+    seen: list[bool] = []
+    view.animationFinished.connect(lambda: seen.append(True))
+    view.set_visible_range(d(2006).begin(), d(2008).begin(), animate=True, duration_ms=100)
+    view.set_visible_range(d(2010).begin(), d(2012).begin())  # replaces it, at once
+    qtbot.wait(200)
+    assert not seen and not view.is_animating()
+    assert view.visible_range() == pytest.approx((d(2010).begin(), d(2012).begin()))
 
 
 def test_range_changed_is_coalesced(view: TimelineView, qtbot) -> None:
@@ -336,6 +433,117 @@ def test_selection_passes_to_the_item(view: TimelineView) -> None:
     assert view.item.selected() == {1, 3}
     view.set_colors(["#ff0000"])
     view.grab()
+
+
+# -- lanes by range, without moving ------------------------------------------------------
+
+
+def test_lanes_in_a_range_without_moving_the_view(view: TimelineView) -> None:
+    view.set_data(stack(60), fit=True)
+    here = view.visible_range()
+    span = view.arrays().span()
+    assert span is not None
+    assert view.lanes_in(*span) == (0, 59)
+    assert view.lanes_in(d(1990).begin(), d(1991).begin()) is None  # nothing there
+    assert view.visible_range() == here
+
+
+def test_lanes_in_tells_what_the_view_shows_once_there(qtbot) -> None:
+    v = TimelineView()
+    qtbot.addWidget(v)
+    show(qtbot, v)
+    arrays = sample()
+    v.set_data(arrays)
+    ranges = [
+        (d(2019).begin(), d(2021).begin()),
+        (d(2023, 6).begin(), d(2024, 9).begin()),
+        (d(2000).begin(), d(2025).begin()),
+        (d(2022).begin(), d(2022, 6).begin()),
+    ]
+    predicted = [v.lanes_in(*r) for r in ranges]
+    for r, lanes in zip(ranges, predicted, strict=True):
+        v.set_visible_range(*r)
+        v.relayout()
+        shown = [v.item.lane_of(int(arrays.ids[i])) for i in arrays.visible(*r)]
+        assert lanes == (min(shown), max(shown)), r  # type: ignore[type-var]
+
+
+def test_height_for_rows_shows_them_whole(qtbot) -> None:
+    for scale in (1.0, 1.7):
+        v = TimelineView()
+        qtbot.addWidget(v)
+        v.set_scale(scale)
+        v.set_data(stack(5), fit=True)
+        v.resize(900, v.height_for_rows(5))
+        v.show()
+        qtbot.waitExposed(v)
+        qtbot.waitUntil(lambda v=v: v.viewbox.width() > 100)
+        QtWidgets.QApplication.processEvents()
+        y0, y1 = y_range(v)
+        assert y0 <= -0.5 and y1 >= 4.5, scale
+        assert not v.scrollbar.isVisible()
+
+
+# -- scale -----------------------------------------------------------------------------------
+
+
+def test_scale_sizes_rows_labels_marks_and_axis(view: TimelineView, qtbot) -> None:
+    widths = view.item.label_widths().copy()
+    font = view.axis.style["tickFont"]
+    axis_height = view.height_for_rows(0)
+    spacing = view.axis.min_spacing_px
+    # a point's marker: 9 px right of its centre is past it (radius 6), not at 2x
+    i = view.arrays().index_of(1)
+    assert i is not None
+    mid = float(view.arrays().begin[i] + view.arrays().finish[i]) / 2
+
+    def right_of_marker() -> QtGui.QColor:
+        centre = to_widget(view, mid, view.item.lane_of(1))
+        return view.grab().toImage().pixelColor(centre + QtCore.QPoint(9, 0))
+
+    assert right_of_marker().name() == "#ffffff"
+
+    view.set_scale(2.0)
+    assert view.scale_factor() == 2.0
+    assert view.row_height() == 2 * ROW_HEIGHT
+    qtbot.waitUntil(lambda: view.viewbox.height() < 400 - axis_height)  # the axis grew
+    y0, y1 = y_range(view)
+    assert (y1 - y0) * 2 * ROW_HEIGHT == pytest.approx(view.viewbox.height(), abs=1.0)
+    assert view.item.label_font().pointSizeF() == pytest.approx(2 * LABEL_POINT_SIZE)
+    # the labels were measured again in the larger font
+    ratio = view.item.label_widths() / widths
+    assert ratio.min() > 1.8 and ratio.max() < 2.2
+    assert view.axis.style["tickFont"].pointSizeF() == pytest.approx(2 * font.pointSizeF())
+    assert view.axis.min_spacing_px == 2 * spacing
+    assert view.height_for_rows(0) >= 1.8 * axis_height
+    view.fit_all()
+    assert right_of_marker().name() != "#ffffff"
+    # and back: everything as it was
+    view.set_scale(1.0)
+    assert view.row_height() == ROW_HEIGHT
+    assert view.item.label_widths() == pytest.approx(widths)
+    view.fit_all()
+    assert right_of_marker().name() == "#ffffff"
+    with pytest.raises(ValueError):
+        view.set_scale(0.0)
+
+
+def test_scaled_labels_fit_whole(qtbot) -> None:
+    # 1.6 times larger in a view 1.6 times wider (and taller) than the main window's
+    # at 1600x900: the lanes and labels are laid out as there, only larger
+    v = TimelineView()
+    qtbot.addWidget(v)
+    v.set_scale(1.6)
+    v.resize(1677, 720)
+    v.show()
+    qtbot.waitExposed(v)
+    arrays = sample()
+    v.set_data(arrays)
+    check_labels_whole(v, arrays)
+    for lab in v.item.drawn_labels():
+        assert lab.x1 - lab.x0 > 0
+    height = QtGui.QFontMetricsF(v.item.label_font()).height()
+    assert height >= 1.5 * QtGui.QFontMetricsF(TimelineView().item.label_font()).height()
 
 
 # -- labels after fitting everything ------------------------------------------------------

@@ -35,7 +35,12 @@ when the snapped dates change, not on every mouse move.
 Coordinates: x is axis seconds (:mod:`viewer.model.dates`), lane ``i`` is drawn
 centred on ``y = i`` (lane 0 at the top when the view's y axis is inverted); the view
 sets the y scale so that one lane is a row of about 26 pixels.  Marks, markers and
-labels have fixed pixel sizes.
+labels have fixed pixel sizes, all multiplied by one size factor
+(:meth:`EventsItem.set_size_scale`, 1.0 by default; a presentation on a big screen
+makes everything larger).  Lanes are packed in *base* pixels (device pixels divided by
+that factor), where :mod:`~viewer.ui.timeline.lanes`' fixed sizes (marker radius, gaps)
+hold: every size in the packing then grows with the factor, and the lanes are those a
+view ``factor`` times narrower would get at the normal size.
 """
 
 from __future__ import annotations
@@ -100,6 +105,7 @@ DEFAULT_COLORS = (
 )
 NEUTRAL_COLOR = "#8a8f98"
 
+LABEL_POINT_SIZE = 9.5  # labels' font size (pt) at size scale 1
 BAR_HALF = 9.0  # half the height of a range bar (px)
 BAND_HALF = 7.0  # half the height of a point's period band (px)
 CORNER = 3.0  # corner radius of a bar (px)
@@ -124,14 +130,6 @@ GHOST_ALPHA = 0.45
 
 _STRIP_KERNEL = np.array([1.0, 2.0, 3.0, 4.0, 3.0, 2.0, 1.0]) / 16.0
 
-_SPRITE_SIZES = {
-    "diamond": (16.0, 16.0),
-    "hover": (22.0, 22.0),
-    "selected": (22.0, 22.0),
-    "cap_l": (CORNER, 2 * BAR_HALF),
-    "cap_r": (CORNER, 2 * BAR_HALF),
-}
-
 _DARK_THEME = {
     "text": "#e8eaed",
     "background": "#1e1f22",
@@ -146,9 +144,79 @@ _LIGHT_THEME = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class _Sizes:
+    """Pixel sizes of marks and labels at one size factor (1.0: the module's constants).
+
+    Heights, corners and the ring around a selected mark are whole pixels, so that bars
+    and the sprites of their ends meet without seams.  Mouse tolerances (hit, drag,
+    resize) stay as they are: they are about the hand, not the eye.
+    """
+
+    factor: float
+    bar_half: float
+    band_half: float
+    corner: float
+    ring: float  # how far the hover and selection outlines stand off a mark
+    line: float  # width of a 1-px line
+    dense_half: float  # half the height of an occupancy column
+    strip_height: float
+    marker_radius: float
+    label_gap: float
+    min_range: float
+    label_max: float
+    min_label: float
+    elide_step: float
+    place_gap: float
+    diamond_px: float  # side of the (square) diamond sprite
+    ring_px: float  # side of the (square) hover and selection sprites
+
+    @classmethod
+    def at(cls, factor: float) -> _Sizes:
+        def whole(px: float) -> float:
+            return float(max(1, round(px * factor)))
+
+        marker = MARKER_RADIUS * factor
+        ring = whole(3.0)
+        return cls(
+            factor=factor,
+            bar_half=whole(BAR_HALF),
+            band_half=whole(BAND_HALF),
+            corner=whole(CORNER),
+            ring=ring,
+            line=max(1.0, factor),
+            dense_half=whole(5.0),
+            strip_height=whole(STRIP_HEIGHT),
+            marker_radius=marker,
+            label_gap=LABEL_GAP * factor,
+            min_range=MIN_RANGE_PX * factor,
+            label_max=LABEL_MAX_PX * factor,
+            min_label=MIN_LABEL_PX * factor,
+            elide_step=whole(ELIDE_STEP),
+            place_gap=LABEL_PLACE_GAP * factor,
+            # room for the outline around the shape (16 and 22 px at factor 1)
+            diamond_px=2.0 * math.ceil(marker + 2.0),
+            ring_px=2.0 * math.ceil(marker + ring + 2.0),
+        )
+
+    def sprite_size(self, kind: str) -> tuple[float, float]:
+        if kind == "diamond":
+            return self.diamond_px, self.diamond_px
+        if kind in ("hover", "selected"):
+            return self.ring_px, self.ring_px
+        return self.corner, 2 * self.bar_half  # the rounded ends of bars
+
+
+_NORMAL_SIZES = _Sizes.at(1.0)
+
+
 @dataclass
 class _Layout:
-    """Lanes of every event at one scale, indexed for per-lane binary searches."""
+    """Lanes of every event at one scale, indexed for per-lane binary searches.
+
+    ``scale`` is the layout's key: the snapped scale in base pixels per second (see
+    :meth:`EventsItem.set_size_scale`).
+    """
 
     scale: float
     lanes: np.ndarray  # lane per event (data order), int32
@@ -348,12 +416,12 @@ class EventsItem(pg.GraphicsObject):
         self._selected_ids: set[int] = set()
         self._selected = np.zeros(0, dtype=bool)
         self._hover_id: int | None = None
+        self._sizes = _NORMAL_SIZES
         self._font = QtGui.QFont()
-        self._font.setPointSizeF(9.5)
-        self._bold = QtGui.QFont(self._font)
-        self._bold.setBold(True)
+        self._bold = QtGui.QFont()
         self._metrics = QtGui.QFontMetricsF(self._font)
         self._bold_metrics = QtGui.QFontMetricsF(self._bold)
+        self._set_fonts()
         # label text: the title on one line; its full width per font (nan: not measured)
         self._label_text: list[str | None] = []
         self._label_width = np.zeros(0, dtype=np.float64)
@@ -392,15 +460,8 @@ class EventsItem(pg.GraphicsObject):
         self._arrays = arrays
         n = len(arrays)
         self._layout = None
-        self._layout_cache.clear()
-        self._label_hits = None
         self._label_text = [None] * n
-        self._label_width = np.full(n, np.nan)
-        self._bold_width = np.full(n, np.nan)
-        self._elided.clear()
-        if n <= PIXEL_LAYOUT_LIMIT:
-            for i in range(n):
-                self._measure(i, False)
+        self._forget_labels()
         self._selected = self._selection_mask()
         self._bounds = None
         self._relayout_timer.stop()
@@ -413,9 +474,38 @@ class EventsItem(pg.GraphicsObject):
     def arrays(self) -> EventArrays:
         return self._arrays
 
+    def set_size_scale(self, factor: float) -> None:
+        """Multiply the sizes of marks, labels and their gaps by ``factor`` (1.0: normal).
+
+        The labels are measured again in the new font and the lanes laid out again
+        (emitting ``sigLayoutChanged``), since what fits beside a mark changes.
+        """
+        factor = float(factor)
+        if not (factor > 0 and math.isfinite(factor)):
+            raise ValueError(f"size scale must be positive, not {factor!r}")
+        if factor == self._sizes.factor:
+            return
+        self.prepareGeometryChange()
+        self._sizes = _Sizes.at(factor)
+        self._set_fonts()
+        self._static.clear()
+        self._sprites.clear()
+        self._forget_labels()
+        self._bounds = None
+        if self._layout is not None:
+            self._relayout(self._current_scale() or self._fallback_scale())
+        self.update()
+
+    def size_scale(self) -> float:
+        return self._sizes.factor
+
+    def label_font(self) -> QtGui.QFont:
+        """The font labels are drawn in (bold for selected events)."""
+        return QtGui.QFont(self._font)
+
     def label_widths(self) -> np.ndarray:
         """Width (px) of each event's label as lanes reserve it, ``nan`` if not measured."""
-        return np.minimum(self._label_width, LABEL_MAX_PX)
+        return np.minimum(self._label_width, self._sizes.label_max)
 
     def label_reach(self, scale: float) -> tuple[float, float]:
         """How far (px) marks and labels laid out at ``scale`` px/s reach beyond the
@@ -431,21 +521,45 @@ class EventsItem(pg.GraphicsObject):
             return 0.0, 0.0
         widths = self._layout_widths()
         if widths is None:  # marks alone: none reaches further than a marker
-            return MARKER_RADIUS, MARKER_RADIUS
-        key = snap_scale(scale)
+            return self._sizes.marker_radius, self._sizes.marker_radius
+        # in base pixels (see the module's docstring), then back in device pixels
+        factor = self._sizes.factor
+        base = scale / factor
+        key = snap_scale(base)
         cached = self._layout_cache.get(key)
         sides = cached[1] if cached is not None else None
         if sides is None:
             sides = event_extents(a.begin, a.finish, a.is_range, key, widths)[2]
-        lo, hi, _ = event_extents(a.begin, a.finish, a.is_range, scale, widths, sides=sides)
-        right = float(hi.max()) - (span[1] - span[0]) * scale
-        return max(0.0, -float(lo.min())), max(0.0, right)
+        lo, hi, _ = event_extents(a.begin, a.finish, a.is_range, base, widths, sides=sides)
+        right = float(hi.max()) - (span[1] - span[0]) * base
+        return max(0.0, -float(lo.min())) * factor, max(0.0, right) * factor
+
+    def lanes_at(self, scale: float) -> np.ndarray:
+        """Lane of every event (data order) in a layout made for ``scale`` px/s.
+
+        These are the lanes a view at that zoom shows once laid out afresh
+        (:meth:`relayout`); nothing drawn changes.  A layout already made for that
+        zoom is reused, and one made here is not kept.
+        """
+        a = self._arrays
+        if len(a) == 0:
+            return np.zeros(0, dtype=np.int32)
+        key = self._layout_key(scale)
+        cached = self._layout_cache.get(key)
+        if cached is None:
+            cached = layout_lanes(a.begin, a.finish, a.is_range, key, self._layout_widths())
+        return cached[0]
+
+    def _layout_key(self, scale: float) -> float:
+        """The key (snapped scale in base pixels per second) of a layout for ``scale``."""
+        return snap_scale(scale / self._sizes.factor)
 
     def _layout_widths(self) -> np.ndarray | None:
-        """Label widths lanes reserve (room for a bold label), or ``None`` (large sets)."""
+        """Label widths lanes reserve (room for a bold label) in base pixels, or ``None``
+        (large sets)."""
         if len(self._arrays) > PIXEL_LAYOUT_LIMIT:
             return None
-        return self.label_widths() * LABEL_LAYOUT_SLACK
+        return self.label_widths() * (LABEL_LAYOUT_SLACK / self._sizes.factor)
 
     @property
     def lane_count(self) -> int:
@@ -536,7 +650,21 @@ class EventsItem(pg.GraphicsObject):
             if self._layout is None:
                 self._relayout(self._fallback_scale())
             return
-        if self._layout is None or needs_relayout(self._layout.scale, scale):
+        if self._layout is None or needs_relayout(self._layout.scale, scale / self._sizes.factor):
+            self._relayout(scale)
+
+    def relayout(self) -> None:
+        """Lay the lanes out for exactly the current zoom, now, unless they already are.
+
+        :meth:`flush_layout` keeps lanes made at a nearby zoom (so that they do not
+        shift on every small zoom); this makes them what :meth:`lanes_at` predicts.
+        """
+        self._relayout_timer.stop()
+        scale = self._current_scale()
+        if len(self._arrays) == 0 or scale is None:
+            self.flush_layout()
+            return
+        if self._layout is None or self._layout.scale != self._layout_key(scale):
             self._relayout(scale)
 
     def event_at(self, pos: QPointF, *, scene: bool = False) -> int | None:
@@ -584,7 +712,8 @@ class EventsItem(pg.GraphicsObject):
         return (-0.5, max(self.lane_count, 1) - 0.5)
 
     def pixelPadding(self) -> float:
-        return LABEL_MAX_PX + 2 * LABEL_GAP + 2 * MARKER_RADIUS
+        sz = self._sizes
+        return sz.label_max + 2 * sz.label_gap + 2 * sz.marker_radius
 
     def boundingRect(self) -> QRectF:
         if self._bounds is None:
@@ -600,8 +729,9 @@ class EventsItem(pg.GraphicsObject):
         # labels may go before a mark as well as after it
         x0 = span[0] - self.pixelPadding() * pw
         x1 = span[1] + self.pixelPadding() * pw
-        y0 = -0.5 - (BAR_HALF + 2) * ph
-        y1 = max(self.lane_count, 1) - 0.5 + (BAR_HALF + 2) * ph
+        reach = (self._sizes.bar_half + self._sizes.ring + 1.0) * ph
+        y0 = -0.5 - reach
+        y1 = max(self.lane_count, 1) - 0.5 + reach
         if g is not None:
             # the density strip is docked to the bottom of the view
             y0 = min(y0, g[2])
@@ -639,7 +769,9 @@ class EventsItem(pg.GraphicsObject):
         key = self._geometry_key(g)
         if key != self._bounds_key:
             self._invalidate_bounds()
-        if self._layout is not None and needs_relayout(self._layout.scale, g[4]):
+        if self._layout is not None and needs_relayout(
+            self._layout.scale, g[4] / self._sizes.factor
+        ):
             self._relayout_timer.start()
 
     def viewRangeChanged(self) -> None:
@@ -657,7 +789,7 @@ class EventsItem(pg.GraphicsObject):
         if len(a) == 0:
             self._layout = None
         else:
-            key = snap_scale(scale)
+            key = self._layout_key(scale)
             cached = self._layout_cache.get(key)
             if cached is None:
                 widths = self._layout_widths()
@@ -677,6 +809,30 @@ class EventsItem(pg.GraphicsObject):
             self.sigLayoutChanged.emit(self.lane_count)
 
     # -- labels ----------------------------------------------------------------------
+
+    def _set_fonts(self) -> None:
+        """The label fonts (regular and bold) at the current size factor."""
+        self._font = QtGui.QFont()
+        self._font.setPointSizeF(LABEL_POINT_SIZE * self._sizes.factor)
+        self._bold = QtGui.QFont(self._font)
+        self._bold.setBold(True)
+        self._metrics = QtGui.QFontMetricsF(self._font)
+        self._bold_metrics = QtGui.QFontMetricsF(self._bold)
+
+    def _forget_labels(self) -> None:
+        """Drop what was measured and laid out with the labels (new events or fonts).
+
+        Sets small enough to be laid out with their labels are measured again at once.
+        """
+        n = len(self._arrays)
+        self._layout_cache.clear()
+        self._label_hits = None
+        self._label_width = np.full(n, np.nan)
+        self._bold_width = np.full(n, np.nan)
+        self._elided.clear()
+        if n <= PIXEL_LAYOUT_LIMIT:
+            for i in range(n):
+                self._measure(i, False)
 
     def _measure(self, i: int, bold: bool) -> float:
         """Width of event ``i``'s whole title on one line, in the regular or bold font."""
@@ -762,6 +918,7 @@ class EventsItem(pg.GraphicsObject):
         width = right - left
         n_columns = max(1, int(width / COLUMN_PX))
 
+        strip_height = self._sizes.strip_height
         p.save()
         p.resetTransform()
         # more events starting in view than pixel columns: show the density strip
@@ -770,12 +927,12 @@ class EventsItem(pg.GraphicsObject):
         p.save()  # the clip that keeps events off the strip
         if strip:
             p.setClipRect(
-                QRectF(left, top, width, bottom - top - STRIP_HEIGHT),
+                QRectF(left, top, width, bottom - top - strip_height),
                 Qt.ClipOperation.IntersectClip,
             )
 
         # visible lanes, then the visible events of each lane by binary search
-        pad = (MARKER_RADIUS + HIT_TOLERANCE) / abs(sx)
+        pad = (self._sizes.marker_radius + HIT_TOLERANCE) / abs(sx)
         la = max(0, math.floor(min(y0, y1) - 0.5))
         lb = min(lay.n_lanes - 1, math.ceil(max(y0, y1) + 0.5))
         parts: list[np.ndarray] = []
@@ -793,7 +950,7 @@ class EventsItem(pg.GraphicsObject):
         if dense:
             self._paint_dense_lanes(p, dense, lay, sx, ox, sy, oy, left, right)
         if len(pos):
-            text_bottom = bottom - (STRIP_HEIGHT if strip else 0.0)
+            text_bottom = bottom - (strip_height if strip else 0.0)
             self._paint_events(p, pos, lay, sx, ox, sy, oy, (left, right, top, text_bottom))
         p.restore()
         if strip:
@@ -823,6 +980,8 @@ class EventsItem(pg.GraphicsObject):
         """
         a = self._arrays
         th = self._theme
+        sz = self._sizes
+        corner = sz.corner
         left, right = area[0], area[1]
         ev = lay.order[pos]
         lane = lay.lanes[ev]
@@ -843,7 +1002,7 @@ class EventsItem(pg.GraphicsObject):
         cx = (bx0 + bx1) * 0.5
         band = pt & (bx1 - bx0 >= MIN_BAND_PX)
         # ranges: a bar with faded ends where the start/end is only a month or a year
-        bar_end = np.maximum(bx1, bx0 + MIN_RANGE_PX)
+        bar_end = np.maximum(bx1, bx0 + sz.min_range)
         s_fade = rng & (a.start_precision[ev] < VAGUE)
         e_fade = rng & (a.end_precision[ev] < VAGUE)
         # (a start and end may share a period: "1914 – 5 January 1914")
@@ -862,7 +1021,7 @@ class EventsItem(pg.GraphicsObject):
         si = np.clip(px(sfx), b0i, b1i)
         ei = np.clip(px(ebx), si, b1i)
         # rounded ends where the bar really ends there (not faded, not cut by the view)
-        room = rng & ((ei - si) >= 2 * CORNER + 1)
+        room = rng & ((ei - si) >= 2 * corner + 1)
         cap_l = room & ~s_fade & (bx0 >= far_l)
         cap_r = room & ~e_fade & (bar_end <= far_r)
 
@@ -871,7 +1030,7 @@ class EventsItem(pg.GraphicsObject):
         # bands of points
         idx, runs = _batches(keys, band)
         if runs:
-            rects = _rects(px(bx0[idx]), px(bx1[idx]), yi[idx], BAND_HALF)
+            rects = _rects(px(bx0[idx]), px(bx1[idx]), yi[idx], sz.band_half)
             for key, run in runs:
                 p.setBrush(self._brush(key, "band"))
                 _draw_rects(p, rects[run])
@@ -884,15 +1043,15 @@ class EventsItem(pg.GraphicsObject):
         # solid parts of bars, with sprites for their rounded ends
         idx, runs = _batches(keys, rng & (ei > si))
         if runs:
-            xa = si[idx] + np.where(cap_l[idx], CORNER, 0.0)
-            xb = ei[idx] - np.where(cap_r[idx], CORNER, 0.0)
-            rects = _rects(xa, xb, yi[idx], BAR_HALF)
+            xa = si[idx] + np.where(cap_l[idx], corner, 0.0)
+            xb = ei[idx] - np.where(cap_r[idx], corner, 0.0)
+            rects = _rects(xa, xb, yi[idx], sz.bar_half)
             for key, run in runs:
                 p.setBrush(self._brush(key, "bar"))
                 _draw_rects(p, rects[run])
         for kind, mask, x in (
-            ("cap_l", cap_l, si + CORNER / 2),
-            ("cap_r", cap_r, ei - CORNER / 2),
+            ("cap_l", cap_l, si + corner / 2),
+            ("cap_r", cap_r, ei - corner / 2),
             ("diamond", pt, np.floor(cx + 0.5)),
         ):
             idx, runs = _batches(keys, mask)
@@ -905,9 +1064,10 @@ class EventsItem(pg.GraphicsObject):
         hover = np.zeros(len(ev), dtype=bool)
         if self._hover_id is not None:
             hover = a.ids[ev] == self._hover_id
+        ring = sz.ring
         for mask, kind, color, width in (
-            (hover & ~sel, "hover", _with_alpha(QtGui.QColor(th["text"]), 0.7), 1.0),
-            (sel, "selected", QtGui.QColor(th["accent"]), 2.0),
+            (hover & ~sel, "hover", _with_alpha(QtGui.QColor(th["text"]), 0.7), sz.line),
+            (sel, "selected", QtGui.QColor(th["accent"]), 2.0 * sz.line),
         ):
             if not np.any(mask):
                 continue
@@ -915,7 +1075,7 @@ class EventsItem(pg.GraphicsObject):
             if len(m):
                 p.setBrush(Qt.BrushStyle.NoBrush)
                 p.setPen(QtGui.QPen(color, width))
-                _draw_rects(p, _rects(b0i[m] - 3.0, b1i[m] + 3.0, yi[m], BAR_HALF + 3.0))
+                _draw_rects(p, _rects(b0i[m] - ring, b1i[m] + ring, yi[m], sz.bar_half + ring))
                 p.setPen(Qt.PenStyle.NoPen)
             m = np.flatnonzero(mask & pt)
             if len(m):
@@ -939,6 +1099,8 @@ class EventsItem(pg.GraphicsObject):
         if drag.preview is None or drag.index >= len(lay.lanes):
             return
         left, right, top, bottom = area
+        sz = self._sizes
+        bar_half, corner = sz.bar_half, sz.corner
         start, end = drag.preview
         i = drag.index
         far_l, far_r = left - 50.0, right + 50.0
@@ -948,19 +1110,19 @@ class EventsItem(pg.GraphicsObject):
         color = self._color(int(self._color_keys(np.array([i]))[0]))
         accent = QtGui.QColor(self._theme["accent"])
         p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
-        p.setPen(QtGui.QPen(accent, 1.5, Qt.PenStyle.DashLine))
+        p.setPen(QtGui.QPen(accent, 1.5 * sz.line, Qt.PenStyle.DashLine))
         p.setBrush(_with_alpha(color, GHOST_ALPHA))
         if end is not None:
-            x1 = max(x1, x0 + MIN_RANGE_PX)
+            x1 = max(x1, x0 + sz.min_range)
             a, b = max(x0, far_l), min(x1, far_r)
-            p.drawRoundedRect(QRectF(a, yc - BAR_HALF, b - a, 2 * BAR_HALF), CORNER, CORNER)
+            p.drawRoundedRect(QRectF(a, yc - bar_half, b - a, 2 * bar_half), corner, corner)
             anchor = x1 if drag.edge == "end" else x0
         else:
             if x1 - x0 >= MIN_BAND_PX:
                 a, b = max(x0, far_l), min(x1, far_r)
-                p.drawRect(QRectF(a, yc - BAND_HALF, b - a, 2 * BAND_HALF))
+                p.drawRect(QRectF(a, yc - sz.band_half, b - a, 2 * sz.band_half))
             cx = (x0 + x1) * 0.5
-            r = MARKER_RADIUS + 1.0
+            r = sz.marker_radius + sz.line
             p.drawPolygon(
                 QtGui.QPolygonF(
                     [
@@ -973,9 +1135,9 @@ class EventsItem(pg.GraphicsObject):
             )
             anchor = cx
         # the new date in a small box above the ghost (below it in the top lane)
-        pad = 5.0
+        pad = 5.0 * sz.factor
         w = math.ceil(self._metrics.horizontalAdvance(drag.label)) + 2 * pad
-        h = math.ceil(self._metrics.height()) + 4.0
+        h = math.ceil(self._metrics.height()) + 4.0 * sz.factor
         if drag.edge == "end":
             lx = anchor - w
         elif end is None:
@@ -983,13 +1145,13 @@ class EventsItem(pg.GraphicsObject):
         else:
             lx = anchor
         lx = min(max(lx, left + 2.0), right - 2.0 - w)
-        ly = yc - BAR_HALF - 5.0 - h
-        if ly < top + 1.0 and yc + BAR_HALF + 5.0 + h <= bottom:
-            ly = yc + BAR_HALF + 5.0
+        ly = yc - bar_half - pad - h
+        if ly < top + 1.0 and yc + bar_half + pad + h <= bottom:
+            ly = yc + bar_half + pad
         box = QRectF(lx, ly, w, h)
-        p.setPen(QtGui.QPen(accent, 1.0))
+        p.setPen(QtGui.QPen(accent, sz.line))
         p.setBrush(_with_alpha(QtGui.QColor(self._theme["background"]), 0.94))
-        p.drawRoundedRect(box, 4.0, 4.0)
+        p.drawRoundedRect(box, 4.0 * sz.factor, 4.0 * sz.factor)
         p.setPen(QtGui.QColor(self._theme["text"]))
         p.setFont(self._font)
         p.drawText(box, Qt.AlignmentFlag.AlignCenter, drag.label)
@@ -1000,30 +1162,32 @@ class EventsItem(pg.GraphicsObject):
         pm = self._sprites.get(key)
         if pm is not None:
             return pm
-        w, h = _SPRITE_SIZES[kind]
+        sz = self._sizes
+        w, h = sz.sprite_size(kind)
         pm = QtGui.QPixmap(round(w * dpr), round(h * dpr))
         pm.setDevicePixelRatio(dpr)
         pm.fill(Qt.GlobalColor.transparent)
         q = QtGui.QPainter(pm)
         q.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
         if kind in ("diamond", "hover", "selected"):
-            r = MARKER_RADIUS if kind == "diamond" else MARKER_RADIUS + 3.0
+            r = sz.marker_radius if kind == "diamond" else sz.marker_radius + sz.ring
             c = w / 2
             poly = QtGui.QPolygonF(
                 [QPointF(c, c - r), QPointF(c + r, c), QPointF(c, c + r), QPointF(c - r, c)]
             )
             if kind == "diamond":
-                q.setPen(QtGui.QPen(QtGui.QColor(self._theme["background"]), 1.5))
+                q.setPen(QtGui.QPen(QtGui.QColor(self._theme["background"]), 1.5 * sz.line))
                 q.setBrush(color)
             else:
-                q.setPen(QtGui.QPen(color, 2.0 if kind == "selected" else 1.5))
+                q.setPen(QtGui.QPen(color, (2.0 if kind == "selected" else 1.5) * sz.line))
                 q.setBrush(Qt.BrushStyle.NoBrush)
             q.drawPolygon(poly)
-        else:  # the rounded left or right end of a bar, CORNER pixels wide
+        else:  # the rounded left or right end of a bar, one corner radius wide
             q.setPen(Qt.PenStyle.NoPen)
             q.setBrush(_with_alpha(color, BAR_ALPHA))
-            x = 0.0 if kind == "cap_l" else -2 * CORNER
-            q.drawRoundedRect(QRectF(x, 0.0, 3 * CORNER, h), CORNER, CORNER)
+            corner = sz.corner
+            x = 0.0 if kind == "cap_l" else -2 * corner
+            q.drawRoundedRect(QRectF(x, 0.0, 3 * corner, h), corner, corner)
         q.end()
         if len(self._sprites) > 256:
             self._sprites.clear()
@@ -1048,6 +1212,7 @@ class EventsItem(pg.GraphicsObject):
         by the edge of the view (huge ones, when zoomed in) get a gradient of their own
         covering just the visible part of the ramp.
         """
+        half = self._sizes.bar_half
         ca = np.clip(xa, far_l, far_r)
         cb = np.clip(xb, far_l, far_r)
         cut = (ca != xa) | (cb != xb)
@@ -1055,18 +1220,18 @@ class EventsItem(pg.GraphicsObject):
         whole = ~cut & (rb > ra)
         if whole.all():
             p.setBrush(self._brush(key, "fade_in" if fade_in else "fade_out"))
-            _draw_rects(p, _rects(ra, rb, yc, BAR_HALF))
+            _draw_rects(p, _rects(ra, rb, yc, half))
             return
         if whole.any():
             p.setBrush(self._brush(key, "fade_in" if fade_in else "fade_out"))
-            _draw_rects(p, _rects(ra[whole], rb[whole], yc[whole], BAR_HALF))
+            _draw_rects(p, _rects(ra[whole], rb[whole], yc[whole], half))
         lo, hi = (FADE_ALPHA, BAR_ALPHA) if fade_in else (BAR_ALPHA, FADE_ALPHA)
         color = self._color(key)
         for k in np.flatnonzero(cut & (rb > ra)).tolist():
             span = xb[k] - xa[k]
             t0, t1 = (ca[k] - xa[k]) / span, (cb[k] - xa[k]) / span
             p.setBrush(_gradient(color, lo + (hi - lo) * t0, lo + (hi - lo) * t1))
-            p.drawRect(QRectF(ra[k], yc[k] - BAR_HALF, rb[k] - ra[k], 2 * BAR_HALF))
+            p.drawRect(QRectF(ra[k], yc[k] - half, rb[k] - ra[k], 2 * half))
 
     def _brush(self, key: int, kind: str) -> QtGui.QBrush:
         """The brush of colour ``key`` for a kind of mark (cached until colours change)."""
@@ -1106,6 +1271,7 @@ class EventsItem(pg.GraphicsObject):
         """
         left, right, top, bottom = area
         a = self._arrays
+        sz = self._sizes
         self._label_hits = None
         half = self._metrics.height() * 0.5
         # Cull first, cheaply: no label has more room than the free span between the
@@ -1113,11 +1279,11 @@ class EventsItem(pg.GraphicsObject):
         # in a lane the view cuts
         view0, view1 = (left - ox) / sx, (right - ox) / sx
         nb, pf = lay.next_begin[pos], lay.prev_finish[pos]
-        free = (np.minimum(nb, view1) - np.maximum(pf, view0)) * sx - LABEL_PLACE_GAP
+        free = (np.minimum(nb, view1) - np.maximum(pf, view0)) * sx - sz.place_gap
         if len(a) > PIXEL_LAYOUT_LIMIT:
-            need: np.ndarray | float = MIN_LABEL_PX  # labels are measured only when shown
+            need: np.ndarray | float = sz.min_label  # labels are measured only when shown
         else:
-            need = np.fmin(self._label_width[ev], MIN_LABEL_PX)
+            need = np.fmin(self._label_width[ev], sz.min_label)
         keep = np.flatnonzero(
             (free >= need) & (free > 0) & (yc - half >= top) & (yc + half <= bottom)
         )
@@ -1126,17 +1292,22 @@ class EventsItem(pg.GraphicsObject):
         pos, ev, lane, yc, sel = pos[keep], ev[keep], lane[keep], yc[keep], sel[keep]
         has_next, has_prev = np.isfinite(nb[keep]), np.isfinite(pf[keep])
         last = len(lay.order) - 1
-        geo = mark_geometry(bx0[keep], bx1[keep], a.is_range[ev])
+        marks = {"marker_radius": sz.marker_radius, "min_range": sz.min_range}
+        geo = mark_geometry(bx0[keep], bx1[keep], a.is_range[ev], label_gap=sz.label_gap, **marks)
         side = lay.sides[ev]
         inside = side == INSIDE
         # a label inside a bar stays in view while the bar's start is scrolled out
-        after = np.where(inside, np.maximum(geo.inside, left + LABEL_GAP), geo.after)
+        after = np.where(inside, np.maximum(geo.inside, left + sz.label_gap), geo.after)
         before = geo.before
         # where the neighbouring marks in the lane end and begin
         nev = lay.order[np.minimum(pos + 1, last)]
         pev = lay.order[np.maximum(pos - 1, 0)]
-        next_lo, _ = mark_bounds(sx * a.begin[nev] + ox, sx * a.finish[nev] + ox, a.is_range[nev])
-        _, prev_hi = mark_bounds(sx * a.begin[pev] + ox, sx * a.finish[pev] + ox, a.is_range[pev])
+        next_lo, _ = mark_bounds(
+            sx * a.begin[nev] + ox, sx * a.finish[nev] + ox, a.is_range[nev], **marks
+        )
+        _, prev_hi = mark_bounds(
+            sx * a.begin[pev] + ox, sx * a.finish[pev] + ox, a.is_range[pev], **marks
+        )
         right_limit = np.where(has_next, next_lo, np.inf)
         left_limit = np.where(has_prev, prev_hi, -np.inf)
         # only labels with some room on a side are measured and placed
@@ -1144,9 +1315,9 @@ class EventsItem(pg.GraphicsObject):
             np.where(after >= left, np.minimum(right_limit, right) - after, -np.inf),
             np.where(before <= right, before - np.maximum(left_limit, left), -np.inf),
         )
-        room -= LABEL_PLACE_GAP
+        room -= sz.place_gap
         full = np.where(sel, self._bold_width[ev], self._label_width[ev])
-        cand = np.flatnonzero((room >= np.fmin(full, MIN_LABEL_PX)) & (room > 0))
+        cand = np.flatnonzero((room >= np.fmin(full, sz.min_label)) & (room > 0))
         if len(cand) == 0:
             return
         cev = ev[cand].tolist()
@@ -1158,8 +1329,8 @@ class EventsItem(pg.GraphicsObject):
         # another scale, or without widths) expected
         c_after = after[cand]
         c_side = side[cand]
-        bar0 = np.maximum(geo.inside[cand], left + LABEL_GAP)
-        bar1 = np.minimum(geo.hi[cand], right) - LABEL_GAP
+        bar0 = np.maximum(geo.inside[cand], left + sz.label_gap)
+        bar1 = np.minimum(geo.hi[cand], right) - sz.label_gap
         held = geo.is_range[cand] & (full <= bar1 - bar0)
         c_after = np.where(held, bar0, c_after)
         c_side = np.where(held, INSIDE, c_side)
@@ -1173,11 +1344,11 @@ class EventsItem(pg.GraphicsObject):
             c_side == BEFORE,
             min_x=left,
             max_x=right,
-            gap=LABEL_PLACE_GAP,
-            min_width=MIN_LABEL_PX,
+            gap=sz.place_gap,
+            min_width=sz.min_label,
             # the cap is on the regular font: a title selected (bold) stays whole
-            max_width=np.where(bold, LABEL_MAX_PX * LABEL_LAYOUT_SLACK, LABEL_MAX_PX),
-            step=ELIDE_STEP,
+            max_width=np.where(bold, sz.label_max * LABEL_LAYOUT_SLACK, sz.label_max),
+            step=sz.elide_step,
         )
         shown = np.flatnonzero(placed.shown)
         if len(shown) == 0:
@@ -1248,7 +1419,7 @@ class EventsItem(pg.GraphicsObject):
         keys = np.concatenate(keys_all)
         p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, False)
         p.setPen(Qt.PenStyle.NoPen)
-        rects = _rects(xs, xs + COLUMN_PX, ys, 5.0)
+        rects = _rects(xs, xs + COLUMN_PX, ys, self._sizes.dense_half)
         idx, runs = _batches(keys, np.ones(len(keys), dtype=bool))
         rects = rects[idx]
         for key, run in runs:
@@ -1271,15 +1442,16 @@ class EventsItem(pg.GraphicsObject):
         counts = np.diff(np.searchsorted(a.begin, (px_edges - ox) / sx)).astype(np.float64)
         # a light triangular smoothing turns sparse counts into a readable density
         counts = np.convolve(counts, _STRIP_KERNEL, mode="same")
-        top = bottom - STRIP_HEIGHT
+        strip_height = self._sizes.strip_height
+        top = bottom - strip_height
         p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, False)
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(_with_alpha(QtGui.QColor(self._theme["background"]), 0.88))
-        p.drawRect(QRectF(d0, top, d1 - d0, STRIP_HEIGHT))
+        p.drawRect(QRectF(d0, top, d1 - d0, strip_height))
         cmax = counts.max() if len(counts) else 0
         if cmax <= 0:
             return
-        h = np.sqrt(counts / cmax) * (STRIP_HEIGHT - 4)
+        h = np.sqrt(counts / cmax) * (strip_height - 4)
         h = np.where(counts > 0, np.maximum(np.round(h), 1.0), 0.0)
         cols = np.flatnonzero(h > 0)
         p.setBrush(_with_alpha(QtGui.QColor(self._theme["strip"]), 0.75))
@@ -1300,14 +1472,15 @@ class EventsItem(pg.GraphicsObject):
         if lay is None or g is None:
             return None
         sx, sy = g[4], g[5]
+        sz = self._sizes
         lane = math.floor(y + 0.5)
         if lane < 0 or lane >= lay.n_lanes:
             return None
-        if abs(y - lane) * sy > BAR_HALF + HIT_TOLERANCE:
+        if abs(y - lane) * sy > sz.bar_half + HIT_TOLERANCE:
             return None
         tol = HIT_TOLERANCE / sx
         o0, o1 = int(lay.offsets[lane]), int(lay.offsets[lane + 1])
-        reach = (MARKER_RADIUS + HIT_TOLERANCE + 1.0) / sx
+        reach = (sz.marker_radius + HIT_TOLERANCE + 1.0) / sx
         lo = o0 + int(np.searchsorted(lay.lane_finish[o0:o1], x - reach, side="right"))
         hi = o0 + int(np.searchsorted(lay.lane_begin[o0:o1], x + reach, side="left"))
         a = self._arrays
@@ -1316,9 +1489,9 @@ class EventsItem(pg.GraphicsObject):
             b, f = a.begin[i], a.finish[i]
             # distance (in seconds) from x to each mark: bar, or marker and band
             bar = np.maximum.reduce(
-                [np.zeros(len(i)), b - x, x - np.maximum(f, b + MIN_RANGE_PX / sx)]
+                [np.zeros(len(i)), b - x, x - np.maximum(f, b + sz.min_range / sx)]
             )
-            marker = np.maximum(0.0, np.abs(x - (b + f) * 0.5) - MARKER_RADIUS / sx)
+            marker = np.maximum(0.0, np.abs(x - (b + f) * 0.5) - sz.marker_radius / sx)
             band = np.where(
                 (f - b) * sx >= MIN_BAND_PX, np.maximum(0.0, np.maximum(b - x, x - f)), np.inf
             )
@@ -1345,7 +1518,7 @@ class EventsItem(pg.GraphicsObject):
             return "move"
         sx = g[4]
         b = float(a.begin[i]) * sx
-        f = max(float(a.finish[i]) * sx, b + MIN_RANGE_PX)
+        f = max(float(a.finish[i]) * sx, b + self._sizes.min_range)
         px = x * sx
         zone = min(RESIZE_PX, (f - b) / 3.0)
         outside = HIT_TOLERANCE + 1.0

@@ -7,7 +7,14 @@ when the lanes do not fit.
 
 * The mouse wheel zooms time (x only) around the cursor; dragging pans time; a
   horizontal wheel (touchpad) pans too.  The y axis never zooms: one lane is a row of
-  :data:`ROW_HEIGHT` pixels, and Shift+wheel or the scroll bar scrolls the lanes.
+  :data:`ROW_HEIGHT` pixels, and Shift+wheel or the scroll bar scrolls the lanes
+  (:meth:`TimelineView.set_scrollbar_policy` can hide the bar).
+* :meth:`TimelineView.set_scale` makes rows, labels, marks and the axis' type larger
+  together (a presentation on a big screen), 1.0 being the normal size.
+* Lanes are laid out for the zoom (:mod:`viewer.ui.timeline.lanes`);
+  :meth:`TimelineView.lanes_in` tells which lanes the events of any range take at
+  that range's zoom without moving the view, and :meth:`TimelineView.relayout` lays
+  the lanes out for exactly the zoom shown.
 * Zoom and pan are limited to the events' span plus a margin, down to about a minute.
 * Only ``+``, ``-`` and Home are handled here (and Esc while dragging an event); other
   keys (arrows, Enter…) go on to the parent so the main window can use them.
@@ -22,6 +29,7 @@ when the lanes do not fit.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import Any, cast
 
@@ -55,7 +63,15 @@ BOTTOM_ROOM = 1.0
 #: Lanes of room above the first lane, and below the last where there is no strip.
 TOP_ROOM = 0.25
 ZOOM_STEP = 1.5
+#: Default duration of an animated :meth:`TimelineView.set_visible_range`, in ms.
 ANIMATION_MS = 400
+#: Smallest distance between axis ticks at scale 1, in pixels.
+TICK_SPACING_PX = 60.0
+#: The axis' room for its labels at scale 1 (pyqtgraph's default), and the gaps
+#: between the axis line, the ticks and the labels.
+TICK_TEXT_HEIGHT = 18
+TICK_TEXT_OFFSET = 2
+TICK_LENGTH = -5
 
 _THEMES = {
     False: {"background": "#ffffff", "axis": "#5d6470", "axis_line": (60, 64, 72, 110)},
@@ -108,13 +124,16 @@ class TimelineView(QtWidgets.QWidget):
     """Events in lanes over a calendar axis.
 
     Feed it with :meth:`set_data` (the already filtered events); colour, selection and
-    theme go through :meth:`set_colors`, :meth:`set_selected` and :meth:`set_dark`.
-    Navigation: :meth:`fit_all`, :meth:`zoom`, :meth:`set_visible_range` (optionally
-    animated), :meth:`ensure_visible`.
+    theme go through :meth:`set_colors`, :meth:`set_selected` and :meth:`set_dark`;
+    sizes through :meth:`set_scale`.  Navigation: :meth:`fit_all`, :meth:`zoom`,
+    :meth:`set_visible_range` (optionally animated), :meth:`ensure_visible`.
 
     Signals:
         rangeChanged(float, float): the visible time range changed (coalesced: once per
             turn of the event loop, however many steps a zoom or pan took).
+        animationFinished(): an animated :meth:`set_visible_range` reached its target
+            (at its end, or by :meth:`finish_animation`); not emitted for one that was
+            cut short (by a drag, or another range).
         hovered(object): the event id under the mouse, or ``None``.
         clicked(object, object): the clicked event id (``None`` for empty space) and the
             ``Qt.KeyboardModifiers``.
@@ -128,6 +147,7 @@ class TimelineView(QtWidgets.QWidget):
     """
 
     rangeChanged = Signal(float, float)
+    animationFinished = Signal()
     hovered = Signal(object)
     clicked = Signal(object, object)
     doubleClicked = Signal(object, float)
@@ -137,8 +157,13 @@ class TimelineView(QtWidgets.QWidget):
         super().__init__(parent)
         self._dark = False
         self._span: tuple[float, float] | None = None
+        # fit everything at the first resize, when the view has its real width
+        # (cancelled by set_data(fit=False) and set_visible_range)
         self._fit_pending = True
         self._syncing_scroll = False
+        self._scale = 1.0
+        self._row_height = ROW_HEIGHT
+        self._scrollbar_policy = Qt.ScrollBarPolicy.ScrollBarAsNeeded
 
         self.plot = pg.GraphicsLayoutWidget()
         self.plot.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -192,6 +217,7 @@ class TimelineView(QtWidgets.QWidget):
         self._apply_limits()
         self.viewbox.setXRange(*EMPTY_SPAN, padding=0.0)
         self.viewbox.setYRange(-0.5 - TOP_ROOM, 10.0, padding=0.0)
+        self._apply_axis_scale()
         self.set_dark(False)
 
     # -- data and appearance -----------------------------------------------------------
@@ -200,7 +226,9 @@ class TimelineView(QtWidgets.QWidget):
         """Show ``arrays``; ``fit`` (default: when nothing was shown before) fits them all.
 
         Otherwise the visible range is kept (within the new limits), so changing a filter
-        does not lose the user's place.
+        does not lose the user's place.  A new view fits everything when it first gets
+        its size; ``fit=False`` cancels that, so that a range the caller sets is not
+        overwritten when the view is first laid out.
         """
         had_data = self._span is not None
         self.item.set_data(arrays, layout=False)
@@ -210,6 +238,8 @@ class TimelineView(QtWidgets.QWidget):
         if should_fit:
             self.fit_all()
         else:
+            if fit is not None:
+                self._fit_pending = False
             x0, x1 = self.visible_range()
             self.viewbox.setXRange(x0, x1, padding=0.0)
         self.item.flush_layout()
@@ -234,6 +264,50 @@ class TimelineView(QtWidgets.QWidget):
 
     def is_dark(self) -> bool:
         return self._dark
+
+    def set_scale(self, factor: float) -> None:
+        """Make everything ``factor`` times its normal size (1.0): the height of a lane,
+        the labels' type, the marks, and the axis' type and tick spacing.
+
+        For a screen seen from afar (a presentation).  The labels are measured and the
+        lanes laid out again; the lane at the top stays at the top.
+        """
+        factor = float(factor)
+        if not (factor > 0 and math.isfinite(factor)):
+            raise ValueError(f"scale must be positive, not {factor!r}")
+        if factor == self._scale:
+            return
+        self._scale = factor
+        self._row_height = ROW_HEIGHT * factor
+        self.item.set_size_scale(factor)
+        self._apply_axis_scale()
+        self._update_rows()  # keeps the top lane, with the new row height
+
+    def scale_factor(self) -> float:
+        """The size set by :meth:`set_scale` (1.0: normal)."""
+        return self._scale
+
+    def row_height(self) -> float:
+        """Height of one lane, in pixels."""
+        return self._row_height
+
+    def height_for_rows(self, rows: int) -> int:
+        """The height (px) at which this view shows ``rows`` lanes whole, with the room
+        above the first and below the last (a lane where the density strip may show,
+        at this width), and the axis."""
+        lanes = (max(0, rows) + TOP_ROOM + self._bottom_room()) * self._row_height
+        return math.ceil(lanes + self._axis_height())
+
+    def set_scrollbar_policy(self, policy: Qt.ScrollBarPolicy) -> None:
+        """When the lanes' scroll bar shows: as needed (default), always or never.
+
+        Without it the lanes still scroll (Shift+wheel, :meth:`scroll_to_lane_top`).
+        """
+        self._scrollbar_policy = policy
+        self._sync_scrollbar()
+
+    def scrollbar_policy(self) -> Qt.ScrollBarPolicy:
+        return self._scrollbar_policy
 
     # -- editing -----------------------------------------------------------------------
 
@@ -261,34 +335,76 @@ class TimelineView(QtWidgets.QWidget):
         (x0, x1), _ = self.viewbox.viewRange()
         return float(x0), float(x1)
 
-    def set_visible_range(self, x0: float, x1: float, *, animate: bool = False) -> None:
-        """Show ``[x0, x1]`` (clamped to the limits); ``animate`` eases there in ~400 ms."""
-        x0, x1 = sorted((float(x0), float(x1)))
-        self._animation.stop()
-        if not animate:
-            self.viewbox.setXRange(x0, x1, padding=0.0)
-            self.item.flush_layout()
-            return
-        self._anim_from = self.visible_range()
-        self._anim_to = (x0, x1)
-        self._animation.start()
+    def set_visible_range(
+        self,
+        x0: float,
+        x1: float,
+        *,
+        animate: bool = False,
+        duration_ms: int | None = None,
+    ) -> None:
+        """Show ``[x0, x1]`` (clamped to the limits).
+
+        ``animate`` eases there (in and out) in ``duration_ms`` (default
+        :data:`ANIMATION_MS`), then emits :attr:`animationFinished`; the width changes
+        geometrically, so a zoom feels even all the way.  A range set before the view
+        has its size is kept: it cancels the fit a new view makes at its first resize.
+        """
+        self._fit_pending = False
+        self._move_to(float(x0), float(x1), animate=animate, duration_ms=duration_ms)
 
     def is_animating(self) -> bool:
         return self._animation.state() == QtCore.QAbstractAnimation.State.Running
 
-    def fit_all(self) -> None:
-        """Show every event and its label (Home).
+    def finish_animation(self) -> bool:
+        """Jump to the end of the animation under way (emitting
+        :attr:`animationFinished`); ``False`` if there is none."""
+        if not self.is_animating():
+            return False
+        self._animation.stop()
+        self._on_animation_finished()
+        return True
+
+    def fit_range(self) -> tuple[float, float]:
+        """The range :meth:`fit_all` shows: every event and its label, at this width.
 
         Labels near the right end go before their marks, so a small margin is enough;
-        the view widens only for labels that fit on neither side of their marks.
+        the range widens only for labels that fit on neither side of their marks.
         """
-        # not laid out yet: fit again once the view has its size
-        self._fit_pending = self.viewbox.width() < 10
         lo, hi = self._span_or_default()
         w = hi - lo
-        x0, x1 = self._room_for_labels(lo - FIT_MARGIN * w, hi + FIT_MARGIN * w)
-        self.set_visible_range(x0, x1)
+        return self._room_for_labels(lo - FIT_MARGIN * w, hi + FIT_MARGIN * w)
+
+    def fit_all(self) -> None:
+        """Show every event and its label (Home): :meth:`fit_range`, the top lane first."""
+        # not laid out yet: fit again once the view has its size
+        self._fit_pending = self.viewbox.width() < 10
+        self._move_to(*self.fit_range())
         self.scroll_to_lane_top(-0.5 - TOP_ROOM)
+
+    def lanes_in(self, x0: float, x1: float) -> tuple[int, int] | None:
+        """The first and last lane of the events in ``[x0, x1]`` when this view shows
+        that range (at its present width), laid out for that zoom as :meth:`relayout`
+        does; ``None`` if no event is there (or the view has no width yet).
+
+        Nothing moves: this is how an owner learns how many rows some range needs.
+        """
+        x0, x1 = sorted((float(x0), float(x1)))
+        px = self.viewbox.width()
+        inside = self.item.arrays.visible(x0, x1)
+        if len(inside) == 0 or px <= 0 or x1 <= x0:
+            return None
+        lanes = self.item.lanes_at(px / (x1 - x0))[inside]
+        return int(lanes.min()), int(lanes.max())
+
+    def relayout(self) -> None:
+        """Lay the lanes out for exactly the zoom shown (what :meth:`lanes_in` tells).
+
+        Zooming keeps the lanes until the zoom has changed by about a quarter, so
+        that they do not shift all the time; an owner that moves the view in steps of
+        its own (a presentation) calls this once it is there.
+        """
+        self.item.relayout()
 
     def zoom(self, factor: float, center: float | None = None) -> None:
         """Zoom in by ``factor`` (> 1) or out (< 1) around ``center`` (default: middle)."""
@@ -296,7 +412,7 @@ class TimelineView(QtWidgets.QWidget):
             raise ValueError("zoom factor must be positive")
         x0, x1 = self.visible_range()
         c = (x0 + x1) / 2 if center is None else float(center)
-        self.set_visible_range(c - (c - x0) / factor, c + (x1 - c) / factor)
+        self._move_to(c - (c - x0) / factor, c + (x1 - c) / factor)
 
     def ensure_visible(self, event_id: int, *, animate: bool = False) -> bool:
         """Scroll (never zoom) so the event is in view; ``False`` if it is not shown."""
@@ -313,7 +429,7 @@ class TimelineView(QtWidgets.QWidget):
         margin = 0.08 * w
         if b < x0 + margin or f > x1 - margin:
             nx0 = (b + f) / 2 - w / 2 if f - b <= w - 2 * margin else b - margin
-            self.set_visible_range(nx0, nx0 + w, animate=animate)
+            self._move_to(nx0, nx0 + w, animate=animate)
         lane = self.item.lane_of(event_id)
         if lane is not None:
             _, (y0, y1) = self.viewbox.viewRange()
@@ -367,6 +483,51 @@ class TimelineView(QtWidgets.QWidget):
 
     # -- internals -------------------------------------------------------------------
 
+    def _move_to(
+        self, x0: float, x1: float, *, animate: bool = False, duration_ms: int | None = None
+    ) -> None:
+        """Show ``[x0, x1]``, now or eased; unlike :meth:`set_visible_range`, the fit
+        at the first resize still comes (a zoom or a scroll before it does not count)."""
+        x0, x1 = sorted((x0, x1))
+        self._animation.stop()
+        if not animate:
+            self.viewbox.setXRange(x0, x1, padding=0.0)
+            self.item.flush_layout()
+            return
+        self._anim_from = self.visible_range()
+        self._anim_to = (x0, x1)
+        self._animation.setDuration(ANIMATION_MS if duration_ms is None else max(0, duration_ms))
+        self._animation.start()
+
+    def _apply_axis_scale(self) -> None:
+        """The axis' type, ticks and room for its labels at the current scale.
+
+        Its height is set from the font rather than grown after a first paint, so that
+        :meth:`height_for_rows` is right before anything is drawn.
+        """
+        k = self._scale
+        font = QtGui.QFont()
+        if font.pointSizeF() > 0:
+            font.setPointSizeF(font.pointSizeF() * k)
+        else:  # a font sized in pixels
+            font.setPixelSize(max(1, round(font.pixelSize() * k)))
+        text = QtGui.QFontMetricsF(font).boundingRect(
+            QtCore.QRectF(0, 0, 1000, 1000), int(Qt.AlignmentFlag.AlignCenter), "2000"
+        )
+        self.axis.setTickFont(font)
+        self.axis.setStyle(
+            autoExpandTextSpace=False,
+            tickTextHeight=max(round(TICK_TEXT_HEIGHT * k), math.ceil(text.height())),
+            tickTextOffset=round(TICK_TEXT_OFFSET * k),
+            tickLength=round(TICK_LENGTH * k),
+        )
+        self.axis.setMinSpacing(TICK_SPACING_PX * k)
+
+    def _axis_height(self) -> float:
+        style = self.axis.style
+        offset = style["tickTextOffset"][1]
+        return float(style["tickTextHeight"] + offset + max(0, style["tickLength"]))
+
     def _span_or_default(self) -> tuple[float, float]:
         if self._span is None:
             return EMPTY_SPAN
@@ -397,8 +558,9 @@ class TimelineView(QtWidgets.QWidget):
         for _ in range(4):
             scale = px / (x1 - x0)
             before, after = self.item.label_reach(scale)
-            nx0 = max(x_min, min(x0, lo - (before + FIT_PAD_PX) / scale))
-            nx1 = min(x_max, max(x1, hi + (after + FIT_PAD_PX) / scale))
+            pad = FIT_PAD_PX * self._scale
+            nx0 = max(x_min, min(x0, lo - (before + pad) / scale))
+            nx1 = min(x_max, max(x1, hi + (after + pad) / scale))
             if nx0 == x0 and nx1 == x1:
                 break
             x0, x1 = nx0, nx1
@@ -406,7 +568,7 @@ class TimelineView(QtWidgets.QWidget):
 
     def _rows(self) -> float:
         h = self.viewbox.height()
-        return max(1.0, h / ROW_HEIGHT) if h > 0 else 10.0
+        return max(1.0, h / self._row_height) if h > 0 else 10.0
 
     def _y_bounds(self, rows: float) -> tuple[float, float]:
         y_min = -0.5 - TOP_ROOM
@@ -429,23 +591,28 @@ class TimelineView(QtWidgets.QWidget):
         rows = self._rows()
         y_min, y_max = self._y_bounds(rows)
         _, (y0, _y1) = self.viewbox.viewRange()
-        maximum = max(0, round((y_max - y_min - rows) * ROW_HEIGHT))
+        row = self._row_height
+        maximum = max(0, round((y_max - y_min - rows) * row))
         self._syncing_scroll = True
         try:
             self.scrollbar.setRange(0, maximum)
-            self.scrollbar.setPageStep(max(1, round(rows * ROW_HEIGHT)))
-            self.scrollbar.setSingleStep(round(ROW_HEIGHT))
-            self.scrollbar.setValue(round((y0 - y_min) * ROW_HEIGHT))
+            self.scrollbar.setPageStep(max(1, round(rows * row)))
+            self.scrollbar.setSingleStep(max(1, round(row)))
+            self.scrollbar.setValue(round((y0 - y_min) * row))
         finally:
             self._syncing_scroll = False
-        self.scrollbar.setVisible(maximum > 0)
+        policy = self._scrollbar_policy
+        self.scrollbar.setVisible(
+            policy == Qt.ScrollBarPolicy.ScrollBarAlwaysOn
+            or (policy == Qt.ScrollBarPolicy.ScrollBarAsNeeded and maximum > 0)
+        )
 
     def _on_scrollbar(self, value: int) -> None:
         if self._syncing_scroll:
             return
         rows = self._rows()
         y_min, _ = self._y_bounds(rows)
-        self.scroll_to_lane_top(y_min + value / ROW_HEIGHT)
+        self.scroll_to_lane_top(y_min + value / self._row_height)
 
     def _on_resized(self, *_: Any) -> None:
         if self._fit_pending and self.viewbox.width() >= 10:
@@ -471,6 +638,7 @@ class TimelineView(QtWidgets.QWidget):
     def _on_animation_finished(self) -> None:
         self.viewbox.setXRange(*self._anim_to, padding=0.0)
         self.item.flush_layout()
+        self.animationFinished.emit()
 
     def _on_view_click(self, pos: QPointF, modifiers: Qt.KeyboardModifier, double: bool) -> None:
         # the item has no transform of its own: view coordinates are item coordinates
