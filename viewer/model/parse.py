@@ -507,7 +507,7 @@ _SHARED_BC_RE = re.compile(
 
 
 def _spell_out_shared_era(text: str) -> str:
-    """"AD 602–629" → "AD 602 – AD 629"; "500–400 BC" → "500 BC – 400 BC"."""
+    """ "AD 602–629" → "AD 602 – AD 629"; "500–400 BC" → "500 BC – 400 BC"."""
     if m := _SHARED_AD_RE.match(text):
         return f"AD {m.group(1)} – AD {m.group(2)}"
     if m := _SHARED_BC_RE.match(text):
