@@ -143,8 +143,10 @@ def test_snapshot_with_a_query_shows_the_filtered_events(tmp_path, db, grabbed) 
     assert main(argv) == 0
     assert png_size(out) == QSize(1280, 800)
     [shot] = grabbed
-    assert shot["path"] == str(db)
-    assert shot["readonly"] is True
+    # the file is read once into memory: shown as the person sees it (no read-only
+    # banner), and nothing can be written to it
+    assert shot["path"] == ":memory:"
+    assert shot["readonly"] is False
     assert shot["titles"] == shot["drawn"] == ["World Cup", "Cup final"]
     assert shot["count"] == "2 of 8 events"
     assert shot["current"] is None and shot["headline"] == ""

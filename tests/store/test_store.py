@@ -881,3 +881,17 @@ def test_backup_into_a_missing_folder_is_a_store_error(store: EventStore, tmp_pa
     with pytest.raises(StoreError, match="cannot write"):
         store.backup_to(target)
     assert not target.parent.exists()
+
+
+def test_copy_to_memory_is_editable_and_leaves_the_file_alone(tmp_path: Path) -> None:
+    path = tmp_path / "t.db"
+    with EventStore.open(path) as store:
+        store.add_events(SAMPLE)
+    before = path.read_bytes()
+    with EventStore.open(path, create=False, readonly=True) as source:
+        copy = source.copy_to_memory()
+    assert copy.count() == len(SAMPLE)
+    copy.add_event(Event("Only in memory", PartialDate(2030)))
+    assert copy.search("memory") != []
+    copy.close()
+    assert path.read_bytes() == before

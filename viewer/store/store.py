@@ -746,6 +746,12 @@ class EventStore:
             extra=json.loads(extra_text[0]) if extra_text else {},
         )
 
+    def copy_to_memory(self) -> EventStore:
+        """An editable in-memory copy (for snapshots: the file is only read)."""
+        copy = EventStore.open(":memory:")
+        self._conn.backup(copy._conn)
+        return copy
+
     def backup_to(self, path: str | os.PathLike[str]) -> None:
         """A consistent copy of this document (SQLite's online backup API).
 

@@ -56,7 +56,10 @@ def snapshot(
         store.import_timeline(read_file(sample_path()))
         document = Document(store, display_name=sample_path().name)
     else:
-        document = Document(EventStore.open(db, create=False, readonly=True))
+        # Read the file once, show an in-memory copy: nothing on disk can change, and
+        # the window looks as it does for the person (no read-only banner).
+        with EventStore.open(db, create=False, readonly=True) as source:
+            document = Document(source.copy_to_memory(), display_name=Path(db).name)
     window.resize(*size)
     window.show()
     window.set_document(document)
