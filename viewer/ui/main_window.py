@@ -575,6 +575,9 @@ class MainWindow(QMainWindow):
             self.sidebar.set_categories(counts, uncategorised)
             self.sidebar.set_tags(store.tag_counts())
             self._total = store.count()
+        self.view.set_eras(
+            [(e.title, e.start.begin(), e.end.finish()) for e in store.eras()] if store else []
+        )
         self.view.set_colors(self.color_list())
         self._refilter()
         if fit:

@@ -30,7 +30,7 @@ when the lanes do not fit.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
 import pyqtgraph as pg
@@ -40,6 +40,7 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from viewer.model.dates import SECONDS_PER_DAY, year_start
 from viewer.ui.timeline.axis import CalendarAxisItem
 from viewer.ui.timeline.data import EventArrays
+from viewer.ui.timeline.eras import ErasItem
 from viewer.ui.timeline.item import DateLookup, EventsItem
 
 __all__ = ["ROW_HEIGHT", "TimelineView", "TimelineViewBox"]
@@ -174,6 +175,8 @@ class TimelineView(QtWidgets.QWidget):
         self.axis.linkToView(self.viewbox)
         self.plot.ci.addItem(self.viewbox, row=0, col=0)
         self.plot.ci.addItem(self.axis, row=1, col=0)
+        self.eras = ErasItem()
+        self.viewbox.addItem(self.eras)
         self.item = EventsItem()
         self.viewbox.addItem(self.item)
         self.viewbox.click_handler = self._on_view_click
@@ -254,6 +257,10 @@ class TimelineView(QtWidgets.QWidget):
     def set_selected(self, ids: Iterable[int]) -> None:
         self.item.set_selected(ids)
 
+    def set_eras(self, eras: Sequence[tuple[str, float, float]]) -> None:
+        """Bands behind the events: ``(title, begin, finish)`` in axis seconds."""
+        self.eras.set_eras(eras)
+
     def set_dark(self, dark: bool) -> None:
         self._dark = bool(dark)
         theme = _THEMES[self._dark]
@@ -261,6 +268,7 @@ class TimelineView(QtWidgets.QWidget):
         self.axis.setPen(pg.mkPen(theme["axis_line"]))
         self.axis.setTextPen(pg.mkPen(theme["axis"]))
         self.item.set_dark(self._dark)
+        self.eras.set_dark(self._dark)
 
     def is_dark(self) -> bool:
         return self._dark
