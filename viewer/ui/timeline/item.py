@@ -58,6 +58,7 @@ import shiboken6
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 
+from viewer.model.colors import CATEGORY_COLORS, NEUTRAL_COLOR
 from viewer.model.dates import DateError, PartialDate, Precision, format_range
 from viewer.ui.timeline.data import EventArrays, overlap_counts
 from viewer.ui.timeline.drag import Edge, moved, resized
@@ -90,20 +91,8 @@ __all__ = [
 #: The current dates of an event by id: ``(start, end)``, or ``None`` if unknown.
 DateLookup = Callable[[int], tuple[PartialDate, PartialDate | None] | None]
 
-#: Tableau 10, readable on light and dark backgrounds.
-DEFAULT_COLORS = (
-    "#4e79a7",
-    "#f28e2b",
-    "#e15759",
-    "#76b7b2",
-    "#59a14f",
-    "#edc948",
-    "#b07aa1",
-    "#ff9da7",
-    "#9c755f",
-    "#bab0ac",
-)
-NEUTRAL_COLOR = "#8a8f98"
+#: The category palette, until the window sets the document's own colours.
+DEFAULT_COLORS = CATEGORY_COLORS
 
 LABEL_POINT_SIZE = 9.5  # labels' font size (pt) at size scale 1
 BAR_HALF = 9.0  # half the height of a range bar (px)
