@@ -80,6 +80,14 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
+def _events_text(doc: Document, ids: Sequence[int]) -> str:
+    """What a step acts on, for its name: "'Vladivostok summit'" or "3 events"."""
+    if len(ids) == 1:
+        event = doc.store.get_event(ids[0])
+        return quoted(event.title) if event else "1 event"
+    return _count(len(ids), "event")
+
+
 class CommandErrors(QObject):
     """Where a document's commands report the store errors they caught.
 
@@ -287,12 +295,7 @@ class DeleteEventsCommand(StoreCommand):
         self, doc: Document, ids: Iterable[int], parent: QUndoCommand | None = None
     ) -> None:
         self.ids = list(dict.fromkeys(ids))
-        if len(self.ids) == 1:
-            event = doc.store.get_event(self.ids[0])
-            text = f"Delete {quoted(event.title)}" if event else "Delete 1 event"
-        else:
-            text = f"Delete {_count(len(self.ids), 'event')}"
-        super().__init__(doc, text, parent)
+        super().__init__(doc, f"Delete {_events_text(doc, self.ids)}", parent)
         self.removed: list[Event] = []
 
     def _apply(self) -> None:
@@ -313,12 +316,7 @@ class DuplicateEventsCommand(StoreCommand):
         self, doc: Document, ids: Iterable[int], parent: QUndoCommand | None = None
     ) -> None:
         self.ids = list(dict.fromkeys(ids))
-        if len(self.ids) == 1:
-            event = doc.store.get_event(self.ids[0])
-            text = f"Duplicate {quoted(event.title)}" if event else "Duplicate 1 event"
-        else:
-            text = f"Duplicate {_count(len(self.ids), 'event')}"
-        super().__init__(doc, text, parent)
+        super().__init__(doc, f"Duplicate {_events_text(doc, self.ids)}", parent)
         self.new_ids: list[int] = []
         self._copies: list[Event] = []
 
@@ -355,12 +353,7 @@ class SetCategoryCommand(StoreCommand):
     ) -> None:
         self.ids = list(dict.fromkeys(ids))
         self.category_name = (category_name or "").strip() or None
-        if len(self.ids) == 1:
-            event = doc.store.get_event(self.ids[0])
-            what = quoted(event.title) if event else "1 event"
-        else:
-            what = _count(len(self.ids), "event")
-        super().__init__(doc, f"Set category of {what}", parent)
+        super().__init__(doc, f"Set category of {_events_text(doc, self.ids)}", parent)
         self.previous: dict[int, str | None] = {}
         self._created: list[str] = []
         self._colors: dict[str, str] = {}
