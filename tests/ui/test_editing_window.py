@@ -14,7 +14,7 @@ import pytest
 import shiboken6
 from PySide6.QtCore import QEvent, QPoint, QPointF, QSettings, Qt
 from PySide6.QtGui import QColor, QMouseEvent
-from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QProgressDialog
 from window_events import EVENTS, TITLES, d, make_store
 
 from viewer.model.dates import PartialDate, Precision
@@ -795,6 +795,47 @@ def test_import_is_one_undoable_step(qtbot, window: MainWindow, tmp_path) -> Non
     assert_disk_matches_screen(window)
     redo(qtbot, window, ctrl_y=True)
     assert window.count_label.text() == "16 events"
+
+
+def big_import_file(tmp_path: Path, n: int = 2500) -> Path:
+    from viewer.generate import synthetic_timeline
+    from viewer.io.timelinejs import write_timelinejs
+
+    path = tmp_path / "big.json"
+    path.write_text(write_timelinejs(synthetic_timeline(n, seed=3)), encoding="utf-8")
+    return path
+
+
+def test_a_big_import_shows_progress_and_is_one_step(
+    qtbot, window: MainWindow, tmp_path, monkeypatch
+):
+    shown = []
+    original = QProgressDialog.setValue
+
+    def set_value(self, value):
+        shown.append(value)
+        original(self, value)
+
+    monkeypatch.setattr(QProgressDialog, "setValue", set_value)
+    assert window.import_file(big_import_file(tmp_path)) == 2500
+    assert shown and shown[-1] == 2500  # the dialog followed the import to the end
+    assert window.count_label.text() == "2,514 events"
+    assert menu_texts(window)[0] == "Undo Import 2500 events"
+    undo(qtbot, window)
+    assert window.count_label.text() == "14 events"
+    assert_disk_matches_screen(window)
+
+
+def test_cancelling_a_big_import_adds_nothing_and_says_nothing(
+    window: MainWindow, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(QProgressDialog, "wasCanceled", lambda self: True)
+    undo_count = window.doc.undo_stack.count()
+    assert window.import_file(big_import_file(tmp_path)) is None
+    assert window.last_error is None
+    assert window.count_label.text() == "14 events"
+    assert window.doc.undo_stack.count() == undo_count
+    assert_disk_matches_screen(window)
 
 
 def test_save_as_makes_a_copy_and_works_on_it(qtbot, window: MainWindow, db, monkeypatch):

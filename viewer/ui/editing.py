@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMenu
 
 from viewer.model.dates import SECONDS_PER_DAY, PartialDate, Precision
 from viewer.model.event import Event
-from viewer.store import EventStore, StoreError
+from viewer.store import EventStore, ImportCancelled, StoreError
 from viewer.ui.category_dialogs import CategoryManagerDialog, TimelinePropertiesDialog
 from viewer.ui.commands import (
     AddEventCommand,
@@ -161,6 +161,8 @@ class EditController(QObject):
         self.update_actions()
 
     def _on_command_failed(self, step: str, error: object) -> None:
+        if isinstance(error, ImportCancelled):
+            return  # the person asked for it; nothing was added
         self.window.show_error("Could not change the timeline", f"{step}: {error}")
 
     def update_actions(self) -> None:
