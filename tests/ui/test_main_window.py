@@ -783,3 +783,13 @@ def test_a_read_only_document_shows_the_banner_and_cannot_be_edited(
     assert not window.banner.isVisible()
     assert editing.act_add.isEnabled()
     assert path.read_bytes() == content
+
+
+def test_opening_an_importable_file_says_how_to_import_it(window: MainWindow, tmp_path) -> None:
+    path = tmp_path / "events.json"
+    path.write_text('{"events": []}', encoding="utf-8")
+    assert not window.open_path(path)
+    text = window.last_error.text()
+    assert "not a timeline file" in text
+    assert "TimelineJS JSON" in text and "File ▸ Import" in text
+    assert path.read_text(encoding="utf-8") == '{"events": []}'

@@ -400,11 +400,25 @@ class MainWindow(QMainWindow):
         try:
             store = EventStore.open(name, create=False)
         except StoreError as exc:
-            self.show_error("Cannot open file", str(exc))
+            self.show_error("Cannot open file", str(exc) + self._import_hint(name))
             return False
         self.set_document(Document(store))
         self._remember_recent(name)
         return True
+
+    @staticmethod
+    def _import_hint(name: str) -> str:
+        """For a file in a format we import, say how to get its events in."""
+        from viewer.io.formats import formats
+
+        suffix = Path(name).suffix.lower()
+        for fmt in formats().values():
+            if suffix in fmt.extensions:
+                return (
+                    f"\n\nIt looks like a {fmt.label} file: use File ▸ Import… to add its "
+                    "events to a timeline."
+                )
+        return ""
 
     def open_sample(self) -> bool:
         try:
