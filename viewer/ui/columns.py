@@ -6,7 +6,9 @@ so date text is formatted lazily, on first use, and cached.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import fields
 from typing import TYPE_CHECKING, overload
 
 import numpy as np
@@ -55,6 +57,16 @@ class LazyDates(Sequence[str]):
 
     def __iter__(self) -> Iterator[str]:
         return (self[i] for i in range(len(self)))
+
+
+def subset(cols: EventColumns, positions: Sequence[int]) -> EventColumns:
+    """The rows at ``positions`` (ascending), column by column, at C speed."""
+    if not positions:
+        return EventColumns()
+    take = operator.itemgetter(*positions)
+    if len(positions) == 1:
+        return EventColumns(*([take(getattr(cols, f.name))] for f in fields(cols)))
+    return EventColumns(*(list(take(getattr(cols, f.name))) for f in fields(cols)))
 
 
 def category_index(names: Sequence[str]) -> dict[str, int]:

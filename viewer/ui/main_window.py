@@ -47,7 +47,7 @@ from viewer.model.event import Category, Event, Timeline
 from viewer.model.filters import Filters
 from viewer.paths import sample_path, user_data_dir
 from viewer.store import EventColumns, EventStore, ImportCancelled, StoreError
-from viewer.ui.columns import arrays_from_columns, category_index, lazy_dates
+from viewer.ui.columns import arrays_from_columns, category_index, lazy_dates, subset
 from viewer.ui.detail import DetailPanel
 from viewer.ui.document import Document
 from viewer.ui.event_list import EventListView, EventRows
@@ -103,6 +103,8 @@ class MainWindow(QMainWindow):
         self.state = ViewState(self)
         self.doc: Document | None = None
         self._cols = EventColumns()
+        self._all = EventColumns()
+        self._position_of: dict[int, int] = {}
         self._index_of: dict[int, int] = {}
         self._colors: dict[str, str] = {}
         self._total = 0
@@ -589,6 +591,9 @@ class MainWindow(QMainWindow):
             self.sidebar.set_categories(counts, uncategorised)
             self.sidebar.set_tags(store.tag_counts())
             self._total = store.count()
+        # Every event once, in order; a filter then only asks the store for ids.
+        self._all = store.columns() if store is not None else EventColumns()
+        self._position_of = {event_id: i for i, event_id in enumerate(self._all.ids)}
         self.view.set_eras(
             [(e.title, e.start.begin(), e.end.finish()) for e in store.eras()] if store else []
         )
@@ -603,7 +608,12 @@ class MainWindow(QMainWindow):
 
     def _refilter(self) -> None:
         store = self.doc.store if self.doc else None
-        cols = store.columns(self.state.filters) if store is not None else EventColumns()
+        filters = self.state.filters
+        if store is None or filters.is_empty:
+            cols = self._all
+        else:
+            ids = store.filtered_ids(filters)  # same order as the columns
+            cols = subset(self._all, [self._position_of[i] for i in ids])
         self._cols = cols
         self._index_of = {event_id: i for i, event_id in enumerate(cols.ids)}
         index = category_index(list(self._colors))
