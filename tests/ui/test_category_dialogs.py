@@ -234,6 +234,42 @@ def test_reassign_dialog_offers_none_and_the_others(qtbot: Any) -> None:
     assert dialog.target() == "Diplomacy"
 
 
+def test_names_from_a_file_are_shown_as_written(
+    doc: Document, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtGui import QTextDocument
+    from PySide6.QtWidgets import QInputDialog
+
+    markup = '<img src="file:/x"><b>Arms</b>'
+    doc.store.add_category(markup, "#59a14f")
+    dialog = CategoryManagerDialog(doc)
+    qtbot.addWidget(dialog)
+    item = next(
+        dialog.tree.topLevelItem(i)
+        for i in range(dialog.tree.topLevelItemCount())
+        if dialog.tree.topLevelItem(i).text(0) == markup
+    )
+    shown = QTextDocument()
+    shown.setHtml(item.toolTip(0))
+    assert shown.toPlainText() == f"{markup} · #59a14f"
+    labels = []
+
+    def get_text(parent, title, label, mode, text):
+        labels.append(label)
+        return "", False
+
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(get_text))
+    dialog.select(markup)
+    dialog.rename_category()
+    shown.setHtml(labels[0])
+    assert shown.toPlainText() == f"New name for “{markup}”:"
+    assert dialog.status_label.textFormat() == Qt.TextFormat.PlainText
+    reassign = ReassignDialog(markup, 2, [])
+    qtbot.addWidget(reassign)
+    assert reassign.message.textFormat() == Qt.TextFormat.PlainText
+    assert markup in reassign.message.text()
+
+
 # -- timeline properties -----------------------------------------------------------------------
 
 

@@ -194,6 +194,18 @@ def test_move_and_resize_name_the_step_for_the_edit_menu(doc: Document, db: Path
     assert doc.store.get_event(before.id or 0) == moved
 
 
+def test_an_ampersand_in_a_headline_reads_as_written_in_the_edit_menu(doc: Document) -> None:
+    undo = doc.undo_stack.createUndoAction(doc)
+    event_id = ids_by_title(doc.store)["Treaty signed"]
+    before = doc.store.get_event(event_id)
+    command = EditEventCommand(doc, before, before.evolve(title="Q&A session"))
+    assert push(doc, command)
+    assert command.text() == "Edit 'Q&A session'"  # messages quote it as written
+    # the menu entry's "&" marks mnemonics: a literal one is doubled
+    assert undo.text() == "Undo Edit 'Q&&A session'"
+    assert undo.toolTip() == "Undo Edit 'Q&A session'"  # Qt's own reading of the text
+
+
 def test_mergeable_moves_of_one_event_are_one_step(doc: Document) -> None:
     original = doc.store.get_event(ids_by_title(doc.store)["Treaty signed"])
     assert original is not None

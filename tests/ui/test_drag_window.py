@@ -195,3 +195,18 @@ def test_a_read_only_document_cannot_be_dragged(qtbot, window, db) -> None:
     assert window.view.visible_range()[0] < x0  # the drag panned instead
     window.set_document(None)
     assert not window.view.is_editable()
+
+
+def test_an_event_dragged_out_of_the_filters_is_not_selected(qtbot, window, db) -> None:
+    from viewer.model.filters import Filters
+
+    window.state.set_filters(Filters(date_from=d(1990, 3)))
+    event_id = id_of(window, "Treaty signed")
+    a = point_of(window, "Treaty signed")
+    drag(window, qtbot, a, a - days(window, 20))  # into February: before "From"
+    assert on_disk(db, event_id).start == d(1990, 2, 23)
+    assert event_id not in window._cols.ids
+    assert window.state.selection == []  # nothing hidden is selected
+    assert window.detail.is_empty()
+    message = window.statusBar().currentMessage()
+    assert "Moved 'Treaty signed'" in message and "filters hide it" in message

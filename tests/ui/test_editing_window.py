@@ -13,12 +13,21 @@ from pathlib import Path
 import pytest
 import shiboken6
 from PySide6.QtCore import QEvent, QPoint, QPointF, QSettings, Qt
-from PySide6.QtGui import QColor, QMouseEvent
-from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QProgressDialog
-from window_events import EVENTS, TITLES, d, make_store
+from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QProgressDialog
+from window_events import (
+    EVENTS,
+    TITLES,
+    d,
+    event_pixel,
+    make_store,
+    send_mouse,
+    view_to_pixel,
+)
 
 from viewer.model.dates import PartialDate, Precision
 from viewer.model.event import Event
+from viewer.model.filters import Filters
 from viewer.store import EventStore, StoreError
 from viewer.ui.category_dialogs import CategoryManagerDialog, TimelinePropertiesDialog
 from viewer.ui.document import Document
@@ -218,13 +227,6 @@ def save(qtbot, dialog) -> None:
     qtbot.waitUntil(lambda: not shiboken6.isValid(dialog) or not dialog.isVisible(), timeout=2000)
 
 
-def send_mouse(widget, kind, pos: QPoint, button, buttons, modifiers=NO_MOD) -> None:
-    event = QMouseEvent(
-        kind, QPointF(pos), QPointF(widget.mapToGlobal(pos)), button, buttons, modifiers
-    )
-    QApplication.sendEvent(widget, event)
-
-
 def click_at(window: MainWindow, pos: QPoint, modifiers=NO_MOD, *, double=False) -> None:
     viewport = window.view.plot.viewport()
     send_mouse(viewport, QEvent.Type.MouseButtonPress, pos, LEFT, LEFT, modifiers)
@@ -232,25 +234,6 @@ def click_at(window: MainWindow, pos: QPoint, modifiers=NO_MOD, *, double=False)
     if double:
         send_mouse(viewport, QEvent.Type.MouseButtonDblClick, pos, LEFT, LEFT, modifiers)
         send_mouse(viewport, QEvent.Type.MouseButtonRelease, pos, LEFT, NO_BUTTON, modifiers)
-
-
-def view_to_pixel(window: MainWindow, x: float, y: float) -> QPoint:
-    view = window.view
-    return view.plot.mapFromScene(view.viewbox.mapViewToScene(QPointF(x, y)))
-
-
-def event_pixel(window: MainWindow, event_id: int) -> QPoint:
-    view = window.view
-    view.item.flush_layout()
-    a = view.arrays()
-    i = a.index_of(event_id)
-    assert i is not None, "the event is not drawn"
-    lane = view.item.lane_of(event_id)
-    b, f = float(a.begin[i]), float(a.finish[i])
-    for x in ((b + f) / 2, b + (f - b) * 0.25, b + (f - b) * 0.75):
-        if view.item.event_at(QPointF(x, lane)) == event_id:
-            return view_to_pixel(window, x, lane)
-    raise AssertionError(f"no point of event {event_id} hits it")
 
 
 def click_event(window: MainWindow, title: str, modifiers=NO_MOD, *, double=False) -> int:
@@ -595,6 +578,27 @@ def test_shift_click_on_the_timeline_then_set_the_category(qtbot, window: MainWi
     assert sidebar_rows(window.sidebar.category_list)[""] == 4
 
 
+def test_an_ampersand_in_a_name_reads_as_written_in_the_menus(
+    qtbot, window: MainWindow, tmp_path
+) -> None:
+    event_id = click_event(window, "Summit")
+    window.editing.set_category("R&D")
+    menu = window.editing.category_menu
+    menu.aboutToShow.emit()
+    action = next(a for a in menu.actions() if "R" in a.text() and "D" in a.text())
+    assert action.text() == "R&&D"  # "&" marks a mnemonic in a menu: "R&D" read "RD"
+    assert menu_texts(window)[0] == "Undo Set category of 'Summit'"
+    window.editing.set_category(None)
+    action.trigger()
+    assert on_disk(window, event_id).category == "R&D"
+    # the Open Recent menu names files the same way
+    other = make_store(tmp_path / "Q&A.db", EVENTS[:1])
+    recent = window.recent_menu
+    window._remember_recent(str(other))
+    recent.aboutToShow.emit()
+    assert recent.actions()[0].text() == "Q&&A.db"
+
+
 def test_select_several_in_the_list_then_delete(qtbot, window: MainWindow) -> None:
     a = click_row(qtbot, window, "Moon base")
     b = click_row(qtbot, window, "Summit", CTRL)
@@ -735,10 +739,15 @@ def test_delete_a_category_leaving_its_events_without(
     assert window.doc.undo_stack.count() == 1
 
 
-def test_a_hidden_category_stays_hidden_while_editing(qtbot, window: MainWindow) -> None:
+def hide_category(window: MainWindow, name: str) -> None:
+    """Uncheck the category in the sidebar."""
     lst = window.sidebar.category_list
-    item = next(lst.item(i) for i in range(lst.count()) if lst.item(i).data(KEY_ROLE) == "Sport")
+    item = next(lst.item(i) for i in range(lst.count()) if lst.item(i).data(KEY_ROLE) == name)
     item.setCheckState(Qt.CheckState.Unchecked)
+
+
+def test_a_hidden_category_stays_hidden_while_editing(qtbot, window: MainWindow) -> None:
+    hide_category(window, "Sport")
     assert window.count_label.text() == "10 of 14 events"
     click_event(window, "Summit")
     window.editing.set_category("Sport")  # it disappears from view
@@ -747,6 +756,48 @@ def test_a_hidden_category_stays_hidden_while_editing(qtbot, window: MainWindow)
     assert_disk_matches_screen(window)
     undo(qtbot, window)
     assert window.count_label.text() == "10 of 14 events"
+
+
+def test_a_hidden_category_stays_hidden_when_renamed(
+    qtbot, window: MainWindow, monkeypatch
+) -> None:
+    hide_category(window, "Sport")
+    assert window.count_label.text() == "10 of 14 events"
+    dialog = category_manager(qtbot, window)
+    dialog.select("Sport")
+    monkeypatch.setattr(dialog, "ask_name", lambda *a, **k: "Athletics")
+    qtbot.mouseClick(dialog.rename_button, LEFT)
+    assert window.count_label.text() == "10 of 14 events"  # its events stay hidden
+    assert window.state.filters.hidden_categories == {"Athletics"}
+    lst = window.sidebar.category_list
+    checks = {lst.item(i).data(KEY_ROLE): lst.item(i).checkState() for i in range(lst.count())}
+    assert checks["Athletics"] == Qt.CheckState.Unchecked
+    qtbot.keyClick(dialog.tree, Qt.Key.Key_Z, CTRL)  # and under the old name again
+    assert window.state.filters.hidden_categories == {"Sport"}
+    assert window.count_label.text() == "10 of 14 events"
+    dialog.reject()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(dialog) or not dialog.isVisible())
+    redo(qtbot, window)
+    assert window.state.filters.hidden_categories == {"Athletics"}
+    assert "World Cup" not in window._cols.titles
+
+
+def test_an_event_added_where_the_filters_hide_it_is_not_selected(
+    qtbot, window: MainWindow
+) -> None:
+    window.state.set_filters(Filters(text="treaty"))
+    treaty = click_event(window, "Treaty signed")
+    key(qtbot, window, Qt.Key.Key_N, CTRL)
+    dialog = event_dialog(qtbot, window)
+    fill(qtbot, dialog, headline="Harvest festival", start="1999")
+    save(qtbot, dialog)
+    assert window.count_label.text() == "1 of 15 events"
+    assert window.state.selection == [treaty]  # nothing hidden is selected
+    assert window.detail.current_event().title == "Treaty signed"
+    message = window.statusBar().currentMessage()
+    assert "'Harvest festival'" in message and "filters hide it" in message
+    window.act_reset_filters.trigger()
+    assert "Harvest festival" in window._cols.titles
 
 
 # -- timeline properties ------------------------------------------------------------------------
@@ -870,6 +921,69 @@ def test_save_as_makes_a_copy_and_works_on_it(qtbot, window: MainWindow, db, mon
         assert original.count() == 13
     with EventStore.open(copy, create=False, readonly=True) as saved:
         assert saved.count() == 12
+
+
+def test_save_as_keeps_the_filters_selection_and_view(qtbot, window: MainWindow, db) -> None:
+    window.state.set_filters(Filters(hidden_categories=frozenset({"Sport"})))
+    event_id = click_event(window, "Summit")
+    window.view.zoom(4.0)
+    visible = window.view.visible_range()
+    assert window.editing.save_copy(db.with_name("copy.db"))
+    assert window.doc.path == str(db.with_name("copy.db"))
+    assert window.state.filters.hidden_categories == {"Sport"}
+    assert window.count_label.text() == "10 of 14 events"
+    assert window.state.selection == [event_id]
+    assert window.detail.current_event().title == "Summit"
+    assert window.view.visible_range() == pytest.approx(visible)
+
+
+def test_save_as_over_a_file_replaces_it_only_once_the_copy_is_made(
+    qtbot, window: MainWindow, db, tmp_path, monkeypatch
+) -> None:
+    target = make_store(tmp_path / "old.db", EVENTS[:2], title="Old")
+    content = target.read_bytes()
+
+    def fail(path):
+        Path(path).write_bytes(b"half a copy")
+        raise StoreError(f"cannot write {path}: disk full")
+
+    monkeypatch.setattr(window.doc.store, "backup_to", fail)
+    assert not window.editing.save_copy(target)
+    assert window.last_error.windowTitle() == "Cannot save a copy"
+    assert target.read_bytes() == content  # the file to be replaced is as it was
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("old")) == ["old.db"]
+    assert window.doc.path == str(db)
+    monkeypatch.undo()
+    # a journal left beside the replaced file (by a crash) is not applied to the copy
+    Path(str(target) + "-wal").write_bytes(b"stale journal")
+    assert window.editing.save_copy(target)
+    assert not Path(str(target) + "-wal").exists() or Path(str(target) + "-wal").read_bytes() != (
+        b"stale journal"
+    )
+    assert window.count_label.text() == "14 events"
+    with EventStore.open(target, create=False, readonly=True) as saved:
+        assert saved.count() == 14
+
+
+def test_no_two_actions_share_a_key(window: MainWindow) -> None:
+    # Delete is Del only: QKeySequence.Delete is also Ctrl+D on X11, KDE and GNOME,
+    # which made Duplicate's Ctrl+D ambiguous there (neither ran).
+    assert window.editing.act_delete.shortcuts() == [QKeySequence("Del")]
+    seen: dict[str, str] = {}
+    for action in window.findChildren(QAction):
+        for sequence in action.shortcuts():
+            key_text = sequence.toString()
+            assert key_text not in seen, (key_text, seen.get(key_text), action.text())
+            seen[key_text] = action.text()
+    assert seen["Ctrl+D"] == "D&uplicate"
+
+
+def test_the_progress_dialog_of_a_big_import_is_deleted(
+    qtbot, window: MainWindow, tmp_path
+) -> None:
+    assert window.import_file(big_import_file(tmp_path)) == 2500
+    qtbot.waitUntil(lambda: window.findChildren(QProgressDialog) == [], timeout=2000)
+    undo(qtbot, window)
 
 
 def test_save_as_onto_the_open_file_is_refused(qtbot, window: MainWindow, db) -> None:

@@ -6,10 +6,19 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+import shiboken6
+from PySide6 import QtGui
 from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, QSettings, QSize, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QMouseEvent, QWheelEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QTextDocument, QWheelEvent
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
-from window_events import EVENTS, TITLES, d, make_store
+from window_events import (
+    EVENTS,
+    TITLES,
+    d,
+    event_pixel,
+    make_store,
+    send_mouse,
+)
 
 from viewer.io.formats import read_file
 from viewer.model.dates import PartialDate
@@ -92,13 +101,6 @@ def list_ids(window: MainWindow) -> list[int]:
 # -- mouse helpers ---------------------------------------------------------------------
 
 
-def send_mouse(widget, kind, pos: QPoint, button, buttons, modifiers=NO_MOD) -> None:
-    event = QMouseEvent(
-        kind, QPointF(pos), QPointF(widget.mapToGlobal(pos)), button, buttons, modifiers
-    )
-    QApplication.sendEvent(widget, event)
-
-
 def click_at(widget, pos: QPoint, modifiers=NO_MOD, *, double: bool = False) -> None:
     """Press and release (pyqtgraph makes a click of the pair), optionally twice."""
     send_mouse(widget, QEvent.Type.MouseButtonPress, pos, LEFT, LEFT, modifiers)
@@ -128,27 +130,6 @@ def wheel(widget, pos: QPoint, dy: int) -> None:
         False,
     )
     QApplication.sendEvent(widget, event)
-
-
-def view_to_pixel(window: MainWindow, x: float, y: float) -> QPoint:
-    view = window.view
-    return view.plot.mapFromScene(view.viewbox.mapViewToScene(QPointF(x, y)))
-
-
-def event_pixel(window: MainWindow, event_id: int) -> QPoint:
-    """Where the event's mark is drawn, checked with the item's own hit test."""
-    view = window.view
-    view.item.flush_layout()
-    a = view.arrays()
-    i = a.index_of(event_id)
-    assert i is not None, "the event is not drawn"
-    lane = view.item.lane_of(event_id)
-    assert lane is not None
-    b, f = float(a.begin[i]), float(a.finish[i])
-    for x in ((b + f) / 2, b + (f - b) * 0.25, b + (f - b) * 0.75):
-        if view.item.event_at(QPointF(x, lane)) == event_id:
-            return view_to_pixel(window, x, lane)
-    raise AssertionError(f"no point of event {event_id} hits it")
 
 
 def click_event(window: MainWindow, event_id: int, modifiers=NO_MOD, *, double=False) -> None:
@@ -348,6 +329,39 @@ def test_enter_shows_the_details(qtbot, window: MainWindow) -> None:
     assert window.act_toggle_detail.isChecked()
     assert window.detail.hasFocus()
     assert window.detail.headline_label.text() == TITLES[0]
+
+
+def drag_handle_to(qtbot, window: MainWindow, index: int, x: int) -> None:
+    """Drag the main splitter's handle ``index`` to ``x`` (in the splitter)."""
+    handle = window.main_split.handle(index)
+    start = handle.rect().center()
+    target = QPoint(x, start.y()) - handle.pos()
+    send_mouse(handle, QEvent.Type.MouseButtonPress, start, LEFT, LEFT)
+    for k in range(1, 5):
+        send_mouse(
+            handle, QEvent.Type.MouseMove, start + (target - start) * (k / 4), NO_BUTTON, LEFT
+        )
+    send_mouse(handle, QEvent.Type.MouseButtonRelease, target, LEFT, NO_BUTTON)
+    QApplication.processEvents()
+
+
+def test_a_panel_dragged_shut_opens_again(qtbot, window: MainWindow) -> None:
+    split = window.main_split
+    drag_handle_to(qtbot, window, 2, split.width())  # the detail panel, shut
+    assert split.sizes()[2] == 0
+    assert not window.act_toggle_detail.isChecked()  # the menu says it is not shown
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_Right)
+    qtbot.keyClick(window.view, Qt.Key.Key_Return)  # Enter shows the details
+    assert split.sizes()[2] > 100
+    assert window.act_toggle_detail.isChecked()
+    assert window.detail.headline_label.text() == TITLES[0]
+    drag_handle_to(qtbot, window, 1, 0)  # the sidebar, shut
+    assert split.sizes()[0] == 0
+    assert not window.act_toggle_sidebar.isChecked()
+    window.act_toggle_sidebar.trigger()  # F9: one press opens it
+    assert split.sizes()[0] > 100
+    assert window.act_toggle_sidebar.isChecked()
 
 
 def test_selecting_in_the_list_follows_everywhere(qtbot, window: MainWindow) -> None:
@@ -793,3 +807,127 @@ def test_opening_an_importable_file_says_how_to_import_it(window: MainWindow, tm
     assert "not a timeline file" in text
     assert "TimelineJS JSON" in text and "File ▸ Import" in text
     assert path.read_text(encoding="utf-8") == '{"events": []}'
+
+
+# -- another file, export, markup from files ---------------------------------------------
+
+
+def test_opening_another_file_starts_without_the_old_filters(window: MainWindow, tmp_path) -> None:
+    window.state.set_filters(Filters(text="cup", hidden_categories=frozenset({"Sport"})))
+    assert window.count_label.text() == "0 of 14 events"
+    other = make_store(tmp_path / "other.db", EVENTS[:3], title="Other")
+    assert window.open_path(other)
+    assert window.state.filters == Filters()
+    assert window.sidebar.search_edit.text() == ""
+    assert window.count_label.text() == "3 events"
+    assert drawn_titles(window) == TITLES[:3]
+
+
+def save_name(monkeypatch, path: Path, chosen_filter: str | None = None) -> None:
+    """The file dialog answers ``path`` (and ``chosen_filter``, default the first)."""
+
+    def answer(parent, caption, start, filters):
+        return str(path), chosen_filter or filters.split(";;")[0]
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(answer))
+
+
+def test_export_writes_the_format_the_name_says(window: MainWindow, monkeypatch, tmp_path):
+    # the JSON filter is the one offered first, but the name typed ends in .csv
+    save_name(monkeypatch, tmp_path / "events.csv")
+    window.act_export.trigger()
+    assert window.last_error is None
+    assert (tmp_path / "events.csv").read_text(encoding="utf-8").startswith("Year,Month,Day")
+    # no extension: the chosen filter's
+    save_name(monkeypatch, tmp_path / "plain", "News-style text timeline (*.txt *.text *.md)")
+    window.act_export.trigger()
+    assert not (tmp_path / "plain").exists()
+    assert "Treaty signed" in (tmp_path / "plain.txt").read_text(encoding="utf-8")
+    assert window.statusBar().currentMessage() == f"Exported to {tmp_path / 'plain.txt'}"
+
+
+def test_an_export_that_cannot_be_written_says_so_and_leaves_nothing(
+    window: MainWindow, monkeypatch, tmp_path
+) -> None:
+    folder = tmp_path / "events.json"
+    folder.mkdir()  # the name chosen is a folder: the final move fails
+    save_name(monkeypatch, folder)
+    window.act_export.trigger()
+    assert window.last_error.windowTitle() == "Cannot export"
+    assert str(folder) in window.last_error.text()
+    assert ".part" not in window.last_error.text()
+    assert sorted(p.name for p in tmp_path.iterdir() if "events" in p.name) == ["events.json"]
+    save_name(monkeypatch, tmp_path / "missing" / "t.png")
+    window.act_export_image.trigger()
+    assert window.last_error.windowTitle() == "Cannot export the image"
+    assert "missing" in window.last_error.text()
+
+
+def test_each_print_preview_is_deleted_when_closed(qtbot, window: MainWindow) -> None:
+    from PySide6.QtPrintSupport import QPrintPreviewDialog
+
+    for _ in range(2):
+        window.act_print.trigger()
+        dialog = window.findChild(QPrintPreviewDialog)
+        qtbot.waitUntil(dialog.isVisible, timeout=2000)
+        dialog.reject()
+        qtbot.waitUntil(lambda d=dialog: not shiboken6.isValid(d), timeout=2000)
+    assert window.findChildren(QPrintPreviewDialog) == []
+
+
+#: Markup a file may hold (short enough to be named whole in an undo step).
+MARKUP = '<img src="file:/x"><b>Summit</b> & co'
+
+
+def shows_as_written(text: str, shown: str) -> bool:
+    """Whether a widget that guesses the format (tooltips, labels) shows ``text`` as is."""
+    if not QtGui.Qt.mightBeRichText(shown):
+        return shown == text
+    doc = QTextDocument()
+    doc.setHtml(shown)
+    images = "\ufffc" in doc.toPlainText()  # an image is an object replacement character
+    return doc.toPlainText() == text and not images
+
+
+def test_markup_in_a_file_is_shown_as_written_never_loaded(window: MainWindow, tmp_path) -> None:
+    from viewer.model.event import Category, Event, Timeline
+
+    path = tmp_path / "markup.db"
+    with EventStore.open(path) as store:
+        store.import_timeline(
+            Timeline(
+                title=MARKUP,
+                description=MARKUP,
+                events=[Event(MARKUP, d(2001), category=MARKUP, tags=(MARKUP,))],
+                categories=[Category(MARKUP, "#4e79a7")],
+            )
+        )
+    assert window.open_path(path)
+    # the title and its description are shown as text (their words), like a headline
+    assert window.title_label.textFormat() == Qt.TextFormat.PlainText
+    assert window.title_label.text() == "Summit & co"
+    assert window.windowTitle().startswith("Summit & co — markup.db")
+    assert shows_as_written("Summit & co", window.title_label.toolTip())
+    assert window.banner_text.textFormat() == Qt.TextFormat.PlainText
+    event_id = window._cols.ids[0]
+    window.state.set_selection([event_id], event_id)
+    detail = window.detail
+    assert detail.headline_label.text() == "Summit & co"  # the headline's text
+    assert shows_as_written("Summit & co", detail.headline_label.toolTip())
+    assert shows_as_written(f"Category: {MARKUP}\nTags: {MARKUP}", detail.chips.toolTip())
+    model = window.event_list.model()
+    headline = model.index(0, HEADLINE).data(Qt.ItemDataRole.ToolTipRole)
+    assert shows_as_written(f"{MARKUP}\n2001", headline)
+    assert shows_as_written(MARKUP, model.index(0, 2).data(Qt.ItemDataRole.ToolTipRole))
+    item = window.sidebar.category_list.item(0)
+    assert shows_as_written(f"{MARKUP}: 1 event", item.toolTip())
+    # an error message quoting the file
+    window.show_error("Cannot import file", f"line 3: cannot read '{MARKUP}' as a date")
+    assert window.last_error.textFormat() == Qt.TextFormat.PlainText
+    # the toolbar's undo button names the step
+    window.editing.delete_selected()
+    undo = window.editing._undo_action
+    assert shows_as_written(f"Undo Delete '{MARKUP}'", undo.toolTip())
+    window.doc.undo_stack.undo()
+    assert shows_as_written(f"Redo Delete '{MARKUP}'", window.editing._redo_action.toolTip())
+    assert undo.toolTip() == "Undo"

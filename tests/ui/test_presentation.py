@@ -222,6 +222,12 @@ def test_card_text_derived_titles_are_not_repeated() -> None:
     assert "Experts agree." in us.body and "missiles" not in us.body
 
 
+def test_card_text_headline_given_as_html_shows_its_words() -> None:
+    text = card_text("<b>Land</b> reform &amp; <i>debt</i>", "<p>The law passes.</p>")
+    assert text.headline == "Land reform & debt"
+    assert text.body == "<p>The law passes.</p>"
+
+
 def test_card_text_keeps_an_own_title_and_the_whole_description() -> None:
     own = card_text("Sputnik 1", "<p>The <b>first</b> satellite.</p><script>x()</script>")
     assert own.headline == "Sputnik 1"
@@ -497,6 +503,42 @@ def test_esc_leaves_and_restores_the_window(qtbot, window: MainWindow, ids: dict
     assert window.state.selection == [ids["Crisis"]]
     assert window.state.current == ids["Crisis"]
     assert window.view.visible_range() == pytest.approx(saved_range)
+
+
+def test_events_deleted_while_presenting_are_not_selected_again(
+    qtbot, window: MainWindow, ids: dict[str, int]
+) -> None:
+    window.state.set_selection([ids["Crisis"], ids["Treaty"]], ids["Treaty"])
+    p = present(qtbot, window)
+    assert window.state.selection == [ids["Treaty"]]  # following the presentation
+    window.editing.delete_selected()  # on the presenter's own screen
+    with qtbot.waitSignal(p.finished, timeout=1000):
+        qtbot.keyClick(p, Qt.Key.Key_Escape)
+    assert window.state.selection == [ids["Crisis"]]
+    assert window.state.current == ids["Crisis"]
+    assert window.detail.current_event().title == "Crisis"
+
+
+def test_opening_another_file_ends_the_presentation(
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:
+    p = present(qtbot, window)
+    other = tmp_path / "other.db"
+    with EventStore.open(other) as store:
+        store.add_events(EVENTS[:2])
+    with qtbot.waitSignal(p.finished, timeout=1000):
+        assert window.open_path(other)
+    assert window.presentation is None
+    assert not p.isVisible()
+    assert window.count_label.text() == "2 events"
+
+
+def test_closing_the_window_ends_the_presentation(qtbot, window: MainWindow) -> None:
+    p = present(qtbot, window)
+    with qtbot.waitSignal(p.finished, timeout=1000):
+        window.close()  # its store closes: the presentation must not outlive it
+    assert window.presentation is None
+    assert window.doc is None
 
 
 def test_several_selected_events_are_presented_alone(

@@ -11,7 +11,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from viewer.ui.richtext import ALLOWED_TAGS, plain_text, safe_url, sanitize_html
+from viewer.ui.richtext import (
+    ALLOWED_TAGS,
+    menu_text,
+    plain_text,
+    safe_url,
+    sanitize_html,
+    shown_as_written,
+)
 
 # -- helpers ---------------------------------------------------------------------------
 
@@ -409,3 +416,52 @@ def test_safe_url() -> None:
     assert safe_url("javascript:alert(1)") is None
     assert safe_url("http://") is None
     assert safe_url("http://[::1") is None
+
+
+# -- text Qt would guess the format of ---------------------------------------------------
+
+
+def shown_by_qt(shown: str) -> str:
+    """What a tooltip or an auto-format label shows for ``shown``."""
+    from PySide6.QtGui import Qt, QTextDocument
+
+    if not Qt.mightBeRichText(shown):
+        return shown
+    doc = QTextDocument()
+    doc.setHtml(shown)
+    return doc.toPlainText()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '<img src="file://server/share/x.png">',
+        "<b>Kim</b> & Putin",
+        "a &amp; b",
+        "line one\n<i>line two</i>",
+        "two  spaces <u>kept</u>",
+    ],
+)
+def test_shown_as_written_is_shown_as_is_and_loads_nothing(qapp, text: str) -> None:
+    shown = shown_as_written(text)
+    assert "<img" not in shown and "<b>" not in shown
+    assert shown_by_qt(shown) == text
+
+
+def test_shown_as_written_leaves_ordinary_text_alone() -> None:
+    assert shown_as_written("Summit in Vladivostok\n25 April 2019") == (
+        "Summit in Vladivostok\n25 April 2019"
+    )
+    assert shown_as_written("") == ""
+
+
+@given(st.text(st.characters(min_codepoint=32, max_codepoint=126) | st.sampled_from("\nÄé—“…")))
+@settings(max_examples=300, deadline=None)
+def test_shown_as_written_round_trips(qapp, text: str) -> None:
+    # Qt drops blank lines at the very start and end of rich text; nothing else changes.
+    assert shown_by_qt(shown_as_written(text)).strip("\n") == text.strip("\n")
+
+
+def test_menu_text_doubles_every_ampersand() -> None:
+    assert menu_text("R&D && more") == "R&&D &&&& more"
+    assert menu_text("Summit") == "Summit"

@@ -1,13 +1,22 @@
 """Events shared by the main-window tests: 14 events, points and ranges, day/month/year
-precision, three categories (5 Politics, 5 Science, 4 Sport), some tags."""
+precision, three categories (5 Politics, 5 Science, 4 Sport), some tags; and the mouse
+helpers those tests share."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication
 
 from viewer.model.dates import PartialDate
 from viewer.model.event import Category, Event, Timeline
 from viewer.store import EventStore
+
+if TYPE_CHECKING:
+    from viewer.ui.main_window import MainWindow
 
 
 def d(*parts: int) -> PartialDate:
@@ -42,3 +51,36 @@ def make_store(path: Path, events: list[Event] = EVENTS, title: str = "Test time
     with EventStore.open(path) as store:
         store.import_timeline(Timeline(title=title, events=list(events), categories=CATEGORIES))
     return path
+
+
+# -- the mouse on the timeline ---------------------------------------------------------------
+
+
+def send_mouse(
+    widget, kind, pos: QPoint, button, buttons, modifiers=Qt.KeyboardModifier.NoModifier
+) -> None:
+    event = QMouseEvent(
+        kind, QPointF(pos), QPointF(widget.mapToGlobal(pos)), button, buttons, modifiers
+    )
+    QApplication.sendEvent(widget, event)
+
+
+def view_to_pixel(window: MainWindow, x: float, y: float) -> QPoint:
+    view = window.view
+    return view.plot.mapFromScene(view.viewbox.mapViewToScene(QPointF(x, y)))
+
+
+def event_pixel(window: MainWindow, event_id: int) -> QPoint:
+    """Where the event's mark is drawn, checked with the item's own hit test."""
+    view = window.view
+    view.item.flush_layout()
+    a = view.arrays()
+    i = a.index_of(event_id)
+    assert i is not None, "the event is not drawn"
+    lane = view.item.lane_of(event_id)
+    assert lane is not None
+    b, f = float(a.begin[i]), float(a.finish[i])
+    for x in ((b + f) / 2, b + (f - b) * 0.25, b + (f - b) * 0.75):
+        if view.item.event_at(QPointF(x, lane)) == event_id:
+            return view_to_pixel(window, x, lane)
+    raise AssertionError(f"no point of event {event_id} hits it")

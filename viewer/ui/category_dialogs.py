@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -46,7 +45,16 @@ from viewer.ui.commands import (
     push,
 )
 from viewer.ui.document import Document
-from viewer.ui.event_dialog import error_color, hint_label, muted_color, swatch_icon
+from viewer.ui.event_dialog import (
+    error_color,
+    form_label,
+    form_layout,
+    hint_label,
+    muted_color,
+    save_buttons,
+    swatch_icon,
+)
+from viewer.ui.richtext import shown_as_written
 
 __all__ = ["CategoryManagerDialog", "ReassignDialog", "TimelinePropertiesDialog"]
 
@@ -81,6 +89,7 @@ class ReassignDialog(QDialog):
         self.setWindowTitle("Delete Category")
         self.setMinimumWidth(380)
         self.message = QLabel(f"Delete the category “{name}”? Its {_events(count)} will move to:")
+        self.message.setTextFormat(Qt.TextFormat.PlainText)  # names come from files
         self.message.setWordWrap(True)
         self.combo = QComboBox()
         self.combo.addItem(NO_CATEGORY_TARGET)
@@ -143,6 +152,7 @@ class CategoryManagerDialog(QDialog):
         self.color_button = QPushButton("C&olour…")
         self.delete_button = QPushButton("&Delete…")
         self.status_label = QLabel()
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)  # it quotes names
         self.status_label.setWordWrap(True)
         self.status_label.hide()
         self.button_box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -175,7 +185,8 @@ class CategoryManagerDialog(QDialog):
         self.delete_button.clicked.connect(self.delete_category)
         self.tree.itemSelectionChanged.connect(self._update_buttons)
         self.tree.itemDoubleClicked.connect(lambda *_: self.rename_category())
-        delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.tree)
+        # Del only: QKeySequence.Delete is also Ctrl+D on X11, KDE and GNOME.
+        delete = QShortcut(QKeySequence("Del"), self.tree)
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete.activated.connect(self.delete_category)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Undo), self, self.doc.undo_stack.undo)
@@ -202,7 +213,7 @@ class CategoryManagerDialog(QDialog):
             item = QTreeWidgetItem([cat.name, f"{count:,}"])
             item.setIcon(0, swatch_icon(cat.color))
             item.setData(0, Qt.ItemDataRole.UserRole, cat.name)
-            item.setToolTip(0, f"{cat.name} · {cat.color}")
+            item.setToolTip(0, shown_as_written(f"{cat.name} · {cat.color}"))
             item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.tree.addTopLevelItem(item)
         if not counts:
@@ -250,7 +261,10 @@ class CategoryManagerDialog(QDialog):
 
     def ask_name(self, title: str, label: str, text: str = "") -> str | None:
         """A category name, or ``None`` if the person cancelled."""
-        name, ok = QInputDialog.getText(self, title, label, QLineEdit.EchoMode.Normal, text)
+        # The label quotes a category name and Qt guesses its format: shown as written.
+        name, ok = QInputDialog.getText(
+            self, title, shown_as_written(label), QLineEdit.EchoMode.Normal, text
+        )
         return name if ok else None
 
     def ask_color(self, initial: QColor, name: str) -> QColor | None:
@@ -377,33 +391,20 @@ class TimelinePropertiesDialog(QDialog):
         self.source_edit = QLineEdit(meta["source"])
         self.source_edit.setPlaceholderText("Where the events come from (a link or a name)")
         self.status_label = QLabel()
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)  # it quotes errors
         self.status_label.setWordWrap(True)
         self.status_label.hide()
-        self.button_box = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        save = self.button_box.button(QDialogButtonBox.StandardButton.Save)
-        assert isinstance(save, QPushButton)
-        self.save_button = save
-        self.save_button.setDefault(True)
+        self.button_box, self.save_button = save_buttons(self, self._save)
         self.save_button.setEnabled(not doc.readonly)
-        self.button_box.accepted.connect(self._save)
-        self.button_box.rejected.connect(self.reject)
 
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        form.setVerticalSpacing(10)
+        form = form_layout()
+        line_height = self.title_edit.sizeHint().height()
         for text, field in (
             ("&Title:", self.title_edit),
             ("&Description:", self.description_edit),
             ("&Source:", self.source_edit),
         ):
-            label = QLabel(text)
-            label.setBuddy(field)
-            offset = max(0, (self.title_edit.sizeHint().height() - label.sizeHint().height()) // 2)
-            label.setContentsMargins(0, offset, 0, 0)
-            form.addRow(label, field)
+            form.addRow(form_label(text, field, line_height), field)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 18, 18, 14)
         layout.setSpacing(12)
@@ -411,8 +412,6 @@ class TimelinePropertiesDialog(QDialog):
         layout.addWidget(self.status_label)
         layout.addWidget(self.button_box)
 
-        for sequence in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(sequence), self, self._save)
         self.title_edit.setFocus()
         self.title_edit.selectAll()
 

@@ -43,6 +43,7 @@ from PySide6.QtGui import QUndoCommand
 from viewer.model.event import Category, Event, Timeline
 from viewer.store import EventStore, ImportResult, StoreError
 from viewer.ui.document import Document
+from viewer.ui.richtext import menu_text
 
 __all__ = [
     "AddCategoryCommand",
@@ -131,7 +132,9 @@ class StoreCommand(QUndoCommand):
     """
 
     def __init__(self, doc: Document, text: str, parent: QUndoCommand | None = None) -> None:
-        super().__init__(text, parent)
+        # Qt takes what follows a newline as the text of the Undo/Redo actions, where
+        # "&" marks a mnemonic: doubled there, "Edit 'Q&A'" reads as written in the menu.
+        super().__init__(f"{text}\n{menu_text(text)}", parent)
         self.doc = doc
         self.failed: StoreError | None = None
         self._done_once = False

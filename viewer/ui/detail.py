@@ -47,13 +47,14 @@ from PySide6.QtWidgets import (
 )
 
 from viewer.model.event import Category, Event
-from viewer.ui.richtext import plain_text, safe_url, sanitize_html
+from viewer.ui.richtext import plain_text, safe_url, sanitize_html, shown_as_written
 
 __all__ = [
     "ChipRow",
     "DetailPanel",
     "SafeTextBrowser",
     "contrast_text_color",
+    "error_color",
     "muted_color",
     "open_safe_url",
     "swatch_icon",
@@ -65,7 +66,7 @@ EMPTY_MESSAGE = "Select an event on the timeline to see its details"
 UrlOpener = Callable[[QUrl], Any]
 
 
-# -- colour helpers (shared with the sidebar) ---------------------------------------------
+# -- colour helpers (shared with the sidebar and the dialogs) -------------------------------
 
 
 def _relative_luminance(color: QColor) -> float:
@@ -107,6 +108,11 @@ def muted_color(
         fg.greenF() * (1 - t) + bg.greenF() * t,
         fg.blueF() * (1 - t) + bg.blueF() * t,
     )
+
+
+def error_color(palette: QPalette) -> QColor:
+    """A red that reads well on the palette's window colour, light or dark."""
+    return QColor("#ff8a80") if is_dark(palette) else QColor("#b3261e")
 
 
 def swatch_icon(color: QColor | None, outline: QColor, size: int = 14) -> QIcon:
@@ -411,7 +417,7 @@ class DetailPanel(QWidget):
         self._category = category
 
         self.headline_label.setText(plain_text(event.title) or "(untitled)")
-        self.headline_label.setToolTip(plain_text(event.title))
+        self.headline_label.setToolTip(shown_as_written(plain_text(event.title)))
         date_text = event.date_text()
         self.date_label.setText(date_text)
         shown = event.display_date.strip()
@@ -434,7 +440,7 @@ class DetailPanel(QWidget):
             tips.append(f"Category: {event.category}")
         if event.tags:
             tips.append("Tags: " + ", ".join(event.tags))
-        self.chips.setToolTip("\n".join(tips))
+        self.chips.setToolTip(shown_as_written("\n".join(tips)))
 
         # Source and media links follow the description in the same scrolling
         # document; every link there is opened only through _on_link.

@@ -8,7 +8,9 @@ so the window stays responsive and tests can drive them.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,9 +32,11 @@ from viewer.ui.commands import (
     SetCategoryCommand,
     command_errors,
     push,
+    quoted,
 )
 from viewer.ui.document import Document
 from viewer.ui.event_dialog import EventDialog
+from viewer.ui.richtext import menu_text, shown_as_written
 from viewer.ui.theme import load_icon
 
 if TYPE_CHECKING:
@@ -40,6 +44,8 @@ if TYPE_CHECKING:
     from viewer.ui.main_window import MainWindow
 
 _YEAR = 365.2425 * SECONDS_PER_DAY
+#: A mnemonic marker in an action's text ("&Undo"; "&&" is a literal "&").
+_MNEMONIC = re.compile(r"&(.)")
 
 
 def precision_for_span(span: float) -> Precision:
@@ -76,7 +82,9 @@ class EditController(QObject):
 
         self.act_add = action("&Add Event…", lambda: self.add_event(), ["Ctrl+N"], "add")
         self.act_edit = action("&Edit Event…", lambda: self.edit_event(), ["Ctrl+E"], "edit")
-        self.act_delete = action("&Delete", self.delete_selected, [Key.Delete], "delete")
+        # Not QKeySequence.Delete: on X11, KDE and GNOME that is also Ctrl+D, which
+        # would make Duplicate's Ctrl+D ambiguous (and neither would run).
+        self.act_delete = action("&Delete", self.delete_selected, ["Del"], "delete")
         self.act_duplicate = action("D&uplicate", self.duplicate_selected, ["Ctrl+D"], "duplicate")
         self.act_categories = action("&Categories…", self.manage_categories, icon="category")
         self.act_properties = action("Timeline &Properties…", self.edit_properties)
@@ -150,6 +158,8 @@ class EditController(QObject):
             redo.setIcon(load_icon("redo"))
             undo.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
             redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+            for real in (undo, redo):
+                _tooltip_as_written(real)
             for placeholder, real in ((self.undo_placeholder, undo), (self.redo_placeholder, redo)):
                 for widget in (w.edit_menu, w.toolbar):
                     widget.insertAction(placeholder, real)
@@ -210,8 +220,7 @@ class EditController(QObject):
         def save() -> None:
             command = AddEventCommand(self.doc, dialog.result_event())  # type: ignore[arg-type]
             if self._push(command) and command.event_id is not None:
-                self.window.state.set_selection([command.event_id], command.event_id)
-                self.window.view.ensure_visible(command.event_id)
+                self.select_if_shown(command.event_id, f"Added {quoted(command.event.title)}")
 
         dialog.accepted.connect(save)
         dialog.open()
@@ -237,6 +246,20 @@ class EditController(QObject):
         dialog.accepted.connect(save)
         dialog.open()
         return dialog
+
+    def select_if_shown(self, event_id: int, done: str) -> None:
+        """Select an event just added or moved (``done`` says so: "Added 'X'").
+
+        One the filters hide is only reported, so that nothing hidden is selected.
+        """
+        w = self.window
+        if w.is_shown(event_id):
+            w.state.set_selection([event_id], event_id)
+            w.view.ensure_visible(event_id)
+        else:
+            w.statusBar().showMessage(
+                f"{done}; the filters hide it (View ▸ Reset Filters shows it).", 8000
+            )
 
     def delete_selected(self) -> None:
         ids = self.window.state.selection
@@ -267,7 +290,9 @@ class EditController(QObject):
 
         for cat in self.doc.store.categories():
             menu.addAction(
-                swatch_icon(cat.color), cat.name, lambda n=cat.name: self.set_category(n)
+                swatch_icon(cat.color),
+                menu_text(cat.name),
+                lambda n=cat.name: self.set_category(n),
             )
         menu.addSeparator()
         menu.addAction("(No Category)", lambda: self.set_category(None))
@@ -320,20 +345,60 @@ class EditController(QObject):
             self.save_copy(path)
 
     def save_copy(self, path: str | os.PathLike[str], *, open_copy: bool = True) -> bool:
-        """A consistent copy via SQLite's backup API; then work on the copy."""
+        """A consistent copy via SQLite's backup API; then work on the copy.
+
+        The copy is made beside ``path`` and moved over it only once it opens
+        cleanly: when anything fails, a file that was to be replaced is as it was.
+        The window goes on showing the same events, filters and selection.
+        """
         assert self.doc is not None
-        target = os.fspath(path)
-        if os.path.abspath(target) == os.path.abspath(self.doc.path):
+        target = Path(path)
+        if _same_file(target, self.doc.path):
             self.window.show_error("Cannot save a copy", "Choose a different file name.")
             return False
+        partial = target.with_name(target.name + ".part")
         try:
-            if Path(target).exists():
-                Path(target).unlink()
-            self.doc.store.backup_to(target)
-            EventStore.open(target, create=False).close()  # the copy must open cleanly
+            _remove_database(partial)
+            self.doc.store.backup_to(partial)
+            EventStore.open(partial, create=False).close()  # the copy must open cleanly
+            _remove_database(partial, main=False)
+            # A journal left by the file replaced must not be applied to the copy.
+            _remove_database(target, main=False)
+            partial.replace(target)
         except (OSError, StoreError) as exc:
+            with contextlib.suppress(OSError):
+                _remove_database(partial)
             self.window.show_error("Cannot save a copy", str(exc))
             return False
         if open_copy:
-            self.window.open_path(target)
+            self.window.open_path(target, keep_view=True)
         return True
+
+
+def _tooltip_as_written(action: QAction) -> None:
+    """Keep ``action``'s tooltip its text (without mnemonic ``&``), shown as written.
+
+    The undo and redo actions name the step ("Undo Edit 'X'"), and a toolbar shows
+    that as a tooltip, which Qt takes for rich text when the headline looks like it.
+    """
+
+    def follow() -> None:
+        action.setToolTip(shown_as_written(_MNEMONIC.sub(r"\1", action.text())))
+
+    action.changed.connect(follow)
+    follow()
+
+
+def _same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
+    if os.path.abspath(a) == os.path.abspath(b):
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False  # one of them does not exist (":memory:", a new name)
+
+
+def _remove_database(path: Path, *, main: bool = True) -> None:
+    """Remove an SQLite file and its journals (or, with ``main=False``, the journals)."""
+    for suffix in ("", "-journal", "-wal", "-shm")[0 if main else 1 :]:
+        Path(str(path) + suffix).unlink(missing_ok=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, QStringListModel, Qt
@@ -35,15 +36,19 @@ from PySide6.QtWidgets import (
 from viewer.model.dates import DateError, PartialDate, format_range
 from viewer.model.event import Category, Event
 from viewer.model.parse import DateSyntaxError, parse_date, parse_date_range
+from viewer.ui.detail import error_color, is_dark, muted_color
 
 __all__ = [
     "NO_CATEGORY",
     "EventDialog",
     "TagsEdit",
     "error_color",
+    "form_label",
+    "form_layout",
     "hint_label",
     "is_dark",
     "muted_color",
+    "save_buttons",
     "swatch_icon",
 ]
 
@@ -56,27 +61,6 @@ TAGS_HINT = "Separate tags with commas"
 
 
 # -- small shared helpers (the category dialogs use them too) ----------------------------
-
-
-def is_dark(palette: QPalette) -> bool:
-    return palette.color(QPalette.ColorRole.Window).lightnessF() < 0.5
-
-
-def muted_color(palette: QPalette) -> QColor:
-    """Secondary text: the window text blended 40% towards the window colour."""
-    fg = palette.color(QPalette.ColorRole.WindowText)
-    bg = palette.color(QPalette.ColorRole.Window)
-    t = 0.4
-    return QColor.fromRgbF(
-        fg.redF() * (1 - t) + bg.redF() * t,
-        fg.greenF() * (1 - t) + bg.greenF() * t,
-        fg.blueF() * (1 - t) + bg.blueF() * t,
-    )
-
-
-def error_color(palette: QPalette) -> QColor:
-    """A red that reads well on the palette's window colour, light or dark."""
-    return QColor("#ff8a80") if is_dark(palette) else QColor("#b3261e")
 
 
 def _set_label_color(label: QLabel, color: QColor) -> None:
@@ -96,6 +80,44 @@ def hint_label(text: str = "", parent: QWidget | None = None) -> QLabel:
     label.setFont(font)
     _set_label_color(label, muted_color(label.palette()))
     return label
+
+
+def form_layout() -> QFormLayout:
+    """The dialogs' form: fields grow, labels right-aligned at the top of their row."""
+    form = QFormLayout()
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+    form.setVerticalSpacing(10)
+    return form
+
+
+def form_label(text: str, buddy: QWidget, line_height: int) -> QLabel:
+    """A form label level with its field's first line of text (``line_height``: a
+    one-line field's height), not centred on a tall field or on the hint under it."""
+    label = QLabel(text)
+    label.setBuddy(buddy)
+    label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+    offset = max(0, (line_height - label.sizeHint().height()) // 2)
+    label.setContentsMargins(0, offset, 0, 0)
+    return label
+
+
+def save_buttons(dialog: QDialog, save: Callable[[], None]) -> tuple[QDialogButtonBox, QPushButton]:
+    """Save (the default button) and Cancel for ``dialog``; Save, Enter in a one-line
+    field and Ctrl+Enter anywhere call ``save``, Cancel and Esc reject."""
+    box = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+    )
+    button = box.button(QDialogButtonBox.StandardButton.Save)
+    assert isinstance(button, QPushButton)
+    button.setDefault(True)
+    box.accepted.connect(save)
+    box.rejected.connect(dialog.reject)
+    for sequence in ("Ctrl+Return", "Ctrl+Enter"):
+        shortcut = QShortcut(QKeySequence(sequence), dialog)
+        shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+        shortcut.activated.connect(save)
+    return box, button
 
 
 def swatch_icon(color: str, size: int = 14) -> QIcon:
@@ -285,23 +307,10 @@ class EventDialog(QDialog):
         self.reason_label.setWordWrap(True)
         self.reason_label.setTextFormat(Qt.TextFormat.PlainText)
 
-        self.button_box = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        save = self.button_box.button(QDialogButtonBox.StandardButton.Save)
-        assert isinstance(save, QPushButton)
-        self.save_button = save
-        self.save_button.setDefault(True)
-        self.button_box.accepted.connect(self._save)
-        self.button_box.rejected.connect(self.reject)
+        self.button_box, self.save_button = save_buttons(self, self._save)
 
         self._build_layout()
         self._set_tab_order()
-
-        for sequence in ("Ctrl+Return", "Ctrl+Enter"):
-            shortcut = QShortcut(QKeySequence(sequence), self)
-            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
-            shortcut.activated.connect(self._save)
 
         if event is not None:
             self._fill(event)
@@ -321,10 +330,7 @@ class EventDialog(QDialog):
     # -- construction ------------------------------------------------------------------
 
     def _build_layout(self) -> None:
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        form.setVerticalSpacing(10)
+        form = form_layout()
 
         def stacked(field: QWidget, info: QLabel) -> QWidget:
             box = QWidget()
@@ -338,14 +344,7 @@ class EventDialog(QDialog):
         line_height = self.headline_edit.sizeHint().height()
 
         def label(text: str, buddy: QWidget) -> QLabel:
-            lab = QLabel(text)
-            lab.setBuddy(buddy)
-            # Top-aligned, level with the field's first line of text (not centred on
-            # the field and the hint under it, nor on the tall description).
-            lab.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-            offset = max(0, (line_height - lab.sizeHint().height()) // 2)
-            lab.setContentsMargins(0, offset, 0, 0)
-            return lab
+            return form_label(text, buddy, line_height)
 
         form.addRow(label("&Headline:", self.headline_edit), self.headline_edit)
         form.addRow(label("&Start:", self.start_edit), stacked(self.start_edit, self.start_info))

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 
 from viewer.model.event import Event
 from viewer.ui.detail import swatch_icon
+from viewer.ui.richtext import shown_as_written
 
 __all__ = ["COLUMNS", "ID_ROLE", "SORT_KEY_ROLE", "EventListModel", "EventListView", "EventRows"]
 
@@ -168,10 +169,11 @@ class EventListModel(QAbstractTableModel):
                 return self._swatch(self._rows.categories[i])
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
+            # Headlines and categories come from imported files: shown as written.
             if col == HEADLINE:
-                return f"{self._rows.titles[i]}\n{self._rows.dates[i]}"
+                return shown_as_written(f"{self._rows.titles[i]}\n{self._rows.dates[i]}")
             if col == CATEGORY:
-                return self._rows.categories[i] or "No category"
+                return shown_as_written(self._rows.categories[i] or "No category")
             return self._rows.dates[i]
         if role == ID_ROLE:
             return self._rows.ids[i]

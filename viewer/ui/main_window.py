@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -48,10 +49,12 @@ from viewer.model.filters import Filters
 from viewer.paths import sample_path, user_data_dir
 from viewer.store import EventColumns, EventStore, ImportCancelled, StoreError
 from viewer.ui.columns import arrays_from_columns, category_index, lazy_dates, subset
+from viewer.ui.commands import quoted
 from viewer.ui.detail import DetailPanel
 from viewer.ui.document import Document
 from viewer.ui.event_list import EventListView, EventRows
 from viewer.ui.presentation import PresentationWindow, presentation_order, start_index
+from viewer.ui.richtext import menu_text, plain_text, shown_as_written
 from viewer.ui.sidebar import FilterSidebar
 from viewer.ui.state import ViewState
 from viewer.ui.theme import Theme, clear_icon_cache, load_icon
@@ -61,6 +64,8 @@ from viewer.ui.timeline.view import ZOOM_STEP, TimelineView
 STORE_FILTER = "Timeline files (*.db *.sqlite *.timeline.db);;All files (*)"
 MAX_RECENT = 10
 SAMPLE_COPY_NAME = "sample.db"
+#: The side panels' widths in a new window (and when opened again after being shut).
+SIDEBAR_WIDTH, DETAIL_WIDTH = 240, 300
 
 
 def sample_store_path() -> Path:
@@ -105,6 +110,7 @@ class MainWindow(QMainWindow):
         self._cols = EventColumns()
         self._all = EventColumns()
         self._position_of: dict[int, int] = {}
+        self._category_names: dict[int, str] = {}  # id → name at the last load
         self._index_of: dict[int, int] = {}
         self._colors: dict[str, str] = {}
         self._total = 0
@@ -149,6 +155,7 @@ class MainWindow(QMainWindow):
         icon.setPixmap(load_icon("lock").pixmap(16, 16))
         self.banner_text = QLabel()
         self.banner_text.setWordWrap(True)
+        self.banner_text.setTextFormat(Qt.TextFormat.PlainText)  # it names the file
         banner_layout.addWidget(icon)
         banner_layout.addWidget(self.banner_text, 1)
         self.banner.hide()
@@ -156,6 +163,8 @@ class MainWindow(QMainWindow):
         self.title_label = QLabel()
         self.title_label.setObjectName("timelineTitle")
         self.title_label.setWordWrap(False)
+        # The title comes from the file: never taken for markup (which loads images).
+        self.title_label.setTextFormat(Qt.TextFormat.PlainText)
         self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         timeline_box = QWidget()
@@ -184,7 +193,7 @@ class MainWindow(QMainWindow):
         self.main_split.setStretchFactor(0, 0)
         self.main_split.setStretchFactor(1, 1)
         self.main_split.setStretchFactor(2, 0)
-        self.main_split.setSizes([240, 920, 300])
+        self.main_split.setSizes([SIDEBAR_WIDTH, 920, DETAIL_WIDTH])
         self.main_split.setCollapsible(1, False)
         self.setCentralWidget(self.main_split)
 
@@ -328,6 +337,7 @@ class MainWindow(QMainWindow):
         self.view.eventDragged.connect(self._on_event_dragged)
         self.view.rangeChanged.connect(self._on_range_changed)
         self.overview.windowChanged.connect(self._on_overview_window)
+        self.main_split.splitterMoved.connect(lambda _pos, _index: self._sync_panel_actions())
         self.event_list.selectionChangedIds.connect(self._on_list_selection)
         self.event_list.eventActivated.connect(lambda _id: self.show_details())
 
@@ -344,6 +354,7 @@ class MainWindow(QMainWindow):
             state = s.value(f"window/{key}")
             if isinstance(state, QByteArray) and not state.isEmpty():
                 splitter.restoreState(state)
+        self._sync_panel_actions()
 
     def _save_settings(self) -> None:
         s = self.settings
@@ -371,8 +382,8 @@ class MainWindow(QMainWindow):
         self.recent_menu.clear()
         files = [p for p in self.recent_files() if Path(p).exists()]
         for path in files:
-            action = self.recent_menu.addAction(Path(path).name)
-            action.setToolTip(path)
+            action = self.recent_menu.addAction(menu_text(Path(path).name))
+            action.setToolTip(shown_as_written(path))
             action.setStatusTip(path)
             action.triggered.connect(lambda _checked=False, p=path: self.open_path(p))
         if not files:
@@ -391,20 +402,26 @@ class MainWindow(QMainWindow):
         box = QMessageBox(
             QMessageBox.Icon.Critical, title, text, QMessageBox.StandardButton.Ok, self
         )
+        # Messages quote file names and lines of imported files: shown as written.
+        box.setTextFormat(Qt.TextFormat.PlainText)
         box.setWindowModality(Qt.WindowModality.WindowModal)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.last_error = box
         box.open()
 
-    def open_path(self, path: str | os.PathLike[str]) -> bool:
-        """Open a timeline file; on failure show why and keep the current document."""
+    def open_path(self, path: str | os.PathLike[str], *, keep_view: bool = False) -> bool:
+        """Open a timeline file; on failure show why and keep the current document.
+
+        ``keep_view`` (a copy of the open document, as Save As makes) keeps the
+        filters, the selection and the visible range.
+        """
         name = os.fspath(path)
         try:
             store = EventStore.open(name, create=False)
         except StoreError as exc:
             self.show_error("Cannot open file", str(exc) + self._import_hint(name))
             return False
-        self.set_document(Document(store))
+        self.set_document(Document(store), keep_view=keep_view)
         self._remember_recent(name)
         return True
 
@@ -430,15 +447,33 @@ class MainWindow(QMainWindow):
             return False
         return self.open_path(path)
 
-    def set_document(self, doc: Document | None) -> None:
+    def set_document(self, doc: Document | None, *, keep_view: bool = False) -> None:
+        """Show ``doc`` (closing the one shown) with no filters and nothing selected.
+
+        ``keep_view``: ``doc`` is a copy of the open document (same events, same
+        ids), so the filters, the selection and the visible range stay.
+        """
         old = self.doc
+        # A presentation reads the old document's store, which is about to close.
+        self.end_presentation()
+        selection, current = self.state.selection, self.state.current
+        visible = self.view.visible_range()
+        if not keep_view:
+            # The filters named the old file's categories, tags and text; reset them
+            # while it is still the one shown, so the views stay consistent.
+            self.state.set_filters(Filters())
         if old is not None:
             old.changed.disconnect(self._on_document_changed)
         self.doc = doc
+        self._category_names = {}
         self.state.set_selection([])
         if doc is not None:
             doc.changed.connect(self._on_document_changed)
-        self._reload(fit=True)
+        self._reload(fit=not keep_view)
+        if keep_view:
+            self.view.set_visible_range(*visible)
+            shown = [i for i in selection if i in self._index_of]
+            self.state.set_selection(shown, current)
         self._update_title()
         self._update_actions()
         self.documentChanged.emit(doc)
@@ -519,6 +554,7 @@ class MainWindow(QMainWindow):
         finally:
             if progress is not None:
                 progress.close()
+                progress.deleteLater()  # one per big import, owned by the window
         n = len(result)
         self.statusBar().showMessage(f"Imported {n:,} events from {Path(path).name}", 5000)
         return n
@@ -529,6 +565,7 @@ class MainWindow(QMainWindow):
 
     def choose_export(self) -> None:
         from viewer.io.formats import export_text, formats
+        from viewer.ui.export import write_atomically
 
         if self.doc is None:
             return
@@ -539,12 +576,16 @@ class MainWindow(QMainWindow):
         if not path:
             return
         fmt = next((f for f in exportable if f.file_filter == chosen), exportable[0])
+        suffix = Path(path).suffix.lower()
+        # The name typed says the format ("events.csv" under the JSON filter is CSV);
+        # a name without an extension gets the chosen format's.
+        fmt = next((f for f in exportable if suffix in f.extensions), fmt)
+        if not suffix:
+            path += fmt.extensions[0]
         try:
             text = export_text(self.doc.store.export_timeline(), fmt.name)
-            tmp = Path(path + ".part")
-            tmp.write_text(text, encoding="utf-8", newline="")
-            tmp.replace(path)
-        except (OSError, FormatError) as exc:
+            write_atomically(path, text.encode("utf-8"))
+        except (OSError, FormatError, StoreError) as exc:
             self.show_error("Cannot export", str(exc))
             return
         self.statusBar().showMessage(f"Exported to {path}", 5000)
@@ -580,6 +621,7 @@ class MainWindow(QMainWindow):
     def _reload(self, *, fit: bool) -> None:
         """Categories, tags and counts from the store, then the filtered events."""
         store = self.doc.store if self.doc else None
+        renamed: Filters | None = None
         if store is None:
             self._colors = {}
             self.sidebar.set_categories([], 0)
@@ -588,6 +630,7 @@ class MainWindow(QMainWindow):
         else:
             counts, uncategorised = store.category_counts()
             self._colors = {c.name: c.color for c, _n in counts}
+            renamed = self._follow_renamed_categories([c for c, _n in counts])
             self.sidebar.set_categories(counts, uncategorised)
             self.sidebar.set_tags(store.tag_counts())
             self._total = store.count()
@@ -598,9 +641,32 @@ class MainWindow(QMainWindow):
             [(e.title, e.start.begin(), e.end.finish()) for e in store.eras()] if store else []
         )
         self.view.set_colors(self.color_list())
-        self._refilter()
+        if renamed is not None:
+            self.state.set_filters(renamed)  # refilters, the sidebar follows
+        else:
+            self._refilter()
         if fit:
             self.view.fit_all()
+
+    def _follow_renamed_categories(self, categories: Sequence[Category]) -> Filters | None:
+        """The filter with hidden categories under their new names, if any was renamed.
+
+        The filter names categories; a rename (or its undo) keeps the category's id,
+        so the names it holds are translated through the ids seen at the last load
+        and a hidden category stays hidden.
+        """
+        before = self._category_names
+        self._category_names = {c.id: c.name for c in categories if c.id is not None}
+        renamed = {
+            before[i]: name
+            for i, name in self._category_names.items()
+            if i in before and before[i] != name
+        }
+        filters = self.state.filters
+        if not filters.hidden_categories & renamed.keys():
+            return None
+        hidden = frozenset(renamed.get(n, n) for n in filters.hidden_categories)
+        return replace(filters, hidden_categories=hidden)
 
     def color_list(self) -> list[QColor]:
         """The category colours, in the order the arrays' category indices use."""
@@ -699,7 +765,8 @@ class MainWindow(QMainWindow):
         after = before.evolve(start=start, end=end, display_date="")
         moved = self.editing.move_event(before, after, resize=resize)
         if moved and event_id not in self.state.selection:
-            self.state.set_selection([event_id], event_id)
+            verb = "Resized" if resize else "Moved"
+            self.editing.select_if_shown(event_id, f"{verb} {quoted(before.title)}")
 
     def _on_timeline_double_clicked(self, event_id: int | None, x: float) -> None:
         """Double-click edits an event, or adds one at that date on an empty spot."""
@@ -734,6 +801,10 @@ class MainWindow(QMainWindow):
 
     # -- navigation ----------------------------------------------------------------------
 
+    def is_shown(self, event_id: int) -> bool:
+        """Whether the event passes the filters (and so can be selected)."""
+        return event_id in self._index_of
+
     def step_selection(self, step: int) -> None:
         """Select the previous/next event in time (of those shown) and scroll to it."""
         ids = self._cols.ids
@@ -760,16 +831,41 @@ class MainWindow(QMainWindow):
     def show_details(self) -> None:
         if self.state.current is None:
             return
-        if not self.detail.isVisible():
-            self.act_toggle_detail.setChecked(True)
-            self.detail.show()
+        self.act_toggle_detail.setChecked(True)
+        self._show_panel(self.detail, True)
         self.detail.setFocus()
 
     def _toggle_sidebar(self) -> None:
-        self.sidebar.setVisible(self.act_toggle_sidebar.isChecked())
+        self._show_panel(self.sidebar, self.act_toggle_sidebar.isChecked())
 
     def _toggle_detail(self) -> None:
-        self.detail.setVisible(self.act_toggle_detail.isChecked())
+        self._show_panel(self.detail, self.act_toggle_detail.isChecked())
+
+    def _show_panel(self, panel: QWidget, show: bool) -> None:
+        """Show or hide the sidebar or the detail panel.
+
+        A panel dragged shut (the splitter collapses it to no width while it stays
+        "visible") opens again at its usual width, taken from the timeline's.
+        """
+        panel.setVisible(show)
+        split = self.main_split
+        index = split.indexOf(panel)
+        sizes = split.sizes()
+        if show and sizes[index] == 0:
+            width = SIDEBAR_WIDTH if panel is self.sidebar else DETAIL_WIDTH
+            sizes[1] = max(sizes[1] - width, 0)
+            sizes[index] = width
+            split.setSizes(sizes)
+
+    def _sync_panel_actions(self) -> None:
+        """The View menu's checks say whether the side panels can be seen (a panel
+        dragged shut counts as hidden, so F9/F10 open it with one press)."""
+        sizes = self.main_split.sizes()
+        for action, panel in (
+            (self.act_toggle_sidebar, self.sidebar),
+            (self.act_toggle_detail, self.detail),
+        ):
+            action.setChecked(not panel.isHidden() and sizes[self.main_split.indexOf(panel)] > 0)
 
     def _toggle_list(self) -> None:
         self.event_list.setVisible(self.act_toggle_list.isChecked())
@@ -784,12 +880,12 @@ class MainWindow(QMainWindow):
             self.banner.hide()
             return
         meta = self.doc.store.meta()
-        title = meta["title"] or self.doc.display_name
+        title = self.timeline_title()
         suffix = " [read-only]" if self.doc.readonly else ""
         self.setWindowTitle(f"{title} — {self.doc.display_name}{suffix} — Timeline Viewer")
         self.setWindowFilePath(self.doc.path if self.doc.path != ":memory:" else "")
         self.title_label.setText(title)
-        self.title_label.setToolTip(meta["description"])
+        self.title_label.setToolTip(shown_as_written(plain_text(meta["description"])))
         self.title_label.show()
         if self.doc.readonly:
             self.banner_text.setText(
@@ -799,6 +895,14 @@ class MainWindow(QMainWindow):
             self.banner.show()
         else:
             self.banner.hide()
+
+    def timeline_title(self) -> str:
+        """The open timeline's title as one line of text (a file's title may be HTML,
+        as TimelineJS allows), or the file's name."""
+        if self.doc is None:
+            return ""
+        title = " ".join(plain_text(self.doc.store.meta()["title"]).split())
+        return title or self.doc.display_name
 
     def _update_actions(self) -> None:
         has_doc = self.doc is not None
@@ -877,8 +981,7 @@ class MainWindow(QMainWindow):
         if self.doc is None or len(self._arrays) == 0:
             self.statusBar().showMessage("Nothing to present: no events are shown.", 4000)
             return None
-        if self.presentation is not None:
-            self.presentation.close()
+        self.end_presentation()
         selection = self.state.selection
         ids = presentation_order(self._arrays, selection)
         store = self.doc.store
@@ -888,7 +991,7 @@ class MainWindow(QMainWindow):
             category = store.category(event.category) if event and event.category else None
             return event, category
 
-        title = store.meta()["title"] or self.doc.display_name
+        title = self.timeline_title()
         presenter = PresentationWindow(
             self._arrays,
             self.color_list(),
@@ -909,7 +1012,9 @@ class MainWindow(QMainWindow):
 
         def restore() -> None:
             self.presentation = None
-            self.state.set_selection(*saved_selection)
+            # Events deleted meanwhile (or hidden) are not selected again.
+            ids, current = saved_selection
+            self.state.set_selection([i for i in ids if i in self._index_of], current)
             self.view.set_visible_range(*saved_range)
             self.activateWindow()
             self.raise_()
@@ -921,6 +1026,11 @@ class MainWindow(QMainWindow):
         presenter.present_on(screen or self.presentation_screen(), windowed=windowed)
         presenter.go_to(first, animate=False)
         return presenter
+
+    def end_presentation(self) -> None:
+        """Close the presentation, if one runs (the window takes back its view)."""
+        if self.presentation is not None:
+            self.presentation.close()
 
     def choose_export_image(self) -> None:
         from viewer.ui.export import render_file
@@ -960,6 +1070,7 @@ class MainWindow(QMainWindow):
         dialog = print_timeline(
             self, self.doc.store, x_range=self.view.visible_range(), filters=self.state.filters
         )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # one per Print…
         dialog.open()
 
     def apply_theme(self, theme: Theme) -> None:
@@ -980,6 +1091,9 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        # The presentation is a window of its own: it would outlive this one and read
+        # the store closed below.
+        self.end_presentation()
         self._save_settings()
         if self.doc is not None:
             self.doc.close()

@@ -218,9 +218,10 @@ def card_text(title: str, description: str) -> CardText:
     sentence, or its start cut with "…".  Then the card's headline is that whole
     first sentence and the body only the rest of the description, so a slide never
     shows the same words twice.  Otherwise the title is the headline and the whole
-    description (sanitised rich text) the body.
+    description (sanitised rich text) the body.  A headline is plain text: one given
+    as HTML (TimelineJS allows it) shows its words, as in the detail panel.
     """
-    title = " ".join(title.split())
+    title = " ".join(plain_text(title).split())
     plain = plain_text(description) if description.strip() else ""
     paragraphs = [" ".join(line.split()) for line in plain.split("\n")]
     paragraphs = [p for p in paragraphs if p]

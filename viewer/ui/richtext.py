@@ -7,6 +7,10 @@ allowlist of formatting tags and ``http``/``https``/``mailto`` links and nothing
 loads or runs, and always returns well-formed markup (every tag closed, ``<br/>`` for
 line breaks, all text escaped), so the result parses as XML inside a wrapper element.
 
+Headlines, category names and file names go into widgets that guess their format or
+read "&" as a mnemonic; :func:`shown_as_written` and :func:`menu_text` make Qt show
+them exactly as written.
+
 Pure Python (``html.parser`` from the standard library); no Qt, so it is testable and
 usable anywhere (search snippets, exporters).
 """
@@ -19,7 +23,15 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
-__all__ = ["ALLOWED_SCHEMES", "ALLOWED_TAGS", "plain_text", "safe_url", "sanitize_html"]
+__all__ = [
+    "ALLOWED_SCHEMES",
+    "ALLOWED_TAGS",
+    "menu_text",
+    "plain_text",
+    "safe_url",
+    "sanitize_html",
+    "shown_as_written",
+]
 
 #: Link schemes that may be kept in an ``href`` (opened only when clicked).
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -576,3 +588,23 @@ def plain_text(html_text: str) -> str:
         if line or (out and out[-1]):
             out.append(line)
     return "\n".join(out).strip("\n")
+
+
+def shown_as_written(text: str) -> str:
+    """``text`` for a Qt tooltip or an auto-format label, shown exactly as written.
+
+    Qt takes such text for rich text when it merely looks like markup
+    (``Qt::mightBeRichText``), and rich text loads the images it names, local files
+    and network shares included.  Headlines, category names and error messages come
+    from imported files, so text with markup characters is escaped (keeping its
+    spaces and line breaks); other text is returned unchanged.
+    """
+    if "<" not in text and "&" not in text:
+        return text
+    return f'<p style="white-space:pre-wrap">{html.escape(text, quote=False)}</p>'
+
+
+def menu_text(text: str) -> str:
+    """``text`` for a menu entry or a button, shown as written: a single "&" marks
+    the mnemonic there ("R&D" would show "RD"), so every "&" is doubled."""
+    return text.replace("&", "&&")

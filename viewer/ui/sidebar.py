@@ -32,7 +32,8 @@ from viewer.model.dates import DateError, PartialDate
 from viewer.model.event import Category
 from viewer.model.filters import Filters
 from viewer.model.parse import parse_date
-from viewer.ui.detail import is_dark, muted_color, swatch_icon
+from viewer.ui.detail import error_color, muted_color, swatch_icon
+from viewer.ui.richtext import menu_text, shown_as_written
 
 __all__ = ["FilterSidebar", "error_color"]
 
@@ -40,11 +41,6 @@ SEARCH_DELAY_MS = 200
 NO_CATEGORY_LABEL = "(no category)"
 KEY_ROLE = Qt.ItemDataRole.UserRole
 COUNT_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-def error_color(palette: QPalette) -> QColor:
-    """A red that reads on the palette's window colour, light or dark."""
-    return QColor("#ff7b72") if is_dark(palette) else QColor("#c62828")
 
 
 class _SearchBox(QLineEdit):
@@ -276,7 +272,9 @@ class FilterSidebar(QWidget):
                 item.setCheckState(
                     Qt.CheckState.Unchecked if key in self._hidden else Qt.CheckState.Checked
                 )
-                item.setToolTip(f"{label}: {count:,} event{'s' if count != 1 else ''}")
+                item.setToolTip(
+                    shown_as_written(f"{label}: {count:,} event{'s' if count != 1 else ''}")
+                )
                 if italic:
                     font = QFont(lst.font())
                     font.setItalic(True)
@@ -438,7 +436,7 @@ class FilterSidebar(QWidget):
         if item is not None:
             key = item.data(KEY_ROLE)
             label = key or NO_CATEGORY_LABEL
-            menu.addAction(f"Show only {label}", lambda: self.show_only_category(key))
+            menu.addAction(f"Show only {menu_text(label)}", lambda: self.show_only_category(key))
             menu.addSeparator()
         menu.addAction("Show all categories", lambda: self.set_all_categories(True))
         menu.addAction("Hide all categories", lambda: self.set_all_categories(False))
@@ -475,7 +473,7 @@ class FilterSidebar(QWidget):
         if error is not None:
             pal.setColor(QPalette.ColorRole.WindowText, error_color(self.palette()))
             hint.setText(error)
-            hint.setToolTip(full or error)
+            hint.setToolTip(shown_as_written(full or error))  # it quotes the text typed
             hint.setProperty("error", True)
         else:
             pal.setColor(QPalette.ColorRole.WindowText, muted_color(self.palette()))
