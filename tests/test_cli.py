@@ -8,6 +8,7 @@ import io
 import json
 import os
 import sqlite3
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -226,6 +227,88 @@ def test_export_to_an_unwritable_place_is_one_line_and_leaves_nothing(
     assert folder.is_dir() and list(folder.iterdir()) == []
 
 
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("store.json", ("export", "{db}", "--format", "timelinejs", "--out", "{db}")),
+        ("store.csv", ("export", "{db}", "--format", "csv", "--out", "{same}")),
+        ("store.pdf", ("render", "{db}", "--out", "{same}")),
+        ("store.png", ("snapshot", "{db}", "--out", "{db}")),
+    ],
+    ids=["export", "export-other-spelling", "render", "snapshot"],
+)
+def test_output_over_the_store_itself_is_refused_untouched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, args: tuple[str, ...]
+) -> None:
+    # "export my.db --out my.db" replaced the store with its own export.
+    db = tmp_path / name
+    run_ok(capsys, "import", str(write(tmp_path / "n.txt", NEWS)), "--db", str(db))
+    before = digest(db)
+    same = tmp_path / "sub" / ".." / name
+    (tmp_path / "sub").mkdir()
+    argv = [a.format(db=db, same=same) for a in args]
+    assert "is the timeline file itself" in run_error(capsys, *argv)
+    assert digest(db) == before
+    with EventStore.open(db, readonly=True) as store:
+        assert store.count() == 3
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_export_into_a_named_pipe_writes_into_it(
+    news_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A pipe or device (/dev/stdout) was replaced by a regular file, or, where its folder
+    # cannot be written to, the export failed.
+    pipe = tmp_path / "pipe.json"
+    os.mkfifo(pipe)
+    reader = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)  # so opening to write won't wait
+    try:
+        run_ok(capsys, "export", str(news_db), "--format", "timelinejs", "--out", str(pipe))
+        assert stat.S_ISFIFO(pipe.lstat().st_mode)
+        data = os.read(reader, 1 << 20)
+    finally:
+        os.close(reader)
+    assert len(json.loads(data)["events"]) == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["n.txt", "news.db", "pipe.json"]
+
+
+def test_export_writes_through_a_link_and_leaves_other_files_alone(
+    news_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real = tmp_path / "real.csv"
+    real.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "latest.csv"
+    link.symlink_to(real)
+    # A file that happens to bear the old temporary name was overwritten, then deleted.
+    mine = write(tmp_path / "latest.csv.part", "my notes\n")
+    mine_too = write(tmp_path / "real.csv.part", "more notes\n")
+    run_ok(capsys, "export", str(news_db), "--format", "csv", "--out", str(link))
+    assert link.is_symlink()
+    assert real.read_text(encoding="utf-8").startswith("Year,Month,Day")
+    assert (mine.read_text(encoding="utf-8"), mine_too.read_text(encoding="utf-8")) == (
+        "my notes\n",
+        "more notes\n",
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "latest.csv",
+        "latest.csv.part",
+        "n.txt",
+        "news.db",
+        "real.csv",
+        "real.csv.part",
+    ]
+
+
+def test_snapshot_to_a_file_that_is_not_png_is_refused_untouched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Qt opened (so emptied) the file before finding it had no writer for ".txt".
+    notes = write(tmp_path / "notes.txt", "Someone's notes.\n")
+    message = run_error(capsys, "snapshot", "--out", str(notes))
+    assert message == f"snapshot writes PNG images: --out {notes} must end in .png"
+    assert notes.read_text(encoding="utf-8") == "Someone's notes.\n"
+
+
 def test_export_then_import_keeps_every_event(
     news_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -259,6 +342,47 @@ def test_generate_then_info(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     message = run_error(capsys, "generate", "--events", "5", "--out", str(db))
     assert "exists already" in message
     assert digest(db) == before
+
+
+def test_generate_refuses_more_events_than_it_can_hold(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The whole timeline is built in memory: 10**20 events ran until the machine killed it.
+    db = tmp_path / "huge.db"
+    message = run_error(capsys, "generate", "--events", str(10**20), "--out", str(db))
+    assert "at most 1,000,000 events" in message
+    assert not db.exists()
+
+
+def test_a_failed_generate_leaves_no_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(self: EventStore, timeline: object, **kw: object) -> None:
+        raise StoreError("the disk is full")
+
+    monkeypatch.setattr(EventStore, "import_timeline", broken)
+    db = tmp_path / "gen.db"
+    assert run_error(capsys, "generate", "--events", "5", "--out", str(db)) == "the disk is full"
+    assert not db.exists()
+    assert sidecars(db) == []
+
+
+def test_import_of_events_without_a_title_gives_them_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The store refused them ("an event needs a headline"), naming neither file nor place.
+    at_midnight = "2000-01-01 00:00:00"
+    xml = write(
+        tmp_path / "blank.timeline",
+        f"<timeline><events><event><start>{at_midnight}</start><end>{at_midnight}</end>"
+        "<text></text><description>Dawn raid.</description></event></events></timeline>",
+    )
+    news = write(tmp_path / "dot.txt", "March 3, 1999\n.\n")
+    db = tmp_path / "t.db"
+    run_ok(capsys, "import", str(xml), "--db", str(db))
+    run_ok(capsys, "import", str(news), "--db", str(db))
+    with EventStore.open(db, readonly=True) as store:
+        assert sorted(e.title for e in store.events()) == [".", "Dawn raid."]
 
 
 # -- errors: one line, nothing written ------------------------------------------------
@@ -331,6 +455,45 @@ BAD_INPUTS = [
         id="csv-bad-year",
     ),
     pytest.param("binary.txt", "\udcff", "news", ("binary.txt", "UTF-8"), id="not-utf8"),
+    # These reached the store and ended in a traceback (UnicodeEncodeError), or were
+    # imported and then exported as JSON that TimelineJS refuses, or lost data.
+    pytest.param(
+        "half.json",
+        '{"events": [{"start_date": {"year": 1}, "text": {"headline": "\\ud83d"}}]}',
+        None,
+        ("half.json", "events[0].text.headline", "not valid Unicode"),
+        id="json-unpaired-surrogate",
+    ),
+    pytest.param(
+        "nan.json",
+        '{"events": [{"start_date": {"year": 1}, "media": {"ratio": NaN}}]}',
+        None,
+        ("nan.json", "events[0].media.ratio", "not a JSON number"),
+        id="json-nan",
+    ),
+    pytest.param(
+        "twice.json",
+        json.dumps(TIMELINEJS)[:-1] + ', "events": []}',
+        None,
+        ("twice.json", "'events' is given twice"),
+        id="json-duplicate-key",
+    ),
+    pytest.param(
+        "twice.csv",
+        "Year,Headline,Year\n2001,Fine,1999\n",
+        "csv",
+        ("twice.csv", "row 1", "two 'Year' columns"),
+        id="csv-duplicate-column",
+    ),
+    pytest.param(
+        "odd.timeline",
+        "<timeline><events><event><start>2000-01-01 00:00:00</start>"
+        "<end>2000-01-01 00:00:00</end><text>x</text><progress>\u00b2</progress>"
+        "</event></events></timeline>",
+        None,
+        ("odd.timeline", "events/event[1]/progress"),
+        id="timeline-progress",
+    ),
 ]
 
 

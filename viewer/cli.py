@@ -10,8 +10,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import sqlite3
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -20,6 +21,8 @@ from viewer.model.dates import DateError
 from viewer.store import EventStore, StoreError
 
 SUBCOMMANDS = ("import", "export", "generate", "snapshot", "render", "info")
+#: ``generate`` builds the whole timeline in memory first (about 0.9 GB for the most).
+MAX_GENERATED = 1_000_000
 
 
 class CliError(Exception):
@@ -53,6 +56,13 @@ def _positive(text: str) -> int:
     return value
 
 
+def _event_count(text: str) -> int:
+    value = _positive(text)
+    if value > MAX_GENERATED:
+        raise argparse.ArgumentTypeError(f"expected at most {MAX_GENERATED:,} events")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     from viewer.io.formats import export_names, import_names
 
@@ -74,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="output file (default: standard output)")
 
     p = sub.add_parser("generate", help="make a synthetic store for benchmarks")
-    p.add_argument("--events", type=_positive, required=True)
+    p.add_argument("--events", type=_event_count, required=True)
     p.add_argument("--out", required=True)
     p.add_argument("--seed", type=int, default=1)
 
@@ -105,21 +115,58 @@ def _open_existing(path: str) -> EventStore:
     return EventStore.open(path, create=False)
 
 
-def cmd_import(args: argparse.Namespace) -> int:
-    from viewer.io.formats import read_file
+def _check_not_the_store(out: str, db: str | None) -> None:
+    """Refuse to write the output over the timeline file it is made from."""
+    if db is not None and Path(out).exists() and Path(db).exists() and os.path.samefile(out, db):
+        raise CliError(f"{out} is the timeline file itself; choose another output file")
 
-    timeline = read_file(args.file, args.format)  # parse fully before touching the store
-    created = not Path(args.db).exists()
+
+@contextlib.contextmanager
+def _removed_on_failure(path: str) -> Iterator[None]:
+    """Remove the store ``path`` (and its journals) when the block fails, if it is new."""
+    created = not Path(path).exists()
     try:
-        with EventStore.open(args.db) as store:
-            result = store.import_timeline(timeline)
-            total = store.count()
+        yield
     except BaseException:
         if created:
             for suffix in ("", "-wal", "-shm", "-journal"):
                 with contextlib.suppress(OSError):
-                    os.remove(args.db + suffix)
+                    os.remove(path + suffix)
         raise
+
+
+def _write_output(out: str, text: str) -> None:
+    """Write ``text`` to ``out`` whole: a file is replaced only once the text is written.
+
+    A device or a pipe (``/dev/stdout``, a FIFO) is written into, never replaced, and a
+    symbolic link is followed.  A failure names ``out`` and leaves no temporary file.
+    """
+    target = Path(os.path.realpath(out))
+    try:
+        if target.exists() and not target.is_file() and not target.is_dir():
+            with target.open("w", encoding="utf-8", newline="") as f:
+                f.write(text)
+            return
+        tmp = target.with_name(f"{target.name}.{os.getpid()}.part")
+        try:
+            with tmp.open("x", encoding="utf-8", newline="") as f:  # never someone's file
+                f.write(text)
+            tmp.replace(target)
+        except OSError:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise
+    except OSError as exc:
+        raise CliError(f"cannot write {out}: {exc.strerror or exc}") from None
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from viewer.io.formats import read_file
+
+    timeline = read_file(args.file, args.format)  # parse fully before touching the store
+    with _removed_on_failure(args.db), EventStore.open(args.db) as store:
+        result = store.import_timeline(timeline)
+        total = store.count()
     n = len(result.event_ids)
     print(f"imported {n} event{'s' * (n != 1)} into {args.db} ({total} in all)")
     return 0
@@ -128,17 +175,12 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from viewer.io.formats import export_text
 
+    if args.out:
+        _check_not_the_store(args.out, args.db)
     with _open_existing(args.db) as store:
         text = export_text(store.export_timeline(), args.format)
     if args.out:
-        tmp = Path(args.out + ".part")
-        try:
-            tmp.write_text(text, encoding="utf-8", newline="")
-            tmp.replace(args.out)
-        except OSError as exc:  # name the output, not the temporary file; leave no .part
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            raise CliError(f"cannot write {args.out}: {exc.strerror or exc}") from None
+        _write_output(args.out, text)
     else:
         sys.stdout.write(text)
     return 0
@@ -150,7 +192,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     if Path(args.out).exists():
         raise CliError(f"{args.out} exists already; choose a new file")
     timeline = synthetic_timeline(args.events, seed=args.seed)
-    with EventStore.open(args.out) as store:
+    with _removed_on_failure(args.out), EventStore.open(args.out) as store:
         store.import_timeline(timeline)
     print(f"generated {args.events} events in {args.out}")
     return 0
@@ -179,6 +221,10 @@ def cmd_info(args: argparse.Namespace) -> int:
 def cmd_snapshot(args: argparse.Namespace) -> int:
     from viewer.ui.snapshot import snapshot
 
+    # Qt opens (and so empties) the output before it finds it cannot write that format.
+    if Path(args.out).suffix.lower() != ".png":
+        raise CliError(f"snapshot writes PNG images: --out {args.out} must end in .png")
+    _check_not_the_store(args.out, args.db)
     snapshot(
         args.db,
         args.out,
@@ -200,6 +246,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     date_to = parse_date(args.date_to) if args.date_to else None
     try:
         output_format(args.out)  # before opening anything
+        _check_not_the_store(args.out, args.db)
         with _open_existing(args.db) as store:
             render_file(store, args.out, width=args.width, date_from=date_from, date_to=date_to)
     except DateError:
@@ -237,7 +284,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     try:
         return COMMANDS[args.command](args)
-    except (CliError, StoreError, FormatError, DateError, OSError) as exc:
+    except (CliError, StoreError, FormatError, DateError, OSError, sqlite3.Error) as exc:
         message = str(exc) if not isinstance(exc, OSError) else (exc.strerror or str(exc))
         if isinstance(exc, OSError) and exc.filename:
             message = f"{exc.filename}: {message}"

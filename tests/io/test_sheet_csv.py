@@ -505,3 +505,10 @@ def test_any_text_gives_a_timeline_or_a_format_error(text: str) -> None:
     except FormatError as error:
         assert error.where
     looks_like_sheet_csv(text)
+
+
+def test_a_column_given_twice_is_refused_rather_than_half_read() -> None:
+    text = "Year,Headline,Text,year\n2000,Wall falls,,1989\n"
+    with pytest.raises(FormatError, match=r"two 'Year' columns \(columns 1 and 4\)") as info:
+        read_sheet_csv(text)
+    assert info.value.where == "row 1"

@@ -171,3 +171,35 @@ def test_any_text_gives_a_timeline_or_a_format_error(text: str) -> None:
     with contextlib.suppress(FormatError):
         read_thetimeline(text)
     looks_like_thetimeline(text)
+
+
+@pytest.mark.parametrize("progress", ["²", "٣", "1" * 5000, "-5", "4.5"])
+def test_a_progress_that_is_not_a_number_names_the_place(progress: str) -> None:
+    at_midnight = "2000-01-01 00:00:00"
+    text = doc(
+        f"<event><start>{at_midnight}</start><end>{at_midnight}</end><text>x</text>"
+        f"<progress>{progress}</progress></event>"
+    )
+    with pytest.raises(FormatError, match="is not a number") as info:
+        read_thetimeline(text)
+    assert info.value.where == "events/event[1]/progress"
+
+
+def test_a_container_id_too_long_for_a_number_stays_in_the_title() -> None:
+    digits = "9" * 5000
+    text = doc(event("2000-01-01 00:00:00", "2000-01-01 00:00:00", f"[{digits}]Siege"))
+    (siege,) = read_thetimeline(text).events
+    assert siege.title == f"[{digits}]Siege"
+    assert "container_id" not in siege.extra
+
+
+def test_a_blank_title_falls_back_to_the_description_as_in_timelinejs() -> None:
+    at_midnight = "2000-01-01 00:00:00"
+    described = (
+        f"<event><start>{at_midnight}</start><end>{at_midnight}</end><text> </text>"
+        "<description>The walls are breached at dawn.</description></event>"
+    )
+    bare = event(at_midnight, at_midnight, "[7]")
+    first, second = read_thetimeline(doc(described + bare)).events
+    assert first.title == "The walls are breached at dawn."
+    assert (second.title, second.extra) == ("(untitled)", {"container_id": 7})

@@ -595,3 +595,60 @@ def test_any_text_gives_a_timeline_or_a_format_error(text: str) -> None:
     with contextlib.suppress(FormatError):
         read_timelinejs(text)
     looks_like_timelinejs(text)
+
+
+# -- values that would not survive a round trip ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "fragment"),
+    [
+        # NaN and Infinity are not JSON: an export would carry them to TimelineJS, whose
+        # JSON.parse refuses the whole file.
+        ('{"events": [{"start_date": {"year": NaN}}]}', "events[0].start_date.year", "nan"),
+        (
+            '{"events": [{"start_date": {"year": 1}, "media": {"url": "x", "w": Infinity}}]}',
+            "events[0].media.w",
+            "inf",
+        ),
+        ('{"events": [], "scale": [1, -Infinity]}', "scale[1]", "-inf"),
+        ('{"events": [], "title": {"zoom": 1e999}}', "title.zoom", "inf"),
+        # A key given twice keeps only its last value: the first events list was lost.
+        (
+            '{"events": [{"start_date": {"year": 1}}], "events": []}',
+            "the top level",
+            "'events' is given twice",
+        ),
+        (
+            '{"events": [{"start_date": {"year": 1, "year": 2}}]}',
+            "events[0].start_date",
+            "'year' is given twice",
+        ),
+        # An unpaired surrogate escape is not Unicode: SQLite cannot store it.
+        (
+            '{"events": [{"start_date": {"year": 1}, "text": {"headline": "a\\ud800b"}}]}',
+            "events[0].text.headline",
+            "not valid Unicode",
+        ),
+        ('{"events": [], "x": {"\\udc00": 1}}', "x", "not valid Unicode"),
+    ],
+)
+def test_values_json_parse_or_the_store_would_refuse_name_the_place(
+    text: str, where: str, fragment: str
+) -> None:
+    with pytest.raises(FormatError) as info:
+        read_timelinejs(text, source="odd.json")
+    assert info.value.where == where
+    assert fragment in info.value.message
+    assert info.value.source == "odd.json"
+
+
+def test_escaped_surrogate_pairs_and_big_finite_numbers_are_fine() -> None:
+    text = (
+        '{"events": [{"start_date": {"year": 1}, "text": {"headline": "\\ud83d\\ude00 \\u00e9"},'
+        ' "media": {"w": 1e308}}]}'
+    )
+    (event,) = read_timelinejs(text).events
+    assert event.title == "😀 é"
+    assert event.extra["media"] == {"w": 1e308}
+    assert json.loads(write_timelinejs(read_timelinejs(text)))  # strict JSON again

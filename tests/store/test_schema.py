@@ -104,8 +104,10 @@ def test_wal_journal_and_foreign_keys_are_on(db_path: Path) -> None:
             conn.execute("DELETE FROM categories WHERE name = 'Politics'")
         event = store.get_event(event_id)
         assert event is not None and event.category is None
-        with pytest.raises(sqlite3.IntegrityError), store.atomic():
+        refused = pytest.raises(StoreError, match="FOREIGN KEY constraint failed")
+        with refused as failure, store.atomic():
             conn.execute("UPDATE events SET category_id = 12345 WHERE id = ?", (event_id,))
+        assert isinstance(failure.value.__cause__, sqlite3.IntegrityError)
     # WAL is remembered in the file itself.
     assert pragma(db_path, "journal_mode") == "wal"
 

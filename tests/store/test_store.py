@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -210,6 +211,16 @@ def test_folder_and_missing_files(tmp_path: Path) -> None:
         EventStore.open(tmp_path / "no" / "such" / "dir.db")
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+@pytest.mark.timeout(20)
+def test_a_named_pipe_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    pipe = tmp_path / "pipe.db"
+    os.mkfifo(pipe)
+    for readonly in (False, True):
+        with pytest.raises(StoreError, match="not a regular file"):
+            EventStore.open(pipe, readonly=readonly)
+
+
 def test_new_store_is_created_and_reopens(db_path: Path) -> None:
     make_store_file(db_path)
     with EventStore.open(db_path, create=False) as s:
@@ -285,6 +296,66 @@ def test_each_write_is_a_transaction(store: EventStore, filled: dict[str, int]) 
     assert store.events() == before
     assert store.category("Brand new") is None
     assert [c.name for c in store.categories()] == ["History", "Politics", "Science", "UN"]
+
+
+def test_a_file_another_program_is_writing_is_a_store_error(
+    db_path: Path, store: EventStore, filled: dict[str, int]
+) -> None:
+    store._conn.execute("PRAGMA busy_timeout = 0")  # fail at once instead of in 5 s
+    before = store.events()
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(StoreError, match=r"could not save to .*: database is locked"):
+            store.add_event(Event("Blocked", PartialDate(2001)))
+        with pytest.raises(StoreError, match="database is locked"):
+            store.import_timeline(Timeline(events=[Event("Blocked too", PartialDate(2002))]))
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert store.events() == before
+    store.add_event(Event("Free again", PartialDate(2003)))
+    assert store.count() == len(SAMPLE) + 1
+
+
+@pytest.mark.parametrize("nested", [False, True], ids=["outermost", "nested"])
+def test_a_transaction_sqlite_rolled_back_itself_keeps_the_first_error(
+    store: EventStore, filled: dict[str, int], nested: bool
+) -> None:
+    # After a full disk (SQLITE_FULL) SQLite may roll the whole transaction back on its
+    # own; a second ROLLBACK failed with "no transaction is active" and hid the cause.
+    before = store.events()
+    with pytest.raises(RuntimeError, match="disk full"), store.atomic() as conn:
+        store.add_event(Event("Half written", PartialDate(2001)))
+        inner = store.atomic() if nested else contextlib.nullcontext()
+        with inner:
+            conn.execute("ROLLBACK")  # as SQLite does by itself
+            raise RuntimeError("disk full")
+    assert store.events() == before
+    store.add_event(Event("Written", PartialDate(2002)))
+    assert store.count() == len(SAMPLE) + 1
+
+
+@pytest.mark.parametrize("bad", ["a\ud800b", "\udfff"], ids=["high", "low"])
+def test_text_that_is_not_unicode_is_a_store_error_and_writes_nothing(
+    store: EventStore, filled: dict[str, int], bad: str
+) -> None:
+    # Only JSON escapes give such text ("\\ud800"); SQLite cannot encode it.
+    before = store.events(), store.categories()
+    with pytest.raises(StoreError, match="not valid Unicode"):
+        store.add_event(Event(bad, PartialDate(2001)))
+    with pytest.raises(StoreError, match="not valid Unicode"):
+        store.import_timeline(
+            Timeline(
+                events=[
+                    Event("Fine", PartialDate(2001)),
+                    Event("x", PartialDate(1), description=bad),
+                ]
+            )
+        )
+    with pytest.raises(StoreError, match="not valid Unicode"):
+        store.add_category(f"Cat {bad}")
+    assert (store.events(), store.categories()) == before
 
 
 def test_import_is_all_or_nothing_when_an_event_fails(
@@ -619,6 +690,9 @@ def test_fts_query_quotes_everything() -> None:
     # A NUL would end the query early inside FTS5: it separates words instead.
     assert fts_query("vlad\x00") == '"vlad"*'
     assert fts_query("a\x00b") == '"a" "b"*'
+    # So does an unpaired surrogate, which SQLite cannot even be given.
+    assert fts_query("vlad\ud800") == '"vlad"*'
+    assert fts_query("a\udc00b") == '"a" "b"*'
 
 
 def test_a_nul_in_the_typed_text_does_not_spoil_the_search(
@@ -626,6 +700,14 @@ def test_a_nul_in_the_typed_text_does_not_spoil_the_search(
 ) -> None:
     assert store.search("vlad\x00") == [filled[VLADIVOSTOK.title]]
     assert store.search("\x00summit\x00vlad") == [filled[VLADIVOSTOK.title]]
+
+
+def test_an_unpaired_surrogate_in_the_typed_text_is_not_an_error(
+    store: EventStore, filled: dict[str, int]
+) -> None:
+    # Qt can hand over half of a pasted emoji; encoding it for SQLite raised.
+    assert store.search("vlad\ud83d") == [filled[VLADIVOSTOK.title]]
+    assert store.columns(Filters(text="\ude00vladivostok")).ids == [filled[VLADIVOSTOK.title]]
 
 
 def test_search_index_follows_inserts_updates_and_deletes(store: EventStore) -> None:
@@ -881,6 +963,18 @@ def test_backup_into_a_missing_folder_is_a_store_error(store: EventStore, tmp_pa
     with pytest.raises(StoreError, match="cannot write"):
         store.backup_to(target)
     assert not target.parent.exists()
+
+
+def test_a_failed_backup_leaves_a_file_that_was_there_alone(
+    store: EventStore, tmp_path: Path
+) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Someone's notes, not a database.\n" * 100, encoding="utf-8")
+    before = digest(notes)
+    with pytest.raises(StoreError, match="cannot write"):
+        store.backup_to(notes)
+    assert digest(notes) == before  # it was deleted
+    assert sidecars(notes) == []
 
 
 def test_copy_to_memory_is_editable_and_leaves_the_file_alone(tmp_path: Path) -> None:

@@ -100,8 +100,15 @@ def sentences(text: str) -> list[str]:
     for m in _SENTENCE_END_RE.finditer(text):
         end = m.start()
         if text[end] == ".":
-            words = text[begin:end].split()
-            word = words[-1].lstrip("\"'“‘(") if words else ""
+            # The word before the dot, found backwards: splitting all of text[begin:end]
+            # made a long paragraph full of "Mr." and "Gen." quadratic.
+            stop = end
+            while stop > begin and text[stop - 1].isspace():
+                stop -= 1
+            start = stop
+            while start > begin and not text[start - 1].isspace():
+                start -= 1
+            word = text[start:stop].lstrip("\"'“‘(")
             if word.lower() in _ABBREVIATIONS or _INITIALS_RE.fullmatch(word):
                 continue
         sentences.append(text[begin : m.end()].strip())
@@ -124,7 +131,7 @@ def headline(text: str, limit: int = TITLE_LIMIT) -> str:
     """
     paragraph = next((p for p in re.split(r"\n\s*\n", text) if p.strip()), "")
     sentence = " ".join(_first_sentence(" ".join(paragraph.split())).split())
-    if sentence.endswith(".") and not sentence.endswith(".."):
+    if sentence.endswith(".") and not sentence.endswith("..") and sentence != ".":
         last = sentence[:-1].split()[-1] if sentence[:-1].split() else ""
         if not (last.lower() in _ABBREVIATIONS or _INITIALS_RE.fullmatch(last)):
             sentence = sentence[:-1]

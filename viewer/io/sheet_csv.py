@@ -2,9 +2,10 @@
 
 Columns, in this order on export: :data:`COLUMNS`.  On import the header is matched
 ignoring case and surrounding spaces; columns other than ``Year`` and ``Headline`` may be
-missing (read as empty) and unknown columns are ignored.  ``Type`` is empty (an event),
-``title`` (the title row, at most one) or ``era``; any other value makes an event that
-remembers its type in ``Event.extra["type"]``.
+missing (read as empty), unknown columns are ignored and a column given twice is
+refused.  ``Type`` is empty (an event), ``title`` (the title row, at most one) or
+``era``; any other value makes an event that remembers its type in
+``Event.extra["type"]``.
 
 The mapping follows the JSON importer (:mod:`viewer.io.timelinejs`), so a CSV→JSON
 conversion gives a sensible TimelineJS file:
@@ -181,19 +182,29 @@ def _common_extra(row: _Row) -> dict[str, Any]:
     return extra
 
 
-def _read_event(row: _Row) -> Event:
-    extra = _common_extra(row)
+def _read_range(
+    row: _Row, extra: dict[str, Any], *, end_required: bool
+) -> tuple[PartialDate, PartialDate | None]:
+    """A row's start and end; their milliseconds go to ``extra``."""
     start, rest = _read_date(row, "", required=True)
     assert start is not None
     if rest:
         extra["start_date"] = rest
     end, rest = _read_date(row, "End ", required=False)
+    if end is None and end_required:
+        raise FormatError("an era needs an end year", where=row.where("End Year"))
     if rest:
         extra["end_date"] = rest
     try:
         check_range(start, end)
     except DateError as exc:
         raise FormatError(str(exc), where=row.where("End Year")) from None
+    return start, end
+
+
+def _read_event(row: _Row) -> Event:
+    extra = _common_extra(row)
+    start, end = _read_range(row, extra, end_required=False)
     headline = row["Headline"]
     description = row["Text"]
     if headline.strip():
@@ -223,19 +234,8 @@ def _read_event(row: _Row) -> Event:
 
 def _read_era(row: _Row) -> Era:
     extra = _common_extra(row)
-    start, rest = _read_date(row, "", required=True)
-    assert start is not None
-    if rest:
-        extra["start_date"] = rest
-    end, rest = _read_date(row, "End ", required=False)
-    if end is None:
-        raise FormatError("an era needs an end year", where=row.where("End Year"))
-    if rest:
-        extra["end_date"] = rest
-    try:
-        check_range(start, end)
-    except DateError as exc:
-        raise FormatError(str(exc), where=row.where("End Year")) from None
+    start, end = _read_range(row, extra, end_required=True)
+    assert end is not None
     if row["Text"]:
         extra["text"] = {"text": row["Text"]}
     if row["Display Date"]:
@@ -284,8 +284,13 @@ def _read(text: str, source: str | None) -> Timeline:
     index: dict[str, int] = {}
     for i, cell in enumerate(rows[0]):
         name = _KEY.get(_normal(cell))
-        if name is not None:
-            index.setdefault(name, i)
+        if name is None:
+            continue
+        if name in index:  # which of the two holds the data? Refuse rather than guess
+            raise FormatError(
+                f"two '{name}' columns (columns {index[name] + 1} and {i + 1})", where="row 1"
+            )
+        index[name] = i
     for required in ("Year", "Headline"):
         if required not in index:
             raise FormatError(

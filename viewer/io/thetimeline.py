@@ -20,7 +20,8 @@ Mapping:
   progress colours are not kept.  An event naming an unknown category gets a new
   category with a default colour.
 * Event ``text`` → title (the app's container ``[id]`` / subevent ``(id)`` prefixes are
-  removed and kept as ``extra["container_id"]`` / ``extra["container"]``);
+  removed and kept as ``extra["container_id"]`` / ``extra["container"]``; a blank one
+  becomes the first words of the description, or "(untitled)", as in TimelineJS);
   ``description`` → description (plain text, as given); ``hyperlink`` → ``source_url``;
   ``fuzzy``, ``locked``, ``ends_today``, ``milestone`` (when True), ``progress`` (when not
   0), ``alert`` and ``icon`` (base64 PNG) → ``Event.extra``.  ``default_color`` and the
@@ -40,7 +41,7 @@ from pathlib import PurePath
 from typing import Any
 
 from viewer.io.errors import FormatError
-from viewer.io.timelinejs import category_color
+from viewer.io.timelinejs import category_color, fallback_title
 from viewer.model.dates import DateError, PartialDate, Precision, check_range
 from viewer.model.event import Category, Era, Event, Timeline
 
@@ -49,8 +50,10 @@ __all__ = ["looks_like_thetimeline", "read_thetimeline"]
 _TIME_RE = re.compile(r"(-?\d{1,7})-(\d{1,2})-(\d{1,2}) (\d{1,2}):(\d{1,2}):(\d{1,2})")
 _COLOR_RE = re.compile(r"(\d{1,3}),(\d{1,3}),(\d{1,3})")
 _DOCTYPE_RE = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
-_CONTAINER_RE = re.compile(r"\[(-?\d+)\](.*)", re.DOTALL)
-_SUBEVENT_RE = re.compile(r"\((-?\d+)\)(.*)", re.DOTALL)
+# Ids of at most 18 digits, which fit the store's JSON and SQLite's integers.
+_CONTAINER_RE = re.compile(r"\[(-?[0-9]{1,18})\](.*)", re.DOTALL)
+_SUBEVENT_RE = re.compile(r"\((-?[0-9]{1,18})\)(.*)", re.DOTALL)
+_PROGRESS_RE = re.compile(r"[0-9]{1,9}")  # a percentage; ASCII digits only
 _SUPPORTED_TIMETYPES = ("", "gregoriantime")
 
 
@@ -115,7 +118,7 @@ def _read_event(element: ET.Element, where: str, categories: dict[str, Category]
         end = None
     progress = (element.findtext("progress") or "").strip()
     if progress and progress != "0":
-        if not progress.isdigit():
+        if not _PROGRESS_RE.fullmatch(progress):
             raise FormatError(f"{progress!r} is not a number", where=f"{where}/progress")
         extra["progress"] = int(progress)
     for tag in ("alert", "icon"):
@@ -125,11 +128,12 @@ def _read_event(element: ET.Element, where: str, categories: dict[str, Category]
     category = element.findtext("category")
     if category is not None and category not in categories:
         categories[category] = Category(category, category_color(len(categories)))
+    description = element.findtext("description") or ""
     return Event(
-        title=title,
+        title=title if title.strip() else fallback_title(description),
         start=start,
         end=end,
-        description=element.findtext("description") or "",
+        description=description,
         category=category,
         source_url=(element.findtext("hyperlink") or "").strip(),
         extra=extra,

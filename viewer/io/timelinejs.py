@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -91,6 +92,8 @@ _TOP_LEVEL = ("scale", "top_level")
 
 _WHOLE_RE = re.compile(r"[+-]?[0-9]+(?:\.0*)?")
 _TAG_RE = re.compile(r"<[^>]*>")
+_SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
+_SURROGATE_ESCAPE_RE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 # -- shared helpers (also used by the sheet CSV importer) ------------------------------
@@ -319,9 +322,85 @@ def _list(data: Mapping[str, Any], key: str) -> list[Any]:
     return value
 
 
+class _DuplicateKey(dict[str, Any]):
+    """A JSON object that gave ``key`` twice (only its last value is kept in it)."""
+
+    key = ""
+
+
+def _check_values(data: Any) -> None:
+    """Refuse a value that would not survive: it names the first one by its JSON path.
+
+    A key given twice would lose one of its values (a second ``events`` list hides the
+    first); NaN and Infinity (and numbers too big for a float) are not JSON, and an
+    export would carry them to TimelineJS, whose ``JSON.parse`` refuses them; an unpaired
+    surrogate escape ("\\ud800") is not Unicode and cannot be stored.
+    """
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, dict):
+            if isinstance(value, _DuplicateKey):
+                raise FormatError(
+                    f"the key {value.key!r} is given twice", where=where or "the top level"
+                )
+            for key in value:
+                if _SURROGATE_RE.search(key):
+                    raise FormatError(
+                        f"the key {key!r} is not valid Unicode", where=where or "the top level"
+                    )
+            items = [(v, f"{where}.{k}" if where else k) for k, v in value.items()]
+            stack.extend(reversed(items))
+        elif isinstance(value, list):
+            stack.extend((v, f"{where}[{i}]") for i, v in reversed(list(enumerate(value))))
+        elif isinstance(value, float) and not math.isfinite(value):
+            raise FormatError(
+                f"{value} is not a JSON number (no NaN or Infinity, nor beyond 1e308)",
+                where=where,
+            )
+        elif isinstance(value, str) and (bad := _SURROGATE_RE.search(value)):
+            raise FormatError(
+                f"the text holds {bad[0]!r}, which is not valid Unicode (an unpaired surrogate)",
+                where=where,
+            )
+
+
 def _parse_json(text: str) -> Any:
+    suspect = _SURROGATE_ESCAPE_RE.search(text) is not None
+
+    def constant(name: str) -> float:
+        nonlocal suspect
+        suspect = True
+        return float(name)
+
+    def number(digits: str) -> float:
+        nonlocal suspect
+        value = float(digits)
+        suspect = suspect or math.isinf(value)
+        return value
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        nonlocal suspect
+        obj = dict(items)
+        if len(obj) == len(items):
+            return obj
+        suspect = True
+        flagged = _DuplicateKey(obj)
+        seen: set[str] = set()
+        for key, _ in items:
+            if key in seen:
+                flagged.key = key
+                break
+            seen.add(key)
+        return flagged
+
     try:
-        return json.loads(text.removeprefix("\ufeff"))
+        data = json.loads(
+            text.removeprefix("\ufeff"),
+            object_pairs_hook=pairs,
+            parse_constant=constant,
+            parse_float=number,
+        )
     except json.JSONDecodeError as exc:
         raise FormatError(
             f"invalid JSON ({exc.msg})", where=f"line {exc.lineno}, column {exc.colno}"
@@ -330,6 +409,9 @@ def _parse_json(text: str) -> Any:
         raise FormatError("invalid JSON (nested too deeply)") from None
     except ValueError as exc:  # e.g. a number with too many digits
         raise FormatError(f"invalid JSON ({exc})") from None
+    if suspect:  # the whole walk only when the parse saw something to look for
+        _check_values(data)
+    return data
 
 
 def _read(text: str, source: str | None) -> Timeline:

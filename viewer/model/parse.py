@@ -163,7 +163,11 @@ class _Fragment:
 
 
 def _lex(text: str) -> list[_Tok]:
-    """Tokens of normalised (lower-case, single-spaced) text."""
+    """Tokens of normalised (lower-case, single-spaced) text.
+
+    Raises :class:`DateSyntaxError` at the first word that has no place in a date, so
+    that a line of prose (most lines an importer sees) is given up on early.
+    """
     tokens: list[_Tok] = []
     for m in _TOKEN_RE.finditer(text):
         kind = m.lastgroup
@@ -191,7 +195,12 @@ def _lex(text: str) -> list[_Tok]:
         elif kind == "ampm":
             tokens.append(_Tok("ampm", s, s[0] + "m"))
         elif kind == "word":
-            tokens.append(_word(s))
+            tok = _word(s)
+            if tok.kind == "word":
+                raise DateSyntaxError("unexpected text")
+            tokens.append(tok)
+        elif kind == "other":
+            raise DateSyntaxError("unexpected text")
         else:
             assert kind is not None
             tokens.append(_Tok(kind, s))
@@ -395,8 +404,6 @@ def _parse_side(text: str) -> _Fragment:
             "write the month's name, or use ISO 1999-04-03"
         )
     tokens = _lex(text)
-    if any(t.kind in ("word", "other") for t in tokens):
-        raise DateSyntaxError("unexpected text")
     special = [t for t in tokens if t.kind in ("qualifier", "zone", "decade", "century")]
     if not special:
         return _Grammar(tokens).fragment()

@@ -86,8 +86,9 @@ def fts_query(text: str) -> str | None:
     Each word becomes a quoted string, so FTS5 operators and punctuation lose their
     meaning; the last word matches as a prefix, for search-as-you-type.
     """
-    # A NUL would end the query inside FTS5 ("unterminated string"): treat it as a space.
-    words = [w for w in re.split(r"[\s\x00]+", text) if w]
+    # A NUL would end the query inside FTS5 ("unterminated string") and an unpaired
+    # surrogate cannot be encoded for SQLite at all: treat either as a space.
+    words = [w for w in re.split(r"[\s\x00\ud800-\udfff]+", text) if w]
     words = [w.replace('"', '""') for w in words]
     words = [w for w in words if re.search(r"\w", w)]
     if not words:
@@ -126,6 +127,8 @@ class EventStore:
         if exists:
             if p.is_dir():
                 raise StoreError(f"{name} is a folder, not a timeline file")
+            if not p.is_file():  # reading a FIFO's header would wait for a writer
+                raise StoreError(f"{name} is not a timeline file (not a regular file)")
             _check_header(p)
             if not readonly and not os.access(p, os.W_OK):
                 readonly = True
@@ -210,27 +213,40 @@ class EventStore:
 
     @contextlib.contextmanager
     def atomic(self) -> Iterator[sqlite3.Connection]:
-        """A transaction (outermost) or savepoint (nested); rolls back on any error."""
+        """A transaction (outermost) or savepoint (nested); rolls back on any error.
+
+        What SQLite refuses (another program holds the file, the disk is full, text
+        that is not valid Unicode) leaves the outermost level as a :class:`StoreError`.
+        """
         if self.readonly:
             raise StoreError(f"{self.path} is read-only")
         conn = self._conn
         depth = self._depth
         pending_before = set(self._pending)  # restored if this savepoint rolls back
         if depth == 0:
-            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:  # "database is locked"
+                raise self._save_error(exc) from exc
         else:
             conn.execute(f"SAVEPOINT sp{depth}")
         self._depth += 1
         try:
             yield conn
-        except BaseException:
+        except BaseException as exc:
             self._depth -= 1
+            # SQLite rolls a whole transaction back by itself after some errors (a full
+            # disk): a second ROLLBACK would fail and hide the first error.
             if depth == 0:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 self._pending.clear()
+                if isinstance(exc, sqlite3.Error | UnicodeEncodeError):
+                    raise self._save_error(exc) from exc
             else:
-                conn.execute(f"ROLLBACK TO sp{depth}")
-                conn.execute(f"RELEASE sp{depth}")
+                if conn.in_transaction:
+                    conn.execute(f"ROLLBACK TO sp{depth}")
+                    conn.execute(f"RELEASE sp{depth}")
                 self._pending = pending_before
             raise
         self._depth -= 1
@@ -238,9 +254,10 @@ class EventStore:
             try:
                 conn.execute("COMMIT")
             except sqlite3.Error as exc:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 self._pending.clear()
-                raise StoreError(f"could not save to {self.path}: {exc}") from exc
+                raise self._save_error(exc) from exc
             changed = frozenset(self._pending)
             self._pending.clear()
             if changed:
@@ -248,6 +265,14 @@ class EventStore:
                     listener(changed)
         else:
             conn.execute(f"RELEASE sp{depth}")
+
+    def _save_error(self, exc: Exception) -> StoreError:
+        if isinstance(exc, UnicodeEncodeError):
+            bad = exc.object[exc.start : exc.end]
+            reason = f"the text holds {bad!r}, which is not valid Unicode"
+        else:
+            reason = str(exc)
+        return StoreError(f"could not save to {self.path}: {reason}")
 
     def _touch(self, *parts: str) -> None:
         self._pending.update(parts)
@@ -755,9 +780,12 @@ class EventStore:
     def backup_to(self, path: str | os.PathLike[str]) -> None:
         """A consistent copy of this document (SQLite's online backup API).
 
-        On failure no partial copy is left behind and a :class:`StoreError` says why.
+        On failure no partial copy is left behind, a file that was there before is
+        left alone (it may be someone's document), and a :class:`StoreError` says why.
         """
         name = os.fspath(path)
+        files = [name + suffix for suffix in ("", "-journal", "-wal", "-shm")]
+        new_files = [f for f in files if not os.path.lexists(f)]  # only these are removed
         try:
             target = sqlite3.connect(name)
         except sqlite3.Error as exc:
@@ -766,9 +794,9 @@ class EventStore:
             self._conn.backup(target)
         except sqlite3.Error as exc:
             target.close()
-            for suffix in ("", "-journal", "-wal", "-shm"):
+            for file in new_files:
                 with contextlib.suppress(OSError):
-                    os.remove(name + suffix)
+                    os.remove(file)
             raise StoreError(f"cannot write {name}: {exc}") from exc
         target.close()
 
