@@ -261,15 +261,19 @@ def test_export_into_a_named_pipe_writes_into_it(
     # cannot be written to, the export failed.
     pipe = tmp_path / "pipe.json"
     os.mkfifo(pipe)
-    reader = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)  # so opening to write won't wait
-    try:
-        run_ok(capsys, "export", str(news_db), "--format", "timelinejs", "--out", str(pipe))
-        assert stat.S_ISFIFO(pipe.lstat().st_mode)
-        data = os.read(reader, 1 << 20)
-    finally:
-        os.close(reader)
-    assert len(json.loads(data)["events"]) == 3
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["n.txt", "news.db", "pipe.json"]
+    link = tmp_path / "stdout"  # as /dev/stdout is a link to the process's pipe
+    link.symlink_to(pipe)
+    for out in (pipe, link):
+        reader = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)  # so opening to write won't wait
+        try:
+            run_ok(capsys, "export", str(news_db), "--format", "timelinejs", "--out", str(out))
+            assert stat.S_ISFIFO(pipe.lstat().st_mode)
+            data = os.read(reader, 1 << 20)
+        finally:
+            os.close(reader)
+        assert len(json.loads(data)["events"]) == 3
+    assert link.is_symlink()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["n.txt", "news.db", "pipe.json", "stdout"]
 
 
 def test_export_writes_through_a_link_and_leaves_other_files_alone(
@@ -385,6 +389,25 @@ def test_import_of_events_without_a_title_gives_them_one(
         assert sorted(e.title for e in store.events()) == [".", "Dawn raid."]
 
 
+def test_info_gives_the_span_as_the_events_date_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The span was worked out to the day: "31 December 2000" for a year-precision end,
+    # and deep time failed ("year … can only be given as a year").
+    doc = {
+        "events": [
+            {"start_date": {"year": -13_799_999_999}, "text": {"headline": "Big Bang"}},
+            {"start_date": {"year": 1969, "month": 7}, "text": {"headline": "Moon"}},
+            {"start_date": {"year": -43}, "end_date": {"year": 2000}, "text": {"headline": "R"}},
+        ]
+    }
+    src = write(tmp_path / "deep.json", json.dumps(doc))
+    db = tmp_path / "deep.db"
+    run_ok(capsys, "import", str(src), "--db", str(db))
+    lines = run_ok(capsys, "info", str(db)).splitlines()
+    assert lines[2] == "span: 13.8 billion years ago – 2000"
+
+
 # -- errors: one line, nothing written ------------------------------------------------
 
 
@@ -415,6 +438,27 @@ def test_error_newer_schema_db_is_left_untouched(
     assert "newer Timeline Viewer" in run_error(capsys, "export", str(db), "--format", "timelinejs")
     assert (digest(db), db.stat().st_mtime_ns) == before
     assert sidecars(db) == []
+
+
+def test_reading_commands_leave_an_empty_sqlite_database_untouched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # "info" and "export" opened the file to write, so they put a schema into it (and
+    # would upgrade an older store, which the older app could then not open).
+    db = tmp_path / "empty.db"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE t (x)")
+    conn.execute("DROP TABLE t")
+    conn.commit()
+    conn.close()
+    before = digest(db), db.stat().st_mtime_ns
+    assert "needs an upgrade" in run_error(capsys, "info", str(db))
+    assert "needs an upgrade" in run_error(capsys, "export", str(db), "--format", "csv")
+    assert (digest(db), db.stat().st_mtime_ns) == before
+    assert sidecars(db) == []
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM sqlite_master").fetchone() == (0,)
+    conn.close()
 
 
 def test_error_missing_input_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -565,15 +609,21 @@ def test_error_missing_store_for_info_and_export(
 # -- as a program ---------------------------------------------------------------------
 
 
-def _run_module(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def _run_module(
+    *args: str, cwd: Path, encoding: str | None = None
+) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    if encoding is not None:
+        env["PYTHONIOENCODING"] = encoding
     return subprocess.run(
         [sys.executable, "-m", "viewer", *args],
         cwd=cwd,
         env=env,
         capture_output=True,
         text=True,
+        encoding="utf-8",
+        errors="replace",
         timeout=120,
         check=False,
     )
@@ -596,3 +646,19 @@ def test_python_m_viewer_import(tmp_path: Path) -> None:
     assert done.stderr == ""
     with EventStore.open(db) as store:
         assert store.count() == 3
+
+
+def test_a_locale_that_is_not_utf8_neither_fails_nor_changes_an_export(tmp_path: Path) -> None:
+    # print() of "–" on an ASCII or Latin-1 stdout ended in a UnicodeEncodeError traceback.
+    doc = {"title": {"text": {"headline": "Ωμέγα – “quoted”"}}, "events": TIMELINEJS["events"]}
+    src = write(tmp_path / "greek.json", json.dumps(doc, ensure_ascii=False))
+    db = tmp_path / "greek.db"
+    assert _run_module("import", str(src), "--db", str(db), cwd=tmp_path).returncode == 0
+    info = _run_module("info", str(db), cwd=tmp_path, encoding="ascii")
+    assert (info.returncode, info.stderr) == (0, "")
+    assert info.stdout.startswith("title: \\u03a9\\u03bc\\u03ad\\u03b3\\u03b1 \\u2013")
+    export = _run_module(
+        "export", str(db), "--format", "timelinejs", cwd=tmp_path, encoding="latin-1"
+    )
+    assert (export.returncode, export.stderr) == (0, "")
+    assert json.loads(export.stdout)["title"]["text"]["headline"] == "Ωμέγα – “quoted”"

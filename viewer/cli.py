@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import os
 import sqlite3
 import sys
@@ -74,7 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("import", help="add the events of a file to a timeline store")
-    p.add_argument("file", help="a news text, TimelineJS JSON or sheet CSV file")
+    p.add_argument(
+        "file", help="a news text, TimelineJS JSON, sheet CSV or Timeline app (.timeline) file"
+    )
     p.add_argument("--db", required=True, help="the store to add to (created if missing)")
     p.add_argument("--format", choices=import_names(), help="the file's format (default: guess)")
 
@@ -110,9 +113,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _open_existing(path: str) -> EventStore:
+    """A store to read: ``info``, ``export`` and ``render`` never change the file."""
     if not Path(path).exists():
         raise CliError(f"{path} does not exist")
-    return EventStore.open(path, create=False)
+    return EventStore.open(path, create=False, readonly=True)
 
 
 def _check_not_the_store(out: str, db: str | None) -> None:
@@ -141,12 +145,13 @@ def _write_output(out: str, text: str) -> None:
     A device or a pipe (``/dev/stdout``, a FIFO) is written into, never replaced, and a
     symbolic link is followed.  A failure names ``out`` and leaves no temporary file.
     """
-    target = Path(os.path.realpath(out))
+    given = Path(out)
     try:
-        if target.exists() and not target.is_file() and not target.is_dir():
-            with target.open("w", encoding="utf-8", newline="") as f:
+        if given.exists() and not given.is_file() and not given.is_dir():
+            with given.open("w", encoding="utf-8", newline="") as f:
                 f.write(text)
             return
+        target = Path(os.path.realpath(out))
         tmp = target.with_name(f"{target.name}.{os.getpid()}.part")
         try:
             with tmp.open("x", encoding="utf-8", newline="") as f:  # never someone's file
@@ -181,6 +186,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         text = export_text(store.export_timeline(), args.format)
     if args.out:
         _write_output(args.out, text)
+    elif isinstance(sys.stdout, io.TextIOWrapper):
+        # The formats are UTF-8 whatever the locale (a Latin-1 stdout could not take "–").
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.flush()
     else:
         sys.stdout.write(text)
     return 0
@@ -199,17 +209,15 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    from viewer.model.dates import PartialDate, Precision
+    from viewer.model.dates import format_range
 
     with _open_existing(args.db) as store:
         meta = store.meta()
         print(f"title: {meta['title']}")
         print(f"events: {store.count()}")
-        span = store.span()
+        span = store.span_dates()
         if span:
-            a = PartialDate.from_position(span[0], Precision.DAY)
-            b = PartialDate.from_position(span[1] - 1, Precision.DAY)
-            print(f"span: {a.format()} – {b.format()}")
+            print(f"span: {format_range(*span)}")
         counts, none = store.category_counts()
         for cat, n in counts:
             print(f"category: {cat.name} ({n})")
@@ -282,6 +290,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
+    for stream in (sys.stdout, sys.stderr):  # a title "–" must not fail on an ASCII locale
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     try:
         return COMMANDS[args.command](args)
     except (CliError, StoreError, FormatError, DateError, OSError, sqlite3.Error) as exc:

@@ -50,3 +50,26 @@ def test_unknown_format_name_is_refused(tmp_path: Path):
     path.write_text("July, 2000\nA visit.\n")
     with pytest.raises(FormatError, match="unknown format"):
         read_file(path, "yaml")
+
+
+def test_a_line_break_inside_a_csv_cell_is_kept_as_written(tmp_path: Path):
+    # Reading a file turned every "\r\n" into "\n", inside quoted cells too.
+    path = tmp_path / "sheet.csv"
+    path.write_bytes(b'Year,Headline,Text\r\n1946,ENIAC,"Six women\r\nprogram it."\r\n')
+    (event,) = read_file(path).events
+    assert event.description == "Six women\r\nprogram it."
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"], ids=["lf", "crlf", "cr"])
+def test_any_line_end_reads_and_places_errors_by_line(tmp_path: Path, newline: str):
+    news = tmp_path / "news.txt"
+    news.write_bytes(newline.join(["Lead.", "July, 2000", "A visit.", ""]).encode())
+    assert [e.start.iso() for e in read_file(news).events] == ["2000-07"]
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_bytes(newline.join(["Year,Headline", "2000,A visit", ""]).encode())
+    assert [e.title for e in read_file(sheet).events] == ["A visit"]
+    broken = tmp_path / "broken.json"
+    broken.write_bytes(newline.join(["{", '  "events": [', "    {]", "}"]).encode())
+    with pytest.raises(FormatError) as info:
+        read_file(broken)
+    assert info.value.where == "line 3, column 6"

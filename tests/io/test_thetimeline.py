@@ -173,7 +173,11 @@ def test_any_text_gives_a_timeline_or_a_format_error(text: str) -> None:
     looks_like_thetimeline(text)
 
 
-@pytest.mark.parametrize("progress", ["²", "٣", "1" * 5000, "-5", "4.5"])
+@pytest.mark.parametrize(
+    "progress",
+    ["²", "٣", "1" * 5000, "-5", "4.5"],
+    ids=["superscript", "arabic-indic", "5000-digits", "negative", "fraction"],
+)
 def test_a_progress_that_is_not_a_number_names_the_place(progress: str) -> None:
     at_midnight = "2000-01-01 00:00:00"
     text = doc(

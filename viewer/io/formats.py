@@ -96,7 +96,11 @@ def export_names() -> list[str]:
 
 
 def decode(data: bytes, source: str) -> str:
-    """UTF-8 text with any BOM removed and line ends normalised to ``\\n``."""
+    """UTF-8 text with any BOM removed.
+
+    Line ends are left as they are: every reader takes ``\\r\\n``, ``\\r`` or ``\\n``
+    between lines, and a line break inside a quoted CSV cell is part of the text.
+    """
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -106,7 +110,7 @@ def decode(data: bytes, source: str) -> str:
             source=source,
             where=f"line {line}",
         ) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
 
 
 def detect_format(path: str | os.PathLike[str], text: str) -> Format:

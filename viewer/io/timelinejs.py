@@ -92,6 +92,7 @@ _TOP_LEVEL = ("scale", "top_level")
 
 _WHOLE_RE = re.compile(r"[+-]?[0-9]+(?:\.0*)?")
 _TAG_RE = re.compile(r"<[^>]*>")
+_LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
 _SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
 _SURROGATE_ESCAPE_RE = re.compile(r"\\u[dD][89a-fA-F]")
 
@@ -402,8 +403,9 @@ def _parse_json(text: str) -> Any:
             parse_float=number,
         )
     except json.JSONDecodeError as exc:
+        lines = _LINE_BREAK_RE.split(exc.doc[: exc.pos])  # json counts only "\n"
         raise FormatError(
-            f"invalid JSON ({exc.msg})", where=f"line {exc.lineno}, column {exc.colno}"
+            f"invalid JSON ({exc.msg})", where=f"line {len(lines)}, column {len(lines[-1]) + 1}"
         ) from None
     except RecursionError:
         raise FormatError("invalid JSON (nested too deeply)") from None

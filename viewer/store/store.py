@@ -340,11 +340,7 @@ class EventStore:
         )
 
     def next_color(self) -> str:
-        used = {c.color.lower() for c in self.categories()}
-        for color in CATEGORY_COLORS:
-            if color not in used:
-                return color
-        return category_color(len(used))
+        return _unused_color({c.color.lower() for c in self.categories()})
 
     def add_category(self, name: str, color: str | None = None) -> Category:
         name = name.strip()
@@ -568,6 +564,18 @@ class EventStore:
         row = self._conn.execute("SELECT min(start_pos), max(end_pos) FROM events").fetchone()
         return None if row[0] is None else (float(row[0]), float(row[1]))
 
+    def span_dates(self) -> tuple[PartialDate, PartialDate] | None:
+        """The earliest start and the latest end, as the events give them (exact)."""
+        first = self._conn.execute(
+            "SELECT start FROM events ORDER BY start_pos, start_precision LIMIT 1"
+        ).fetchone()
+        if first is None:
+            return None
+        last = self._conn.execute(
+            "SELECT coalesce(end, start) FROM events ORDER BY end_pos DESC LIMIT 1"
+        ).fetchone()
+        return PartialDate.from_iso(first[0]), PartialDate.from_iso(last[0])
+
     # -- queries -------------------------------------------------------------------
 
     def _where(self, filters: Filters) -> tuple[str, list[Any]]:
@@ -712,19 +720,20 @@ class EventStore:
             new_meta = {k: v for k, v in updates.items() if v and not meta_before.get(k)}
             if new_meta:
                 self.set_meta(**new_meta)
-            existing = {c.name for c in self.categories()}
+            known = self.categories()
+            existing = {c.name for c in known}
+            # Colours are picked here, not by add_category, which would look at every
+            # category each time: quadratic for a file with thousands of groups.
+            used = {c.color.lower() for c in known}
             created: list[str] = []
             # Names are stripped as add_category stores them (a blank one is no category).
-            for cat in timeline.categories:
-                name = cat.name.strip()
+            named = [(c.name.strip(), c.color) for c in timeline.categories]
+            named += [((e.category or "").strip(), "") for e in timeline.events]
+            for name, color in named:
                 if name and name not in existing:
-                    self.add_category(name, cat.color)
-                    existing.add(name)
-                    created.append(name)
-            for event in timeline.events:
-                name = (event.category or "").strip()
-                if name and name not in existing:
-                    self.add_category(name)
+                    color = color or _unused_color(used)
+                    self.add_category(name, color)
+                    used.add(color.lower())
                     existing.add(name)
                     created.append(name)
             ids: list[int] = []
@@ -803,6 +812,14 @@ class EventStore:
 
 class ImportCancelled(StoreError):
     """The person cancelled an import; the transaction was rolled back."""
+
+
+def _unused_color(used: set[str]) -> str:
+    """The first palette colour not in ``used`` (lower case), else a further one."""
+    for color in CATEGORY_COLORS:
+        if color not in used:
+            return color
+    return category_color(len(used))
 
 
 def _check_header(path: Path) -> None:
