@@ -83,5 +83,5 @@ def snapshot(
         image = window.grab()
     window.close()
     settings_dir.cleanup()
-    if not image.save(out):
+    if not image.save(out, "PNG"):
         raise OSError(f"cannot write {out}")
