@@ -140,27 +140,11 @@ def _removed_on_failure(path: str) -> Iterator[None]:
 
 
 def _write_output(out: str, text: str) -> None:
-    """Write ``text`` to ``out`` whole: a file is replaced only once the text is written.
+    """Write ``text`` to ``out`` whole (see :func:`viewer.io.files.write_atomically`)."""
+    from viewer.io.files import write_atomically
 
-    A device or a pipe (``/dev/stdout``, a FIFO) is written into, never replaced, and a
-    symbolic link is followed.  A failure names ``out`` and leaves no temporary file.
-    """
-    given = Path(out)
     try:
-        if given.exists() and not given.is_file() and not given.is_dir():
-            with given.open("w", encoding="utf-8", newline="") as f:
-                f.write(text)
-            return
-        target = Path(os.path.realpath(out))
-        tmp = target.with_name(f"{target.name}.{os.getpid()}.part")
-        try:
-            with tmp.open("x", encoding="utf-8", newline="") as f:  # never someone's file
-                f.write(text)
-            tmp.replace(target)
-        except OSError:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            raise
+        write_atomically(out, text.encode("utf-8"))
     except OSError as exc:
         raise CliError(f"cannot write {out}: {exc.strerror or exc}") from None
 

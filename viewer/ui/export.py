@@ -33,7 +33,6 @@ Only :func:`render_data` reads the store; everything else works on :class:`Rende
 from __future__ import annotations
 
 import bisect
-import contextlib
 import math
 import os
 import re
@@ -60,6 +59,7 @@ from PySide6.QtGui import (
     QPen,
 )
 
+from viewer.io.files import write_atomically
 from viewer.model.colors import NEUTRAL_COLOR, SINGLE_COLOR
 from viewer.model.dates import (
     CALENDAR_YEAR_LIMIT,
@@ -1416,23 +1416,6 @@ def render_file(
         store, date_from=date_from, date_to=date_to, x_range=x_range, filters=filters
     )
     write_atomically(out, _WRITERS[ext](data, width, dark))
-
-
-def write_atomically(out: str | os.PathLike[str], payload: bytes) -> None:
-    """Write ``payload`` to ``out`` through a ``.part`` file moved over it when complete.
-
-    On failure ``out`` is as it was, no ``.part`` is left behind, and the OSError
-    names ``out`` (not the temporary file).
-    """
-    target = Path(out)
-    tmp = target.with_name(target.name + ".part")
-    try:
-        tmp.write_bytes(payload)
-        tmp.replace(target)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
-        raise OSError(exc.errno, exc.strerror or str(exc), os.fspath(out)) from None
 
 
 # -- printing ----------------------------------------------------------------------------

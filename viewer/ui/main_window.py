@@ -564,8 +564,8 @@ class MainWindow(QMainWindow):
         return self.editing.run_import(timeline, report)
 
     def choose_export(self) -> None:
+        from viewer.io.files import write_atomically
         from viewer.io.formats import export_text, formats
-        from viewer.ui.export import write_atomically
 
         if self.doc is None:
             return
