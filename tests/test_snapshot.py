@@ -67,10 +67,10 @@ def grabbed(monkeypatch) -> list[dict]:
         seen.append(
             {
                 "path": self.doc.path if self.doc else None,
-                "titles": list(self._cols.titles),
+                "titles": list(self.data.shown.titles),
                 "drawn": list(self.view.arrays().titles),
                 "current": current,
-                "index": self._cols.ids.index(current) if current is not None else None,
+                "index": self.data.shown.index_of(current) if current is not None else None,
                 "headline": self.detail.headline_label.text(),
                 "count": self.count_label.text(),
                 "size": self.size(),

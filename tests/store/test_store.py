@@ -19,7 +19,8 @@ from viewer.model.colors import CATEGORY_COLORS
 from viewer.model.dates import PartialDate
 from viewer.model.event import Category, Era, Event, Timeline
 from viewer.model.filters import Filters
-from viewer.store import EventStore, ImportCancelled, StoreError, fts_query
+from viewer.store import Change, EventStore, ImportCancelled, StoreError, fts_query
+from viewer.store.filtering import FilterState
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "store"
 SIDECARS = ("-wal", "-shm", "-journal")
@@ -405,7 +406,7 @@ def test_import_can_be_cancelled_from_the_progress_callback(store: EventStore) -
 
 
 def test_nested_atomic_inner_rollback_keeps_outer_work(store: EventStore) -> None:
-    seen: list[frozenset[str]] = []
+    seen: list[Change] = []
     store.subscribe(seen.append)
     with store.atomic():
         outer = store.add_event(PUTIN)
@@ -420,26 +421,28 @@ def test_nested_atomic_inner_rollback_keeps_outer_work(store: EventStore) -> Non
     assert store.category("Inner only") is None
     assert store.title == ""
     # Told once, and only about what the committed work changed.
-    assert seen == [frozenset({"events", "tags", "categories"})]
+    assert [c.parts for c in seen] == [frozenset({"events", "tags", "categories"})]
+    assert seen[0].added == {outer} and not seen[0].changed and not seen[0].removed
 
 
 def test_subscribers_hear_once_per_outermost_commit_and_not_on_rollback(
     store: EventStore,
 ) -> None:
-    seen: list[frozenset[str]] = []
+    seen: list[Change] = []
     store.subscribe(seen.append)
     store.add_category("Politics")
-    assert seen == [frozenset({"categories"})]
+    assert [c.parts for c in seen] == [frozenset({"categories"})]
     seen.clear()
-    store.add_event(Event("Plain", PartialDate(1999)))
-    assert seen == [frozenset({"events"})]
+    plain = store.add_event(Event("Plain", PartialDate(1999)))
+    assert [c.parts for c in seen] == [frozenset({"events"})]
+    assert seen[0].added == {plain}
     seen.clear()
     with store.atomic():
         store.add_event(Event("Tagged", PartialDate(1998), tags=("x",)))
         store.set_meta(title="T")
         store.update_category("Politics", color="#000000")
         assert seen == []  # nothing before the commit
-    assert seen == [frozenset({"events", "tags", "meta", "categories"})]
+    assert [c.parts for c in seen] == [frozenset({"events", "tags", "meta", "categories"})]
     seen.clear()
     with pytest.raises(ValueError), store.atomic():
         store.add_event(Event("Gone", PartialDate(1997)))
@@ -501,7 +504,7 @@ def test_rename_category_keeps_its_events(store: EventStore, filled: dict[str, i
     assert store.category("Diplomacy").color == "#abcdef"
     for title in (PUTIN.title, VLADIVOSTOK.title):
         assert store.get_event(filled[title]).category == "Diplomacy"
-    assert store.columns(Filters(hidden_categories=frozenset({"Diplomacy"}))).titles == [
+    assert _titles(store, hidden_categories=frozenset({"Diplomacy"})) == [
         BIG_BANG.title,
         CAESAR.title,
         RESOLUTIONS.title,
@@ -599,8 +602,19 @@ def test_undo_import_removes_exactly_what_was_imported(
 # -- filters --------------------------------------------------------------------------
 
 
+def _shown(store: EventStore, filters: Filters) -> list[int]:
+    """The ids ``filters`` shows, by SQL and by the views' masks, which must agree."""
+    by_sql = store.filtered_ids(filters)
+    state = FilterState(store)
+    state.update(filters)
+    arrays = store.load_arrays()
+    by_mask = arrays.ids[state.mask(arrays, filters)].tolist()
+    assert by_mask == by_sql
+    return by_sql
+
+
 def _titles(store: EventStore, **kw) -> list[str]:
-    return store.columns(Filters(**kw)).titles
+    return [store.get_event(i).title for i in _shown(store, Filters(**kw))]
 
 
 def test_hidden_categories_including_uncategorised(
@@ -622,9 +636,17 @@ def test_hidden_categories_including_uncategorised(
         RESOLUTIONS.title,
     ]
     # A hidden name that is no category hides nothing.
-    assert len(store.columns(Filters(hidden_categories=frozenset({"Nope"})))) == 6
-    cols = store.columns()
-    assert cols.categories == ["Science", "History", "Politics", "UN", "Politics", ""]
+    assert len(_shown(store, Filters(hidden_categories=frozenset({"Nope"})))) == 6
+    arrays = store.load_arrays()
+    names = {c.id: c.name for c in store.categories()}
+    assert [names.get(k, "") for k in arrays.category.tolist()] == [
+        "Science",
+        "History",
+        "Politics",
+        "UN",
+        "Politics",
+        "",
+    ]
 
 
 def test_tags_are_any_of(store: EventStore, filled: dict[str, int]) -> None:
@@ -731,7 +753,7 @@ def test_an_unpaired_surrogate_in_the_typed_text_is_not_an_error(
 ) -> None:
     # Qt can hand over half of a pasted emoji; encoding it for SQLite raised.
     assert store.search("vlad\ud83d") == [filled[VLADIVOSTOK.title]]
-    assert store.columns(Filters(text="\ude00vladivostok")).ids == [filled[VLADIVOSTOK.title]]
+    assert _shown(store, Filters(text="\ude00vladivostok")) == [filled[VLADIVOSTOK.title]]
 
 
 def test_search_index_follows_inserts_updates_and_deletes(store: EventStore) -> None:
@@ -829,12 +851,13 @@ def test_search_never_raises_on_typed_text(store: EventStore, filled: dict[str, 
             ).fetchone()
         found = store.search(text)
         assert set(found) <= everything
-        cols = store.columns(Filters(text=text))
-        assert cols.ids == found
-        combined = store.columns(
-            Filters(text=text, hidden_categories=frozenset({""}), date_from=PartialDate(0))
+        assert _shown(store, Filters(text=text)) == found
+        assert store.search_ids(text).tolist() == sorted(found)
+        combined = _shown(
+            store,
+            Filters(text=text, hidden_categories=frozenset({""}), date_from=PartialDate(0)),
         )
-        assert set(combined.ids) <= set(found)
+        assert set(combined) <= set(found)
 
     check()
 
@@ -859,10 +882,12 @@ def test_bce_and_deep_time_dates_store_and_sort(db_path: Path) -> None:
     with EventStore.open(db_path) as s:
         for event_id, date in zip(ids, dates, strict=True):
             assert s.get_event(event_id).start == date
-        cols = s.columns()
+        arrays = s.load_arrays()
         ordered = sorted(dates, key=PartialDate.sort_key)
-        assert [PartialDate.from_iso(x) for x in cols.start] == ordered
-        assert cols.begin == sorted(cols.begin)
+        assert [s.get_event(i).start for i in arrays.ids.tolist()] == ordered
+        # positions come out of SQLite exactly, deep time too
+        assert arrays.begin.tolist() == [d.begin() for d in ordered]
+        assert arrays.finish.tolist() == [d.finish() for d in ordered]
         assert [e.start for e in s.events()] == ordered
         assert s.span() == (dates[6].begin(), dates[8].finish())
         deep = s.ids_in_range(PartialDate(-14_000_000_000).begin(), PartialDate(-1).begin())
@@ -871,21 +896,30 @@ def test_bce_and_deep_time_dates_store_and_sort(db_path: Path) -> None:
 
 def test_columns_are_sorted_by_begin(store: EventStore) -> None:
     store.import_timeline(synthetic_timeline(1500, seed=7))
-    cols = store.columns()
-    assert len(cols) == 1500
-    assert cols.begin == sorted(cols.begin)
-    assert all(f >= b for b, f in zip(cols.begin, cols.finish, strict=True))
-    assert cols.ids == store.filtered_ids(Filters())
+    a = store.load_arrays()
+    assert len(a) == 1500
+    assert a.begin.tolist() == sorted(a.begin.tolist())
+    assert bool((a.finish >= a.begin).all())
+    assert a.ids.tolist() == store.filtered_ids(Filters())
+    names = {c.id: c.name for c in store.categories()}
     for i in (0, 700, 1499):
-        event = store.get_event(cols.ids[i])
-        assert event.begin == cols.begin[i]
-        assert event.finish == cols.finish[i]
-        assert event.start.iso() == cols.start[i]
-        assert int(event.start.precision) == cols.start_precision[i]
-        assert cols.titles[i] == event.title
-        assert cols.start_until[i] == event.start.finish()
-        assert cols.end_from[i] == (event.end or event.start).begin()
-        assert cols.categories[i] == (event.category or "")
+        event = store.get_event(int(a.ids[i]))
+        assert event.begin == a.begin[i]
+        assert event.finish == a.finish[i]
+        assert int(event.start.precision) == a.start_precision[i]
+        end = event.end or event.start
+        assert int(end.precision) == a.end_precision[i]
+        assert bool(a.is_range[i]) == event.is_range
+        assert a.titles[i] == event.title
+        assert a.dates[i] == event.date_text()
+        assert a.start_finish[i] == event.start.finish()
+        assert a.end_begin[i] == end.begin()
+        assert names.get(int(a.category[i]), "") == (event.category or "")
+    # and the columns of some events alone are those rows of the whole
+    some = store.arrays_for([int(a.ids[7]), int(a.ids[3]), 99_999])
+    assert some.ids.tolist() == [int(a.ids[3]), int(a.ids[7])]
+    assert some.begin.tolist() == [a.begin[3], a.begin[7]]
+    assert some.lane.tolist() == [a.lane[3], a.lane[7]]
 
 
 def test_ids_in_range_uses_an_index_and_is_right(store: EventStore) -> None:
@@ -901,10 +935,8 @@ def test_ids_in_range_uses_an_index_and_is_right(store: EventStore) -> None:
         str(r[-1]) for r in store._conn.execute("EXPLAIN QUERY PLAN " + queries[0]).fetchall()
     )
     assert "USING INDEX events_start_pos" in plan or "USING INDEX events_end_pos" in plan
-    cols = store.columns()
-    expected = {
-        i for i, b, f in zip(cols.ids, cols.begin, cols.finish, strict=True) if b < x1 and f > x0
-    }
+    a = store.load_arrays()
+    expected = set(a.ids[(a.begin < x1) & (a.finish > x0)].tolist())
     assert set(found) == expected
     assert 0 < len(found) < 2000
 

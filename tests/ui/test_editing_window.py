@@ -22,6 +22,7 @@ from window_events import (
     event_pixel,
     make_store,
     send_mouse,
+    shown,
     view_to_pixel,
 )
 
@@ -70,29 +71,31 @@ def assert_disk_matches_screen(window: MainWindow) -> None:
     """Reopen the file and compare it with every view of the window."""
     assert window.doc is not None
     with EventStore.open(window.doc.path, create=False, readonly=True) as fresh:
-        cols = fresh.columns(window.state.filters)
+        ids = fresh.filtered_ids(window.state.filters)
         events = {e.id: e for e in fresh.events()}
+        titles = [events[i].title for i in ids]
         # the timeline
-        assert window._cols.ids == cols.ids
-        assert window._cols.titles == cols.titles
-        assert window._cols.categories == cols.categories
-        assert list(window.view.arrays().ids) == cols.ids
-        assert list(window.view.arrays().titles) == cols.titles
+        on_screen = shown(window)
+        assert on_screen.ids == ids
+        assert on_screen.titles == titles
+        assert on_screen.categories == [events[i].category or "" for i in ids]
+        assert list(window.view.arrays().ids) == ids
+        assert list(window.view.arrays().titles) == titles
         # the list (sorted by date, as it starts)
         assert list_rows(window) == [
-            (i, events[i].date_text(), events[i].title, events[i].category or "") for i in cols.ids
+            (i, events[i].date_text(), events[i].title, events[i].category or "") for i in ids
         ]
         # the counts and the sidebar
         total = fresh.count()
-        shown = len(cols)
-        expected = f"{shown} of {total} events" if shown != total else f"{total} events"
+        n_shown = len(ids)
+        expected = f"{n_shown} of {total} events" if n_shown != total else f"{total} events"
         assert window.count_label.text() == expected
         counts, uncategorised = fresh.category_counts()
         on_disk = {c.name: n for c, n in counts}
         if uncategorised:
             on_disk[""] = uncategorised
         assert sidebar_rows(window.sidebar.category_list) == on_disk
-        assert window._colors == {c.name: c.color for c, _n in counts}
+        assert window.category_colors() == {c.name: c.color for c, _n in counts}
         assert sidebar_rows(window.sidebar.tag_list) == dict(fresh.tag_counts())
         # the detail panel
         current = window.state.current
@@ -154,7 +157,7 @@ def close_dialog(qtbot, window: MainWindow) -> None:
 
 
 def id_of(window: MainWindow, title: str) -> int:
-    return window._cols.ids[window._cols.titles.index(title)]
+    return shown(window).ids[shown(window).titles.index(title)]
 
 
 def key(qtbot, window: MainWindow, k, modifiers=NO_MOD, widget=None) -> None:
@@ -305,7 +308,7 @@ def test_add_with_ctrl_n_then_undo_and_redo(qtbot, window: MainWindow) -> None:
     assert_disk_matches_screen(window)
 
     undo(qtbot, window)
-    assert "Bridge opens" not in window._cols.titles
+    assert "Bridge opens" not in shown(window).titles
     assert on_disk(window, new) is None
     assert window.state.selection == []
     assert menu_texts(window) == ("Undo", "Redo Add 'Bridge opens'")
@@ -499,7 +502,7 @@ def test_delete_with_the_del_key_then_undo(qtbot, window: MainWindow) -> None:
     before = on_disk(window, event_id)
     key(qtbot, window, Qt.Key.Key_Delete)  # no confirmation
     assert window.findChildren(QMessageBox) == []
-    assert "World Cup" not in window._cols.titles
+    assert "World Cup" not in shown(window).titles
     assert on_disk(window, event_id) is None
     assert window.state.selection == []
     assert menu_texts(window)[0] == "Undo Delete 'World Cup'"
@@ -515,7 +518,9 @@ def test_delete_with_the_del_key_then_undo(qtbot, window: MainWindow) -> None:
 def test_duplicate_with_ctrl_d(qtbot, window: MainWindow) -> None:
     event_id = click_event(window, "Olympics")
     key(qtbot, window, Qt.Key.Key_D, CTRL)
-    ids = [i for i, t in zip(window._cols.ids, window._cols.titles, strict=True) if t == "Olympics"]
+    ids = [
+        i for i, t in zip(shown(window).ids, shown(window).titles, strict=True) if t == "Olympics"
+    ]
     assert len(ids) == 2
     copy = next(i for i in ids if i != event_id)
     assert window.state.selection == [copy]
@@ -524,7 +529,7 @@ def test_duplicate_with_ctrl_d(qtbot, window: MainWindow) -> None:
     assert_disk_matches_screen(window)
     undo(qtbot, window)
     assert on_disk(window, copy) is None
-    assert window._cols.titles.count("Olympics") == 1
+    assert shown(window).titles.count("Olympics") == 1
     redo(qtbot, window)
     assert on_disk(window, copy) is not None
 
@@ -551,7 +556,7 @@ def test_ctrl_click_on_the_timeline_then_delete_as_one_step(qtbot, window: MainW
 def test_shift_click_on_the_timeline_then_set_the_category(qtbot, window: MainWindow) -> None:
     first = click_event(window, "Genome draft")
     last = click_event(window, "Mars rover", SHIFT)
-    ids = window._cols.ids[window._cols.ids.index(first) : window._cols.ids.index(last) + 1]
+    ids = shown(window).ids[shown(window).ids.index(first) : shown(window).ids.index(last) + 1]
     assert set(window.state.selection) == set(ids) and len(ids) == 4
     before = {i: on_disk(window, i).category for i in ids}
     menu = window.editing.category_menu
@@ -661,13 +666,13 @@ def test_create_rename_and_recolour_categories(qtbot, window: MainWindow, monkey
     monkeypatch.setattr(dialog, "ask_name", lambda *a, **k: "Athletics")
     qtbot.mouseClick(dialog.rename_button, LEFT)
     assert set(categories_on_disk(window)) == {"Politics", "Science", "Athletics", "Culture"}
-    assert window._cols.categories.count("Athletics") == 4
+    assert shown(window).categories.count("Athletics") == 4
     assert menu_texts(window)[0] == "Undo Rename category 'Sport' to 'Athletics'"
 
     monkeypatch.setattr(dialog, "ask_color", lambda *a, **k: QColor("#123456"))
     qtbot.mouseClick(dialog.color_button, LEFT)
     assert categories_on_disk(window)["Athletics"] == "#123456"
-    assert window._colors["Athletics"] == "#123456"
+    assert window.category_colors()["Athletics"] == "#123456"
     assert menu_texts(window)[0] == "Undo Recolour category 'Athletics'"
 
     # a name in use is refused and nothing changes
@@ -695,7 +700,7 @@ def test_create_rename_and_recolour_categories(qtbot, window: MainWindow, monkey
 
 def test_delete_a_category_reassigning_its_events(qtbot, window: MainWindow, monkeypatch) -> None:
     sport = [
-        i for i, c in zip(window._cols.ids, window._cols.categories, strict=True) if c == "Sport"
+        i for i, c in zip(shown(window).ids, shown(window).categories, strict=True) if c == "Sport"
     ]
     dialog = category_manager(qtbot, window)
     dialog.select("Sport")
@@ -779,7 +784,7 @@ def test_a_hidden_category_stays_hidden_when_renamed(
     qtbot.waitUntil(lambda: not shiboken6.isValid(dialog) or not dialog.isVisible())
     redo(qtbot, window)
     assert window.state.filters.hidden_categories == {"Athletics"}
-    assert "World Cup" not in window._cols.titles
+    assert "World Cup" not in shown(window).titles
 
 
 def test_an_event_added_where_the_filters_hide_it_is_not_selected(
@@ -797,7 +802,7 @@ def test_an_event_added_where_the_filters_hide_it_is_not_selected(
     message = window.statusBar().currentMessage()
     assert "'Harvest festival'" in message and "filters hide it" in message
     window.act_reset_filters.trigger()
-    assert "Harvest festival" in window._cols.titles
+    assert "Harvest festival" in shown(window).titles
 
 
 # -- timeline properties ------------------------------------------------------------------------
@@ -842,7 +847,7 @@ def test_import_is_one_undoable_step(qtbot, window: MainWindow, tmp_path) -> Non
     assert_disk_matches_screen(window)
     undo(qtbot, window)
     assert window.count_label.text() == "14 events"
-    assert window._cols.titles == TITLES
+    assert shown(window).titles == TITLES
     assert_disk_matches_screen(window)
     redo(qtbot, window, ctrl_y=True)
     assert window.count_label.text() == "16 events"
@@ -913,7 +918,7 @@ def test_save_as_makes_a_copy_and_works_on_it(qtbot, window: MainWindow, db, mon
         assert saved.events() == original.events()
         assert saved.categories() == original.categories()
         assert saved.meta() == original.meta()
-    assert "Summit" not in window._cols.titles
+    assert "Summit" not in shown(window).titles
     # edits now go to the copy only
     click_event(window, "Crisis")
     key(qtbot, window, Qt.Key.Key_Delete)
@@ -1021,7 +1026,7 @@ def test_a_read_only_file_refuses_every_edit(qtbot, window: MainWindow, tmp_path
     before = window.doc.store.get_event(event_id)
     assert not window.editing.move_event(before, before.evolve(start=d(2002)))
     assert not window.detail.edit_button.isVisible()
-    assert window._cols.titles == TITLES[:6]
+    assert shown(window).titles == TITLES[:6]
     assert path.read_bytes() == content
 
 

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
-from types import SimpleNamespace
-from typing import overload
+from collections.abc import Mapping, Sequence
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtGui import QIcon
 
 from viewer.model.dates import PartialDate
 from viewer.model.event import Event
+from viewer.store.columns import EventArrays
 from viewer.ui.event_list import (
     CATEGORY,
     DATE,
@@ -20,13 +20,13 @@ from viewer.ui.event_list import (
     ID_ROLE,
     EventListModel,
     EventListView,
-    EventRows,
 )
 
 # Showing a top-level widget with a layout on the offscreen platform logs this warning.
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
-COLORS = {"Diplomacy": "#4e79a7", "War": "#e15759"}
+KEYS = {"Diplomacy": 1, "War": 2}
+CATEGORIES = {1: ("Diplomacy", "#4e79a7"), 2: ("War", "#e15759")}
 
 
 def sample_events() -> list[Event]:
@@ -40,8 +40,8 @@ def sample_events() -> list[Event]:
     ]
 
 
-def sample_rows() -> EventRows:
-    return EventRows.from_events(sample_events(), COLORS)
+def sample_arrays(events: Sequence[Event] | None = None) -> EventArrays:
+    return EventArrays.from_events(sample_events() if events is None else events, KEYS)
 
 
 def column(model: EventListModel, col: int, role: int = Qt.ItemDataRole.DisplayRole) -> list:
@@ -51,7 +51,7 @@ def column(model: EventListModel, col: int, role: int = Qt.ItemDataRole.DisplayR
 @pytest.fixture
 def model() -> EventListModel:
     m = EventListModel()
-    m.set_rows(sample_rows())
+    m.set_arrays(sample_arrays(), CATEGORIES)
     return m
 
 
@@ -59,7 +59,7 @@ def model() -> EventListModel:
 def view(qtbot) -> EventListView:
     v = EventListView()
     qtbot.addWidget(v)
-    v.set_rows(sample_rows())
+    v.set_arrays(sample_arrays(), CATEGORIES)
     v.resize(700, 300)
     v.show()
     qtbot.waitExposed(v)
@@ -80,7 +80,7 @@ def test_empty_model_passes_the_qt_model_tester(qtmodeltester) -> None:
 def test_model_tester_follows_sorting_and_resets(qtmodeltester, model: EventListModel) -> None:
     qtmodeltester.check(model)
     model.sort(HEADLINE, Qt.SortOrder.DescendingOrder)
-    model.set_rows(EventRows.from_events(sample_events()[:2]))
+    model.set_arrays(sample_arrays(sample_events()[:2]))
     model.sort(DATE)
 
 
@@ -148,9 +148,9 @@ def test_row_of_and_id_at_follow_the_sort(model: EventListModel) -> None:
     assert model.row_of(999) is None
 
 
-def test_sort_survives_set_rows(model: EventListModel) -> None:
+def test_sort_survives_set_arrays(model: EventListModel) -> None:
     model.sort(HEADLINE)
-    model.set_rows(sample_rows())
+    model.set_arrays(sample_arrays())
     assert column(model, HEADLINE)[0] == "apollo 11 lands"
     assert model.sort_state() == (HEADLINE, Qt.SortOrder.AscendingOrder)
 
@@ -171,23 +171,28 @@ def test_items_are_selectable_not_editable(model: EventListModel) -> None:
     assert model.flags(QModelIndex()) == Qt.ItemFlag.NoItemFlags
 
 
-def test_rows_must_have_equal_lengths() -> None:
-    with pytest.raises(ValueError, match="same length"):
-        EventRows(ids=[1, 2], sort_keys=[0.0], dates=["a"], titles=["t"], categories=[""])
+def test_categories_can_be_renamed_in_place(model: EventListModel, qtbot) -> None:
+    with qtbot.waitSignal(model.dataChanged, timeout=100):
+        model.set_categories({1: ("Peace", "#4e79a7"), 2: ("War", "#e15759")})
+    assert column(model, CATEGORY) == ["War", "", "War", "", "Peace"]
 
 
-def test_from_columns_uses_lazy_dates() -> None:
-    cols = SimpleNamespace(
-        ids=[1, 2],
-        start=["1999-03", "-0043"],
-        end=[None, "0014"],
-        begin=[PartialDate(1999, 3).begin(), PartialDate(-43).begin()],
-        titles=["a", "b"],
-        categories=["", "X"],
-    )
-    rows = EventRows.from_columns(cols, {"X": "#123456"})
-    assert list(rows.dates) == ["March 1999", "44 BC – AD 14"]
-    assert rows.colors == {"X": "#123456"}
+def test_a_patch_moves_rows_and_keeps_persistent_indexes(model: EventListModel, qtbot) -> None:
+    from PySide6.QtCore import QPersistentModelIndex
+
+    old = model.arrays()
+    armistice = QPersistentModelIndex(model.index(model.row_of(14), HEADLINE))
+    apollo = QPersistentModelIndex(model.index(model.row_of(13), HEADLINE))
+    # Apollo is deleted, Vesuvius moves to 1990, a new event comes in
+    moved = Event("Vesuvius erupts", PartialDate(1990), id=11)
+    added = Event("Moon", PartialDate(1970), id=20)
+    new, patch = old.patched([13, 11], sample_arrays([moved, added]))
+    with qtbot.waitSignals([model.layoutAboutToBeChanged, model.layoutChanged], timeout=50):
+        model.apply_patch(new, patch)
+    assert column(model, DATE, ID_ROLE) == [10, 14, 20, 12, 11]
+    assert armistice.isValid() and armistice.row() == 1
+    assert not apollo.isValid()
+    assert model.row_of(20) == 2 and model.row_of(13) is None
 
 
 # -- the view ------------------------------------------------------------------------------
@@ -260,7 +265,7 @@ def test_select_ids_ignores_unknown_ids_and_scrolls(qtbot) -> None:
     v = EventListView()
     qtbot.addWidget(v)
     events = [Event(f"Event {i}", PartialDate(1900 + i), id=i + 1) for i in range(300)]
-    v.set_rows(EventRows.from_events(events))
+    v.set_arrays(sample_arrays(events))
     v.resize(500, 200)
     v.show()
     qtbot.waitExposed(v)
@@ -277,8 +282,29 @@ def test_selection_survives_sorting_and_new_rows(view: EventListView, qtbot) -> 
         view.sortByColumn(HEADLINE, Qt.SortOrder.AscendingOrder)
     assert view.selected_ids() == [13]
     with qtbot.assertNotEmitted(view.selectionChangedIds):
-        view.set_rows(sample_rows())
+        view.set_arrays(sample_arrays())
     assert view.selected_ids() == [13]
+
+
+def test_a_patch_keeps_the_selection_and_the_scroll(qtbot) -> None:
+    v = EventListView()
+    qtbot.addWidget(v)
+    events = [Event(f"Event {i}", PartialDate(1900 + i), id=i + 1) for i in range(300)]
+    arrays = sample_arrays(events)
+    v.set_arrays(arrays)
+    v.resize(500, 200)
+    v.show()
+    qtbot.waitExposed(v)
+    v.select_ids([250])
+    top = v.rowAt(0)
+    assert top > 100
+    # an event before the top is deleted, one after it changes
+    later = sample_arrays([Event("Later", PartialDate(2500), id=260)])
+    new, patch = arrays.patched([5, 260], later)
+    with qtbot.assertNotEmitted(v.selectionChangedIds):
+        v.apply_patch(new, patch)
+    assert v.selected_ids() == [250]
+    assert v.list_model().id_at(v.rowAt(0)) == int(arrays.ids[top])  # the same row at the top
 
 
 def test_enter_and_double_click_activate(view: EventListView, qtbot) -> None:
@@ -301,42 +327,37 @@ def test_enter_and_double_click_activate(view: EventListView, qtbot) -> None:
 # -- scale -----------------------------------------------------------------------------------
 
 
-class CountingDates(Sequence[str]):
-    """A lazy date column that counts how many rows were formatted."""
+class CountingTexts:
+    """A text source that counts the events whose texts were asked for."""
 
-    def __init__(self, n: int) -> None:
-        self.n = n
-        self.formatted: set[int] = set()
+    def __init__(self) -> None:
+        self.asked: set[int] = set()
 
-    def __len__(self) -> int:
-        return self.n
-
-    @overload
-    def __getitem__(self, i: int) -> str: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[str]: ...
-    def __getitem__(self, i: int | slice) -> str | list[str]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(self.n))]
-        self.formatted.add(i)
-        return f"day {i}"
+    def texts(self, ids: Sequence[int]) -> Mapping[int, tuple[str, str]]:
+        self.asked.update(ids)
+        return {i: (f"Event number {(i * 7919) % 100_000}", f"day {i}") for i in ids}
 
 
-def big_rows(n: int, dates: Sequence[str]) -> EventRows:
-    return EventRows(
-        ids=list(range(1, n + 1)),
-        sort_keys=[float(i * 86_400) for i in range(n)],
-        dates=dates,
-        titles=[f"Event number {(i * 7919) % n}" for i in range(n)],
-        categories=["A" if i % 3 else "" for i in range(n)],
-        colors={"A": "#4e79a7"},
+def big_arrays(n: int, texts: CountingTexts) -> EventArrays:
+    begin = np.arange(n, dtype=np.float64) * 86_400
+    return EventArrays.from_columns(
+        {
+            "ids": np.arange(1, n + 1),
+            "begin": begin,
+            "finish": begin + 86_400,
+            "start_precision": np.full(n, 2),
+            "end_precision": np.full(n, 2),
+            "is_range": np.zeros(n, dtype=bool),
+            "category": np.where(np.arange(n) % 3, 1, -1),
+        },
+        texts,
     )
 
 
 def test_hundred_thousand_rows_are_cheap(qtbot) -> None:
     n = 100_000
-    dates = CountingDates(n)
-    rows = big_rows(n, dates)
+    texts = CountingTexts()
+    arrays = big_arrays(n, texts)
     v = EventListView()
     qtbot.addWidget(v)
     v.resize(800, 600)
@@ -344,11 +365,11 @@ def test_hundred_thousand_rows_are_cheap(qtbot) -> None:
     qtbot.waitExposed(v)
 
     t0 = time.perf_counter()
-    v.set_rows(rows)
+    v.set_arrays(arrays, {1: ("A", "#4e79a7")})
     v.grab()
     t_set = time.perf_counter() - t0
     assert v.list_model().rowCount() == n
-    assert len(dates.formatted) < 200  # only the rows on screen were formatted
+    assert len(texts.asked) < 200  # only the rows on screen were fetched
 
     t0 = time.perf_counter()
     v.sortByColumn(HEADLINE, Qt.SortOrder.AscendingOrder)

@@ -18,6 +18,7 @@ from window_events import (
     event_pixel,
     make_store,
     send_mouse,
+    shown,
 )
 
 from viewer.io.formats import read_file
@@ -86,7 +87,7 @@ def settle(qtbot, window: MainWindow) -> None:
 
 
 def id_of(window: MainWindow, title: str) -> int:
-    return window._cols.ids[window._cols.titles.index(title)]
+    return shown(window).ids[shown(window).titles.index(title)]
 
 
 def drawn_titles(window: MainWindow) -> list[str]:
@@ -165,9 +166,9 @@ def assert_shows_event(window: MainWindow, title: str) -> None:
 
 
 def test_opening_shows_every_event_in_every_view(window: MainWindow) -> None:
-    assert window._cols.titles == TITLES
+    assert shown(window).titles == TITLES
     assert drawn_titles(window) == TITLES
-    assert list_ids(window) == window._cols.ids
+    assert list_ids(window) == shown(window).ids
     assert window.count_label.text() == "14 events"
     assert window.sidebar.count_label.text() == "14 events"
     assert window.title_label.text() == "Test timeline"
@@ -191,15 +192,15 @@ def test_the_bundled_sample_imports_and_shows(qtbot, tmp_path, settings) -> None
         assert window.count_label.text() == "0 events"
         assert window.import_file(sample_path()) == len(expected.events)
         n = len(expected.events)
-        assert len(window._cols) == n == len(window.view.arrays())
+        assert len(shown(window)) == n == len(window.view.arrays())
         assert window.event_list.model().rowCount() == n
         assert window.count_label.text() == f"{n} events"
-        assert sorted(window._cols.titles) == sorted(e.title for e in expected.events)
+        assert sorted(shown(window).titles) == sorted(e.title for e in expected.events)
         assert window.title_label.text() == expected.title
         window.sidebar.search_edit.setText("Vladivostok")
-        qtbot.waitUntil(lambda: len(window._cols) < n, timeout=2000)
+        qtbot.waitUntil(lambda: len(shown(window)) < n, timeout=2000)
         assert window.count_label.text() == f"1 of {n} events"
-        found = window.doc.store.get_event(window._cols.ids[0])
+        found = window.doc.store.get_event(shown(window).ids[0])
         assert "Vladivostok" in found.title + found.description
         assert drawn_titles(window) == [found.title]
     finally:
@@ -265,7 +266,7 @@ def test_click_on_the_timeline_selects_and_fills_the_panel(window: MainWindow) -
 
 
 def test_ctrl_and_shift_click_on_the_timeline_select_several(window: MainWindow) -> None:
-    ids = window._cols.ids
+    ids = shown(window).ids
     click_event(window, ids[1])
     click_event(window, ids[4], CTRL)
     assert window.state.selection == [ids[1], ids[4]]
@@ -378,8 +379,8 @@ def test_selecting_in_the_list_follows_everywhere(qtbot, window: MainWindow) -> 
     assert window.view.item.selected() == {summit, crisis}
     assert window.detail.headline_label.text() == "Crisis"
     click_row(qtbot, window, id_of(window, "Cup final"), SHIFT)
-    assert set(window.state.selection) == set(window._cols.ids[8:])
-    assert window.view.item.selected() == set(window._cols.ids[8:])
+    assert set(window.state.selection) == set(shown(window).ids[8:])
+    assert window.view.item.selected() == set(shown(window).ids[8:])
 
 
 def test_clicking_the_timeline_selects_the_row(window: MainWindow) -> None:
@@ -409,7 +410,7 @@ def test_search_changes_what_is_drawn_and_the_count(qtbot, window: MainWindow) -
     window.act_find.trigger()  # Ctrl+F
     assert window.sidebar.search_edit.hasFocus()
     qtbot.keyClicks(window.sidebar.search_edit, "cup")
-    qtbot.waitUntil(lambda: len(window._cols) == 2, timeout=2000)
+    qtbot.waitUntil(lambda: len(shown(window)) == 2, timeout=2000)
     assert drawn_titles(window) == ["World Cup", "Cup final"]
     assert window.event_list.model().rowCount() == 2
     assert window.count_label.text() == "2 of 14 events"
@@ -444,7 +445,7 @@ def test_category_filter_changes_what_is_drawn_and_the_count(window: MainWindow)
     items["Politics"].setCheckState(Qt.CheckState.Unchecked)
     assert window.count_label.text() == "9 of 14 events"
     assert window.sidebar.count_label.text() == "9 of 14 events"
-    assert "Politics" not in set(window.view.arrays().titles) | set(window._cols.categories)
+    assert "Politics" not in set(window.view.arrays().titles) | set(shown(window).categories)
     assert len(window.view.arrays()) == 9
     assert window.event_list.model().rowCount() == 9
     assert window.state.filters.hidden_categories == {"Politics"}
@@ -490,7 +491,7 @@ def test_date_range_filter(qtbot, window: MainWindow) -> None:
 def test_filters_and_search_combine(qtbot, window: MainWindow) -> None:
     window.state.set_filters(Filters(hidden_categories=frozenset({"Sport"}), text="s"))
     assert "World Cup" not in drawn_titles(window)
-    assert all(c != "Sport" for c in window._cols.categories)
+    assert all(c != "Sport" for c in shown(window).categories)
     assert window.sidebar.search_edit.text() == "s"
     window.act_reset_filters.trigger()
     assert drawn_titles(window) == TITLES
@@ -582,7 +583,7 @@ def assert_unchanged(window: MainWindow, db: Path, bad: Path, content: bytes) ->
     assert isinstance(box, QMessageBox)
     assert box.icon() == QMessageBox.Icon.Critical
     assert window.doc is not None and window.doc.path == str(db)
-    assert window._cols.titles == TITLES
+    assert shown(window).titles == TITLES
     assert window.count_label.text() == "14 events"
     assert bad.read_bytes() == content
     assert not Path(str(bad) + "-wal").exists()
@@ -628,7 +629,7 @@ def test_opening_an_empty_or_missing_file_fails(window: MainWindow, db, tmp_path
 def test_open_recent_lists_and_reopens_files(qtbot, window: MainWindow, db, tmp_path) -> None:
     other = make_store(tmp_path / "other.db", EVENTS[:3], title="Other")
     assert window.open_path(other)
-    assert window._cols.titles == TITLES[:3]
+    assert shown(window).titles == TITLES[:3]
     window.recent_menu.aboutToShow.emit()
     names = [a.text() for a in window.recent_menu.actions() if not a.isSeparator()]
     assert names[:2] == ["other.db", "t.db"]
@@ -638,7 +639,7 @@ def test_open_recent_lists_and_reopens_files(qtbot, window: MainWindow, db, tmp_
     assert second.toolTip() == str(db)
     second.trigger()
     assert window.doc.path == str(db)
-    assert window._cols.titles == TITLES
+    assert shown(window).titles == TITLES
     assert window.recent_files()[:2] == [str(db), str(other)]
     # a file that disappeared is not offered
     other.unlink()
@@ -701,14 +702,14 @@ def test_dropping_a_file_imports_it(window: MainWindow, tmp_path) -> None:
     )
     drop(window, news)
     assert window.count_label.text() == "16 events"
-    assert {"A bridge opens", "A river floods"} <= set(window._cols.titles)
+    assert {"A bridge opens", "A river floods"} <= set(shown(window).titles)
     assert window.editing._undo_action.text() == "&Undo Import 2 events"
     assert window.doc.path.endswith("t.db")
     # a dropped timeline file opens instead
     other = make_store(tmp_path / "other.db", EVENTS[:2], title="Other")
     drop(window, other)
     assert window.doc.path == str(other)
-    assert window._cols.titles == TITLES[:2]
+    assert shown(window).titles == TITLES[:2]
 
 
 def test_a_remote_url_is_not_accepted_for_dropping(window: MainWindow) -> None:
@@ -733,7 +734,7 @@ def test_importing_a_malformed_file_adds_nothing(window: MainWindow, db, monkeyp
     assert isinstance(window.last_error, QMessageBox)
     assert window.last_error.windowTitle() == "Cannot import file"
     assert path.name in window.last_error.text()
-    assert window._cols.titles == TITLES
+    assert shown(window).titles == TITLES
     assert window.doc.undo_stack.count() == undo_count
     with EventStore.open(db, readonly=True) as fresh:
         assert fresh.count() == 14
@@ -774,7 +775,7 @@ def test_a_read_only_document_shows_the_banner_and_cannot_be_edited(
         assert not action.isEnabled(), action.text()
     assert not editing.category_menu.isEnabled()
     assert editing.act_save_as.isEnabled()  # an editable copy can be made
-    ids = window._cols.ids
+    ids = shown(window).ids
     window.view.setFocus()
     qtbot.keyClick(window.view, Qt.Key.Key_Right)  # browsing still works
     assert window.state.selection == [ids[0]]
@@ -789,7 +790,7 @@ def test_a_read_only_document_shows_the_banner_and_cannot_be_edited(
     click_event(window, ids[2], double=True)  # shows details instead of editing
     assert editing.dialog is None
     assert window.state.current == ids[2]
-    assert window._cols.ids == ids
+    assert shown(window).ids == ids
     assert window.import_file(DATA / "timelinejs" / "ancient.json") is None
     assert window.last_error.windowTitle() == "Cannot import"
     # another, writable file lifts it
@@ -909,7 +910,7 @@ def test_markup_in_a_file_is_shown_as_written_never_loaded(window: MainWindow, t
     assert window.windowTitle().startswith("Summit & co — markup.db")
     assert shows_as_written("Summit & co", window.title_label.toolTip())
     assert window.banner_text.textFormat() == Qt.TextFormat.PlainText
-    event_id = window._cols.ids[0]
+    event_id = shown(window).ids[0]
     window.state.set_selection([event_id], event_id)
     detail = window.detail
     assert detail.headline_label.text() == "Summit & co"  # the headline's text

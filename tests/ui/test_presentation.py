@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication
 from viewer.model.dates import SECONDS_PER_DAY, PartialDate
 from viewer.model.event import Event
 from viewer.store import EventStore
+from viewer.store.columns import EventArrays
 from viewer.ui import presentation
 from viewer.ui.document import Document
 from viewer.ui.main_window import MainWindow
@@ -32,7 +33,6 @@ from viewer.ui.presentation import (
     start_index,
 )
 from viewer.ui.theme import dark_theme
-from viewer.ui.timeline.data import EventArrays
 from viewer.ui.timeline.view import ROW_HEIGHT
 
 REPO = Path(__file__).resolve().parents[2]
@@ -270,7 +270,7 @@ def test_each_step_frames_the_event_with_margins(
     qtbot, window: MainWindow, ids: dict[str, int]
 ) -> None:
     p = present(qtbot, window)
-    a = window._arrays
+    a = window.data.shown
     for step in range(p.count):
         if step:
             key(qtbot, p, Qt.Key.Key_Right)
@@ -346,7 +346,7 @@ def test_band_scales_with_the_screen(qtbot, window: MainWindow) -> None:
     busiest = max(
         (lanes[1] - lanes[0] + 1)
         for k in range(p.count)
-        if (lanes := view.lanes_in(*frame_for(window._arrays, p._order[k]))) is not None
+        if (lanes := view.lanes_in(*frame_for(window.data.shown, p._order[k]))) is not None
     )
     assert view.height() == view.height_for_rows(max(busiest, presentation.MIN_BAND_ROWS))
     assert view.height() < 1080 * presentation.BAND_SHARE
@@ -435,7 +435,7 @@ def test_overview_shows_everything_and_back(qtbot, window: MainWindow, ids: dict
     framed = p.view.visible_range()
     key(qtbot, p, Qt.Key.Key_O)
     assert p.in_overview
-    a = window._arrays
+    a = window.data.shown
     x0, x1 = p.view.visible_range()
     assert x0 < a.begin.min() and x1 > a.finish.max()
     assert p.view.item.selected() == {ids["Census"]}  # the current event is marked
@@ -488,7 +488,9 @@ def test_the_idle_cursor_hides_and_comes_back(
 
 def test_esc_leaves_and_restores_the_window(qtbot, window: MainWindow, ids: dict[str, int]) -> None:
     window.state.set_selection([ids["Crisis"]], ids["Crisis"])
-    window.view.set_visible_range(*map(float, (window._arrays.begin[0], window._arrays.finish[-1])))
+    window.view.set_visible_range(
+        *map(float, (window.data.shown.begin[0], window.data.shown.finish[-1]))
+    )
     QApplication.processEvents()
     saved_range = window.view.visible_range()
     p = present(qtbot, window)

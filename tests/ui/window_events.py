@@ -4,6 +4,7 @@ helpers those tests share."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -84,3 +85,28 @@ def event_pixel(window: MainWindow, event_id: int) -> QPoint:
         if view.item.event_at(QPointF(x, lane)) == event_id:
             return view_to_pixel(window, x, lane)
     raise AssertionError(f"no point of event {event_id} hits it")
+
+
+# -- what the window shows -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The events the window shows, as plain lists (from its data pipeline)."""
+
+    ids: list[int]
+    titles: list[str]
+    categories: list[str]  # names ("" for none)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def shown(window: MainWindow) -> Shown:
+    arrays = window.data.shown
+    names = {key: name for key, (name, _color) in window.category_names().items()}
+    return Shown(
+        arrays.ids.tolist(),
+        list(arrays.titles),
+        [names.get(k, "") for k in arrays.category.tolist()],
+    )

@@ -1,7 +1,9 @@
 """The SQLite event store. Imports no Qt."""
 
+from viewer.store.batch import EventBatch
+from viewer.store.columns import EventArrays
 from viewer.store.store import (
-    EventColumns,
+    Change,
     EventStore,
     ImportCancelled,
     ImportResult,
@@ -10,7 +12,9 @@ from viewer.store.store import (
 )
 
 __all__ = [
-    "EventColumns",
+    "Change",
+    "EventArrays",
+    "EventBatch",
     "EventStore",
     "ImportCancelled",
     "ImportResult",

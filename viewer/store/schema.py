@@ -4,6 +4,17 @@ The version lives in ``PRAGMA user_version``.  Each migration moves the schema f
 version ``n - 1`` to ``n`` and runs inside the same transaction as the version bump,
 so a file is never left half-migrated.  A file newer than :data:`SCHEMA_VERSION` is
 refused before anything is written to it.
+
+Version 2 keeps in the file what is costly to work out again for a big timeline:
+
+* ``events.lane``, each event's lane in the default layout
+  (:func:`viewer.model.lanes.default_lanes`), with an index to read the lanes a view
+  shows first; ``-1`` is "not placed yet" (a row written by another program), which
+  the app places when it reads it;
+* ``tags.uses``, how many events carry each tag, kept by triggers, so the sidebar's
+  counts and dropping unused tags cost nothing per edit;
+* the ``derived`` table for values of that kind (``layout_scale``: the default
+  layout's pixels per second; ``max_extent``: the longest mark in it, in seconds).
 """
 
 from __future__ import annotations
@@ -87,9 +98,35 @@ END;
 """
 
 
+_V2 = """
+ALTER TABLE events ADD COLUMN lane INTEGER NOT NULL DEFAULT -1;
+CREATE INDEX events_lane ON events(lane, start_pos);
+CREATE TABLE derived (
+    key   TEXT PRIMARY KEY,
+    value REAL NOT NULL
+);
+ALTER TABLE tags ADD COLUMN uses INTEGER NOT NULL DEFAULT 0;
+UPDATE tags SET uses = (SELECT count(*) FROM event_tags WHERE tag_id = tags.id);
+CREATE TRIGGER event_tags_count_insert AFTER INSERT ON event_tags BEGIN
+    UPDATE tags SET uses = uses + 1 WHERE id = new.tag_id;
+END;
+CREATE TRIGGER event_tags_count_delete AFTER DELETE ON event_tags BEGIN
+    UPDATE tags SET uses = uses - 1 WHERE id = old.tag_id;
+END;
+"""
+
+
 def _migrate_to_1(conn: sqlite3.Connection) -> None:
     for statement in _split(_V1):
         conn.execute(statement)
+
+
+def _migrate_to_2(conn: sqlite3.Connection) -> None:
+    from viewer.store.layout import relayout_all
+
+    for statement in _split(_V2):
+        conn.execute(statement)
+    relayout_all(conn)
 
 
 def _split(script: str) -> list[str]:
@@ -109,5 +146,5 @@ def _split(script: str) -> list[str]:
 
 
 #: ``MIGRATIONS[n - 1]`` takes a file from version ``n - 1`` to ``n``.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_to_1]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_to_1, _migrate_to_2]
 SCHEMA_VERSION = len(MIGRATIONS)

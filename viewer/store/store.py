@@ -3,77 +3,120 @@
 Every write goes through :meth:`EventStore.atomic`, which commits or rolls back as a
 whole and nests with savepoints, so an import is all-or-nothing.  Listeners
 registered with :meth:`EventStore.subscribe` are told after each outermost commit
-which parts changed; views refresh from that instead of being poked by writers.
+what changed (a :class:`Change`: the parts, and which events were added, changed or
+removed), so the views patch what they show instead of reading everything again.
 
 Opening is careful: a file that is not a SQLite database, is damaged, belongs to
 another program or was written by a newer version is refused with a
 :class:`StoreError` *before* anything is written, so it stays byte-for-byte as it was.
+A big file's full integrity check may be left to :meth:`EventStore.check_integrity`
+(run beside the loading of its events): until it has passed, nothing is written.
+
+Reads for the views are columnar (:meth:`EventStore.load_arrays`,
+:meth:`EventStore.arrays_for`, :meth:`EventStore.search_ids`): numpy arrays, never a
+Python object per event; headlines and dates come only for the events shown
+(:meth:`EventStore.texts`).  Imports stream in batches (:meth:`EventStore.import_batches`)
+and exports read row by row (:meth:`EventStore.iter_events`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from viewer.model.colors import CATEGORY_COLORS, category_color
-from viewer.model.dates import PartialDate
+from viewer.model.dates import DateError, PartialDate, format_range
 from viewer.model.event import Category, Era, Event, Timeline
 from viewer.model.filters import Filters
+from viewer.store.batch import EventBatch, batches_of
+from viewer.store.bulk import read_columns
+from viewer.store.columns import CachedTexts, EventArrays, TextSource
+from viewer.store.layout import derived, place, relayout_all
 from viewer.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
-
 META_KEYS = ("title", "description", "source")
+
+#: A commit that touches more events than this reports ``Change.everything`` rather
+#: than listing their ids (the views then read all the events again).
+PATCH_LIMIT = 20_000
+#: Files larger than this may leave their full integrity check for later
+#: (:meth:`EventStore.check_integrity`); smaller ones are checked as they open.
+DEFER_CHECK_BYTES = 64 * 1024 * 1024
+#: An import of more events than this packs every lane again at its end; fewer are
+#: placed one by one among the lanes there are.
+PLACE_LIMIT = 200
+#: An import of events held in memory reports its progress every so many events.
+PROGRESS_EVERY = 500
+#: Ids per ``IN (…)`` list (SQLite allows 32,766 parameters; smaller lists plan well).
+_ID_CHUNK = 900
 
 
 class StoreError(Exception):
     """A timeline file that cannot be opened or written, with a message for people."""
 
 
-@dataclass(slots=True)
-class EventColumns:
-    """All (filtered) events as parallel columns sorted by start: cheap to build for 100k.
+class ImportCancelled(StoreError):
+    """The person cancelled an import; the transaction was rolled back."""
 
-    The views draw and list from these; a full :class:`Event` is loaded only for the
-    selected one.
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What one commit changed.
+
+    ``parts`` is a subset of ``{"events", "categories", "tags", "meta", "eras"}``.
+    ``added``, ``changed`` and ``removed`` are event ids (an event changed and then
+    deleted in the same commit is only ``removed``); ``everything`` means the events
+    changed beyond what the ids say (a big import, a new layout of the lanes), so
+    they should be read again.
     """
 
-    ids: list[int] = field(default_factory=list)
-    start: list[str] = field(default_factory=list)
-    end: list[str | None] = field(default_factory=list)
-    begin: list[float] = field(default_factory=list)
-    finish: list[float] = field(default_factory=list)
-    start_until: list[float] = field(default_factory=list)
-    end_from: list[float] = field(default_factory=list)
-    start_precision: list[int] = field(default_factory=list)
-    end_precision: list[int | None] = field(default_factory=list)
-    titles: list[str] = field(default_factory=list)
-    categories: list[str] = field(default_factory=list)
+    parts: frozenset[str]
+    added: frozenset[int] = frozenset()
+    changed: frozenset[int] = frozenset()
+    removed: frozenset[int] = frozenset()
+    everything: bool = False
 
-    def __len__(self) -> int:
-        return len(self.ids)
+    def __contains__(self, part: object) -> bool:
+        return part in self.parts
+
+    @property
+    def event_ids(self) -> frozenset[int]:
+        """Every event id the change names."""
+        return self.added | self.changed | self.removed
 
 
 @dataclass(frozen=True, slots=True)
 class ImportResult:
-    """What an import added, so that it can be undone."""
+    """What an import added, so that it can be undone (and redone, exactly).
 
-    event_ids: tuple[int, ...]
+    ``event_ids`` are the new events' ids (a ``range``: an import's ids follow on);
+    ``key`` names the copy of them an undo keeps, for the redo.
+    """
+
+    event_ids: Sequence[int]
     created_categories: tuple[str, ...]
     created_eras: tuple[int, ...]
     meta_before: dict[str, str]
+    key: int = 0
+
+    def __len__(self) -> int:
+        return len(self.event_ids)
 
 
-Listener = Callable[[frozenset[str]], None]
+Listener = Callable[[Change], None]
 
 
 def _now() -> str:
@@ -98,6 +141,101 @@ def fts_query(text: str) -> str | None:
     return " ".join(quoted)
 
 
+def _chunks(ids: Sequence[int], size: int = _ID_CHUNK) -> Iterator[list[int]]:
+    for a in range(0, len(ids), size):
+        yield list(ids[a : a + size])
+
+
+def _ids_text(text: str | None) -> np.ndarray:
+    """Ids from a ``group_concat(id, ' ')`` (sorted, unique)."""
+    if not text:
+        return np.zeros(0, dtype=np.int64)
+    return np.unique(np.fromstring(text, dtype=np.int64, sep=" "))
+
+
+class _Pending:
+    """What the open transaction changed, as a log that a savepoint can cut back."""
+
+    def __init__(self) -> None:
+        self.log: list[tuple[str, int]] = []  # ("part", 0) or ("added"/…, id)
+        self.everything = False
+
+    def mark(self) -> tuple[int, bool]:
+        return len(self.log), self.everything
+
+    def rollback(self, mark: tuple[int, bool]) -> None:
+        del self.log[mark[0] :]
+        self.everything = mark[1]
+
+    def clear(self) -> None:
+        self.log.clear()
+        self.everything = False
+
+    def parts(self, *parts: str) -> None:
+        self.log.extend((p, -1) for p in parts)
+
+    def events(self, kind: str, ids: Iterable[int]) -> None:
+        if self.everything:
+            return
+        self.log.extend((kind, int(i)) for i in ids)
+        if len(self.log) > 4 * PATCH_LIMIT:
+            self.all()
+
+    def all(self) -> None:
+        """The events changed beyond listing (their ids are no longer kept)."""
+        self.everything = True
+        self.log = [entry for entry in self.log if entry[1] < 0]
+        self.log.append(("events", -1))
+
+    def change(self) -> Change | None:
+        parts: set[str] = set()
+        state: dict[int, str] = {}
+        for kind, i in self.log:
+            if i < 0:
+                parts.add(kind)
+                continue
+            parts.add("events")
+            before = state.get(i)
+            if kind == "added":
+                state[i] = "changed" if before == "removed" else "added"
+            elif kind == "removed":
+                if before == "added":
+                    del state[i]
+                else:
+                    state[i] = "removed"
+            elif before is None:
+                state[i] = "changed"
+        if not parts:
+            return None
+        everything = self.everything or len(state) > PATCH_LIMIT
+        if everything:
+            return Change(frozenset(parts), everything=True)
+        groups: dict[str, set[int]] = {"added": set(), "changed": set(), "removed": set()}
+        for i, kind in state.items():
+            groups[kind].add(i)
+        return Change(
+            frozenset(parts),
+            frozenset(groups["added"]),
+            frozenset(groups["changed"]),
+            frozenset(groups["removed"]),
+        )
+
+
+#: The columns :meth:`EventStore.load_arrays` reads, as SQL (never NULL).
+_ARRAY_COLUMNS = {
+    "ids": ("id", np.int64),
+    "begin": ("start_pos", np.float64),
+    "finish": ("end_pos", np.float64),
+    "start_finish": ("start_until", np.float64),
+    "end_begin": ("end_from", np.float64),
+    "start_precision": ("start_precision", np.int8),
+    "end_precision": ("coalesce(end_precision, start_precision)", np.int8),
+    "is_range": ("end IS NOT NULL", np.bool_),
+    "category": ("coalesce(category_id, -1)", np.int32),
+    "lane": ("lane", np.int32),
+}
+
+
 class EventStore:
     """A timeline document in an SQLite file (or ``":memory:"``)."""
 
@@ -106,21 +244,35 @@ class EventStore:
         self.path = path
         self.readonly = readonly
         self._depth = 0
-        self._pending: set[str] = set()
+        self._pending = _Pending()
         self._listeners: list[Listener] = []
+        self._version = SCHEMA_VERSION
+        self._unchecked = False  # the full integrity check is still to come
+        self._trash_key = 0
 
     # -- opening -------------------------------------------------------------------
 
     @classmethod
     def open(
-        cls, path: str | os.PathLike[str], *, create: bool = True, readonly: bool = False
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        create: bool = True,
+        readonly: bool = False,
+        defer_check: bool = False,
     ) -> EventStore:
-        """Open (or create) a timeline file; see the module docstring for the checks."""
+        """Open (or create) a timeline file; see the module docstring for the checks.
+
+        ``defer_check``: a file bigger than :data:`DEFER_CHECK_BYTES` that needs no
+        upgrade skips its full integrity check here; the caller runs
+        :meth:`check_integrity` (from another thread, while it loads the events), and
+        no write is allowed until that has passed.
+        """
         name = os.fspath(path)
         if name == ":memory:":
             conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
             store = cls(conn, name, readonly=False)
-            store._prepare(new=True)
+            store._prepare(new=True, defer_check=False)
             return store
         p = Path(name)
         exists = p.exists()
@@ -147,8 +299,9 @@ class EventStore:
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open {name}: {exc}") from exc
         store = cls(conn, name, readonly=readonly)
+        defer = defer_check and exists and p.stat().st_size > DEFER_CHECK_BYTES
         try:
-            store._prepare(new=not exists)
+            store._prepare(new=not exists, defer_check=defer)
         except StoreError:
             conn.close()
             raise
@@ -157,7 +310,7 @@ class EventStore:
             raise StoreError(f"{name} is damaged or not a timeline file ({exc})") from exc
         return store
 
-    def _prepare(self, *, new: bool) -> None:
+    def _prepare(self, *, new: bool, defer_check: bool) -> None:
         conn = self._conn
         name = self.path
         # Reads only, until every check has passed.
@@ -174,13 +327,21 @@ class EventStore:
                     f"{name} was written by a newer Timeline Viewer (file version {version}, "
                     f"this version reads up to {SCHEMA_VERSION}); please upgrade"
                 )
-            check = conn.execute("PRAGMA quick_check").fetchone()[0]
-            if check != "ok":
-                raise StoreError(f"{name} is damaged: {check}")
+            upgrade = version < SCHEMA_VERSION and not self.readonly
+            if defer_check and not upgrade:
+                self._unchecked = True
+            else:
+                check = conn.execute("PRAGMA quick_check").fetchone()[0]
+                if check != "ok":
+                    raise StoreError(f"{name} is damaged: {check}")
         conn.execute("PRAGMA foreign_keys = ON")
         if self.readonly:
             conn.execute("PRAGMA query_only = ON")
-            if version < SCHEMA_VERSION:
+            if 0 < version < 2:
+                # An older file we may not upgrade is read as it is: its events have no
+                # lanes yet (the views place them) and its tags no counts.
+                self._version = version
+            elif version < SCHEMA_VERSION:
                 raise StoreError(
                     f"{name} is read-only and needs an upgrade to this version's format"
                 )
@@ -195,6 +356,38 @@ class EventStore:
                 conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             self._pending.clear()
+
+    def check_integrity(self) -> None:
+        """Run the full integrity check that :meth:`open` left for later.
+
+        Safe to call from another thread (it reads through a connection of its own).
+        Raises :class:`StoreError` if the file is damaged; until it has passed, every
+        write is refused.
+        """
+        if not self._unchecked:
+            return
+        uri = Path(self.path).resolve().as_uri() + "?mode=ro"
+        try:
+            conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            try:
+                check = conn.execute("PRAGMA quick_check").fetchone()[0]
+            finally:
+                conn.close()
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path} is damaged or not a timeline file ({exc})") from exc
+        if check != "ok":
+            raise StoreError(f"{self.path} is damaged: {check}")
+        self._unchecked = False
+
+    @property
+    def checked(self) -> bool:
+        """Whether the file has passed its full integrity check."""
+        return not self._unchecked
+
+    @property
+    def has_lanes(self) -> bool:
+        """Whether the file keeps the default layout's lanes (older ones do not)."""
+        return self._version >= 2
 
     def close(self) -> None:
         if self._conn is not None:
@@ -220,9 +413,11 @@ class EventStore:
         """
         if self.readonly:
             raise StoreError(f"{self.path} is read-only")
+        if self._unchecked:
+            raise StoreError(f"{self.path} is still being checked; try again in a moment")
         conn = self._conn
         depth = self._depth
-        pending_before = set(self._pending)  # restored if this savepoint rolls back
+        mark = self._pending.mark()  # cut back to this if this savepoint rolls back
         if depth == 0:
             try:
                 conn.execute("BEGIN IMMEDIATE")
@@ -247,7 +442,7 @@ class EventStore:
                 if conn.in_transaction:
                     conn.execute(f"ROLLBACK TO sp{depth}")
                     conn.execute(f"RELEASE sp{depth}")
-                self._pending = pending_before
+                self._pending.rollback(mark)
             raise
         self._depth -= 1
         if depth == 0:
@@ -258,11 +453,11 @@ class EventStore:
                     conn.execute("ROLLBACK")
                 self._pending.clear()
                 raise self._save_error(exc) from exc
-            changed = frozenset(self._pending)
+            change = self._pending.change()
             self._pending.clear()
-            if changed:
+            if change is not None:
                 for listener in list(self._listeners):
-                    listener(changed)
+                    listener(change)
         else:
             conn.execute(f"RELEASE sp{depth}")
 
@@ -274,14 +469,41 @@ class EventStore:
             reason = str(exc)
         return StoreError(f"could not save to {self.path}: {reason}")
 
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """One read transaction for several queries (a consistent snapshot), and any
+        driver error as a :class:`StoreError`."""
+        conn = self._conn
+        own = not conn.in_transaction
+        try:
+            if own:
+                conn.execute("BEGIN")
+            try:
+                yield conn
+            finally:
+                if own and conn.in_transaction:
+                    conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise StoreError(f"could not read {self.path}: {exc}") from exc
+
     def _touch(self, *parts: str) -> None:
-        self._pending.update(parts)
+        self._pending.parts(*parts)
+
+    def _touch_events(
+        self,
+        added: Iterable[int] = (),
+        changed: Iterable[int] = (),
+        removed: Iterable[int] = (),
+    ) -> None:
+        pending = self._pending
+        pending.parts("events")
+        pending.events("added", added)
+        pending.events("changed", changed)
+        pending.events("removed", removed)
 
     def subscribe(self, listener: Listener) -> None:
-        """Call ``listener(parts)`` after each commit that changed ``parts``.
-
-        ``parts`` is a subset of ``{"events", "categories", "tags", "meta", "eras"}``.
-        """
+        """Call ``listener(change)`` after each commit that changed something
+        (see :class:`Change`)."""
         self._listeners.append(listener)
 
     def unsubscribe(self, listener: Listener) -> None:
@@ -368,6 +590,7 @@ class EventStore:
     def update_category(
         self, name: str, *, new_name: str | None = None, color: str | None = None
     ) -> None:
+        """Rename and/or recolour a category (its events keep it: they name its id)."""
         with self.atomic() as conn:
             cat = self.category(name)
             if cat is None:
@@ -381,7 +604,7 @@ class EventStore:
                 conn.execute("UPDATE categories SET name = ? WHERE id = ?", (new_name, cat.id))
             if color is not None:
                 conn.execute("UPDATE categories SET color = ? WHERE id = ?", (color, cat.id))
-            self._touch("categories", "events")
+            self._touch("categories")
 
     def delete_category(self, name: str, *, reassign_to: str | None = None) -> list[int]:
         """Delete a category, moving its events to ``reassign_to`` (or to none).
@@ -403,44 +626,68 @@ class EventStore:
                 (target, _now(), cat.id),
             )
             conn.execute("DELETE FROM categories WHERE id = ?", (cat.id,))
-            self._touch("categories", "events")
+            self._touch("categories")
+            self._touch_events(changed=ids)
             return ids
 
     def set_event_categories(self, ids: Iterable[int], name: str | None) -> None:
         with self.atomic() as conn:
             cat_id = self._category_id(name)
+            ids = list(ids)
+            now = _now()
             conn.executemany(
                 "UPDATE events SET category_id = ?, updated = ? WHERE id = ?",
-                [(cat_id, _now(), i) for i in ids],
+                [(cat_id, now, i) for i in ids],
             )
-            self._touch("events")
+            self._touch_events(changed=ids)
 
     # -- tags ----------------------------------------------------------------------
 
     def tag_counts(self) -> list[tuple[str, int]]:
+        """Each tag in use with its number of events, by name."""
+        if not self.has_lanes:  # an older file: no counts kept
+            return list(
+                self._conn.execute(
+                    "SELECT t.name, count(et.event_id) FROM tags t "
+                    "JOIN event_tags et ON et.tag_id = t.id GROUP BY t.id "
+                    "ORDER BY t.name COLLATE NOCASE"
+                )
+            )
         return list(
             self._conn.execute(
-                "SELECT t.name, count(et.event_id) FROM tags t "
-                "JOIN event_tags et ON et.tag_id = t.id GROUP BY t.id "
-                "ORDER BY t.name COLLATE NOCASE"
+                "SELECT name, uses FROM tags WHERE uses > 0 ORDER BY name COLLATE NOCASE"
             )
         )
 
-    def _set_tags(self, event_id: int, tags: Sequence[str]) -> None:
+    def _tags_of(self, event_id: int) -> tuple[str, ...]:
+        return tuple(
+            r[0]
+            for r in self._conn.execute(
+                "SELECT t.name FROM event_tags et JOIN tags t ON t.id = et.tag_id "
+                "WHERE et.event_id = ? ORDER BY t.name COLLATE NOCASE",
+                (event_id,),
+            )
+        )
+
+    def _set_tags(self, event_id: int, tags: Sequence[str]) -> bool:
+        """Give an event exactly these tags; whether that changed its tags."""
+        wanted = tuple(dict.fromkeys(t.strip() for t in tags if t.strip()))
         conn = self._conn
+        had = self._tags_of(event_id)
+        if sorted(had) == sorted(wanted):
+            return False
         conn.execute("DELETE FROM event_tags WHERE event_id = ?", (event_id,))
-        for tag in dict.fromkeys(t.strip() for t in tags if t.strip()):
+        for tag in wanted:
             conn.execute("INSERT OR IGNORE INTO tags(name) VALUES (?)", (tag,))
             conn.execute(
                 "INSERT OR IGNORE INTO event_tags(event_id, tag_id) "
                 "SELECT ?, id FROM tags WHERE name = ?",
                 (event_id, tag),
             )
+        return True
 
     def _drop_unused_tags(self) -> None:
-        self._conn.execute(
-            "DELETE FROM tags WHERE id NOT IN (SELECT DISTINCT tag_id FROM event_tags)"
-        )
+        self._conn.execute("DELETE FROM tags WHERE uses <= 0")
 
     # -- events --------------------------------------------------------------------
 
@@ -462,82 +709,120 @@ class EventStore:
             json.dumps(event.extra, ensure_ascii=False, sort_keys=True),
         )
 
-    def add_event(self, event: Event) -> int:
-        """Insert an event (with its own id when it has one, as undo needs); its id."""
-        with self.atomic():
-            return self._insert_event(event, self._category_id(event.category))
+    def _lane_for(self, event: Event, *, prefer: int | None, event_id: int | None) -> int:
+        return place(
+            self._conn,
+            event.begin,
+            event.finish,
+            event.is_range,
+            event_id=event_id,
+            prefer=prefer,
+        )
 
-    def _insert_event(self, event: Event, category_id: int | None) -> int:
+    def add_event(self, event: Event, *, lane: int | None = None) -> int:
+        """Insert an event (with its own id when it has one, as undo needs); its id.
+
+        ``lane`` is kept if the event fits there (undo gives back the lane it had),
+        else it takes the lowest free lane.
+        """
+        with self.atomic():
+            return self._insert_event(event, self._category_id(event.category), lane)
+
+    def _insert_event(self, event: Event, category_id: int | None, lane: int | None) -> int:
         if not event.title.strip():
             raise StoreError("an event needs a headline")
         now = _now()
+        placed = self._lane_for(event, prefer=lane, event_id=None)
         cur = self._conn.execute(
             "INSERT INTO events(id, title, description, start, end, start_pos, end_pos, "
             "start_until, end_from, start_precision, end_precision, category_id, source_url, "
-            "display_date, extra, created, updated) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (event.id, *self._event_values(event, category_id), now, now),
+            "display_date, extra, created, updated, lane) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (event.id, *self._event_values(event, category_id), now, now, placed),
         )
         event_id = int(cur.lastrowid or 0)
-        if event.tags:
-            self._set_tags(event_id, event.tags)
+        if event.tags and self._set_tags(event_id, event.tags):
             self._touch("tags")
-        self._touch("events")
+        self._touch_events(added=[event_id])
         return event_id
 
     def add_events(self, events: Iterable[Event]) -> list[int]:
         with self.atomic():
             return [self.add_event(e) for e in events]
 
-    def update_event(self, event: Event) -> None:
+    def update_event(self, event: Event, *, lane: int | None = None) -> None:
+        """Write an event over the one with its id.
+
+        It keeps its lane if it still fits there (or ``lane``, as undo asks), else it
+        takes the lowest free lane.
+        """
         if event.id is None:
             raise StoreError("cannot update an event that has no id")
         if not event.title.strip():
             raise StoreError("an event needs a headline")
         with self.atomic() as conn:
+            row = conn.execute("SELECT lane FROM events WHERE id = ?", (event.id,)).fetchone()
+            if row is None:
+                raise StoreError(f"there is no event {event.id}")
+            prefer = lane if lane is not None else int(row[0])
             values = self._event_values(event, self._category_id(event.category))
-            cur = conn.execute(
+            placed = self._lane_for(event, prefer=prefer, event_id=event.id)
+            conn.execute(
                 "UPDATE events SET title=?, description=?, start=?, end=?, start_pos=?, "
                 "end_pos=?, start_until=?, end_from=?, start_precision=?, end_precision=?, "
-                "category_id=?, source_url=?, display_date=?, extra=?, updated=? WHERE id=?",
-                (*values, _now(), event.id),
+                "category_id=?, source_url=?, display_date=?, extra=?, updated=?, lane=? "
+                "WHERE id=?",
+                (*values, _now(), placed, event.id),
             )
-            if cur.rowcount == 0:
-                raise StoreError(f"there is no event {event.id}")
-            self._set_tags(event.id, event.tags)
-            self._drop_unused_tags()
-            self._touch("events", "tags")
+            if self._set_tags(event.id, event.tags):
+                self._drop_unused_tags()
+                self._touch("tags")
+            self._touch_events(changed=[event.id])
 
     def delete_events(self, ids: Iterable[int]) -> list[Event]:
         """Delete events; returns them as they were, so undo can put them back."""
         with self.atomic() as conn:
             removed = self.get_events(ids)
-            conn.executemany("DELETE FROM events WHERE id = ?", [(e.id,) for e in removed])
-            self._drop_unused_tags()
-            self._touch("events", "tags")
+            gone = [e.id for e in removed if e.id is not None]
+            conn.executemany("DELETE FROM events WHERE id = ?", [(i,) for i in gone])
+            if any(e.tags for e in removed):
+                self._drop_unused_tags()
+                self._touch("tags")
+            self._touch_events(removed=gone)
             return removed
+
+    def lanes_of(self, ids: Iterable[int]) -> dict[int, int]:
+        """The default layout's lane of each of these events (undo keeps them)."""
+        out: dict[int, int] = {}
+        if not self.has_lanes:
+            return out
+        for chunk in _chunks(list(ids)):
+            marks = ",".join("?" * len(chunk))
+            out.update(
+                self._conn.execute(f"SELECT id, lane FROM events WHERE id IN ({marks})", chunk)
+            )
+        return out
+
+    def layout_scale(self) -> float | None:
+        """Pixels per second of the default layout (``None``: no events yet)."""
+        if not self.has_lanes:
+            return None
+        return derived(self._conn, "layout_scale")
 
     _SELECT_EVENT = (
         "SELECT e.id, e.title, e.description, e.start, e.end, c.name, e.source_url, "
         "e.display_date, e.extra FROM events e LEFT JOIN categories c ON c.id = e.category_id"
     )
 
-    def _event_from_row(self, row: Sequence[Any]) -> Event:
+    def _event_from_row(self, row: Sequence[Any], tags: tuple[str, ...] | None = None) -> Event:
         id_, title, description, start, end, category, source_url, display, extra = row
-        tags = tuple(
-            r[0]
-            for r in self._conn.execute(
-                "SELECT t.name FROM event_tags et JOIN tags t ON t.id = et.tag_id "
-                "WHERE et.event_id = ? ORDER BY t.name COLLATE NOCASE",
-                (id_,),
-            )
-        )
         return Event(
             title=title,
             start=PartialDate.from_iso(start),
             end=PartialDate.from_iso(end) if end else None,
             description=description,
             category=category,
-            tags=tags,
+            tags=self._tags_of(id_) if tags is None else tags,
             source_url=source_url,
             display_date=display,
             extra=json.loads(extra) if extra else {},
@@ -552,10 +837,28 @@ class EventStore:
         found = (self.get_event(i) for i in ids)
         return [e for e in found if e is not None]
 
+    def iter_events(self) -> Iterator[Event]:
+        """Every event, in chronological order, one at a time (memory stays flat).
+
+        Reads inside one read transaction, so a write elsewhere meanwhile is not seen
+        half done.
+        """
+        tags = (
+            "(SELECT group_concat(name, char(31)) FROM (SELECT t.name AS name FROM "
+            "event_tags et JOIN tags t ON t.id = et.tag_id WHERE et.event_id = e.id "
+            "ORDER BY t.name COLLATE NOCASE))"
+        )
+        sql = self._SELECT_EVENT.replace(" FROM events e", f", {tags} FROM events e")
+        with self._reading() as conn:
+            cur = conn.execute(sql + " ORDER BY e.start_pos, e.id")
+            while rows := cur.fetchmany(1000):
+                for row in rows:
+                    names = row[9]
+                    yield self._event_from_row(row[:9], tuple(names.split("\x1f")) if names else ())
+
     def events(self) -> list[Event]:
         """Every event, in chronological order."""
-        rows = self._conn.execute(self._SELECT_EVENT + " ORDER BY e.start_pos, e.id").fetchall()
-        return [self._event_from_row(r) for r in rows]
+        return list(self.iter_events())
 
     def count(self) -> int:
         return int(self._conn.execute("SELECT count(*) FROM events").fetchone()[0])
@@ -575,6 +878,186 @@ class EventStore:
             "SELECT coalesce(end, start) FROM events ORDER BY end_pos DESC LIMIT 1"
         ).fetchone()
         return PartialDate.from_iso(first[0]), PartialDate.from_iso(last[0])
+
+    # -- columns for the views -----------------------------------------------------
+
+    def _array_columns(self) -> dict[str, tuple[str, type[np.generic]]]:
+        cols = dict(_ARRAY_COLUMNS)
+        if not self.has_lanes:
+            cols["lane"] = ("-1", np.int32)
+        return cols
+
+    def load_arrays(self, texts: TextSource | None = None) -> EventArrays:
+        """Every event as numpy columns (see :mod:`viewer.store.bulk`), sorted.
+
+        ``texts`` is where the arrays' ``titles`` and ``dates`` come from (default:
+        this store, through a cache).  May be called from another thread than the
+        one that opened the store only through a store of its own
+        (:meth:`reader`).
+        """
+        with self._reading() as conn:
+            cols = read_columns(conn, self._array_columns())
+        return EventArrays.from_columns(cols, texts if texts is not None else self.text_cache())
+
+    def arrays_for(self, ids: Iterable[int], texts: TextSource | None = None) -> EventArrays:
+        """The columns of just these events (those that exist), sorted."""
+        wanted = sorted({int(i) for i in ids})
+        parts: list[dict[str, np.ndarray]] = []
+        with self._reading() as conn:
+            for chunk in _chunks(wanted):
+                marks = ",".join(str(i) for i in chunk)  # ints: nothing to escape
+                parts.append(read_columns(conn, self._array_columns(), where=f"id IN ({marks})"))
+        if not parts:
+            return EventArrays.empty(texts if texts is not None else self.text_cache())
+        cols = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+        return EventArrays.from_columns(
+            cols, texts if texts is not None else self.text_cache(), check=False
+        )
+
+    def text_cache(self) -> CachedTexts:
+        """A cache of headlines and dates that fetches from this store."""
+        return CachedTexts(self.texts)
+
+    def texts(self, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+        """``{id: (headline, formatted date)}`` for these events (those that exist)."""
+        out: dict[int, tuple[str, str]] = {}
+        wanted = [int(i) for i in ids]
+        with self._reading() as conn:
+            for chunk in _chunks(wanted):
+                marks = ",".join(str(i) for i in chunk)
+                rows = conn.execute(
+                    f"SELECT id, title, start, end FROM events WHERE id IN ({marks})"
+                ).fetchall()
+                for id_, title, start, end in rows:
+                    out[id_] = (title, _date_text(start, end))
+        return out
+
+    def search_ids(self, text: str, among: Sequence[int] | None = None) -> np.ndarray:
+        """Ids (sorted) of the events whose title or description match ``text``;
+        every event for a text with no words.  Never raises for any text.
+
+        ``among`` limits the answer to those ids (to keep a result up to date after an
+        edit without searching everything again).
+        """
+        query = fts_query(text)
+        if among is not None:
+            if not among:
+                return np.zeros(0, dtype=np.int64)
+            marks = ",".join(str(int(i)) for i in among)
+            if query is None:
+                return self._ids_where(f"id IN ({marks})")
+            sql = (
+                "SELECT group_concat(rowid, ' ') FROM events_fts "
+                f"WHERE events_fts MATCH ? AND rowid IN ({marks})"
+            )
+        elif query is None:
+            return self._ids_where("")
+        else:
+            sql = "SELECT group_concat(rowid, ' ') FROM events_fts WHERE events_fts MATCH ?"
+        with self._reading() as conn:
+            try:
+                row = conn.execute(sql, (query,)).fetchone()
+            except sqlite3.OperationalError as exc:
+                if "interrupt" in str(exc):
+                    raise StoreError("the search was interrupted") from exc
+                found = np.asarray(self.filtered_ids(Filters(text=text)), dtype=np.int64)
+                if among is not None:
+                    found = np.intersect1d(found, np.asarray(among, dtype=np.int64))
+                return np.unique(found)
+        return _ids_text(row[0])
+
+    def tagged_ids(self, tags: Iterable[str], among: Sequence[int] | None = None) -> np.ndarray:
+        """Ids (sorted) of the events carrying any of ``tags`` (``among``: of those)."""
+        names = sorted(set(tags))
+        if not names or (among is not None and not among):
+            return np.zeros(0, dtype=np.int64)
+        marks = ",".join("?" * len(names))
+        limit = ""
+        if among is not None:
+            limit = f" AND et.event_id IN ({','.join(str(int(i)) for i in among)})"
+        with self._reading() as conn:
+            row = conn.execute(
+                "SELECT group_concat(et.event_id, ' ') FROM event_tags et JOIN tags t "
+                f"ON t.id = et.tag_id WHERE t.name IN ({marks}){limit}",
+                names,
+            ).fetchone()
+        return _ids_text(row[0])
+
+    def arrays_in_lanes(
+        self, first: int, stop: int, texts: TextSource | None = None
+    ) -> EventArrays:
+        """The columns of the events in lanes ``first`` to ``stop - 1`` (by the index
+        on lanes): what a big file's first frame shows."""
+        if not self.has_lanes:
+            return EventArrays.empty(texts if texts is not None else self.text_cache())
+        with self._reading() as conn:
+            cols = read_columns(
+                conn,
+                self._array_columns(),
+                table="events INDEXED BY events_lane",
+                where="lane >= ? AND lane < ?",
+                params=(first, stop),
+            )
+        return EventArrays.from_columns(
+            cols, texts if texts is not None else self.text_cache(), check=False
+        )
+
+    def start_counts(self, edges: np.ndarray) -> np.ndarray:
+        """How many events start in each ``[edges[k], edges[k + 1])`` (the last bin
+        includes its right edge), counted on the index: a density without reading the
+        events (a big file's first frame)."""
+        edges = np.asarray(edges, dtype=np.float64)
+        if len(edges) < 2:
+            return np.zeros(0, dtype=np.int64)
+        bounds = edges.tolist()
+        with self._reading() as conn:
+            cur = conn.cursor()
+            counts = [
+                cur.execute(
+                    "SELECT count(*) FROM events WHERE start_pos >= ? AND start_pos < ?", (a, b)
+                ).fetchone()[0]
+                for a, b in itertools.pairwise(bounds[:-1])
+            ]
+            counts.append(
+                cur.execute(
+                    "SELECT count(*) FROM events WHERE start_pos >= ? AND start_pos <= ?",
+                    (bounds[-2], bounds[-1]),
+                ).fetchone()[0]
+            )
+        return np.asarray(counts, dtype=np.int64)
+
+    def lane_count(self) -> int:
+        """How many lanes the default layout uses (by the index on lanes)."""
+        if not self.has_lanes:
+            return 0
+        row = self._conn.execute("SELECT max(lane) FROM events").fetchone()
+        return 0 if row[0] is None else int(row[0]) + 1
+
+    def category_keys_counted(self) -> list[tuple[int | None, int]]:
+        """``(category id or None, number of events)`` for each category in use."""
+        return self._conn.execute(
+            "SELECT category_id, count(*) FROM events GROUP BY category_id"
+        ).fetchall()
+
+    def interrupt(self) -> None:
+        """Stop the query this store's connection runs now (from another thread)."""
+        with contextlib.suppress(sqlite3.Error):
+            self._conn.interrupt()
+
+    def _ids_where(self, where: str) -> np.ndarray:
+        clause = f" WHERE {where}" if where else ""
+        with self._reading() as conn:
+            row = conn.execute(f"SELECT group_concat(id, ' ') FROM events{clause}").fetchone()
+        return _ids_text(row[0])
+
+    def reader(self) -> EventStore:
+        """A read-only store of the same file on a connection of its own (for another
+        thread); an in-memory store gives itself."""
+        if self.path == ":memory:":
+            return self
+        store = EventStore.open(self.path, create=False, readonly=True, defer_check=True)
+        store._version = self._version
+        return store
 
     # -- queries -------------------------------------------------------------------
 
@@ -637,23 +1120,15 @@ class EventStore:
             where = f"{where} AND {extra}" if where else f" WHERE {extra}"
             return self._conn.execute(sql.format(where=where), [*params, needle, needle]).fetchall()
 
-    def columns(self, filters: Filters | None = None) -> EventColumns:
-        """The events passing ``filters`` as columns, in chronological order."""
-        rows = self._run_filtered(
-            "SELECT e.id, e.start, e.end, e.start_pos, e.end_pos, e.start_until, e.end_from, "
-            "e.start_precision, e.end_precision, e.title, coalesce(c.name, '') FROM events e "
-            "LEFT JOIN categories c ON c.id = e.category_id{where} ORDER BY e.start_pos, e.id",
-            filters or Filters(),
-        )
-        if not rows:
-            return EventColumns()
-        cols = list(zip(*rows, strict=True))
-        return EventColumns(*(list(c) for c in cols))
-
     def filtered_ids(self, filters: Filters) -> list[int]:
+        """Ids of the events passing ``filters``, in chronological order, by SQL.
+
+        The views filter their columns with masks instead; this is the reference
+        (and what the command line uses).
+        """
         rows = self._run_filtered(
             "SELECT e.id FROM events e LEFT JOIN categories c ON c.id = e.category_id"
-            "{where} ORDER BY e.start_pos, e.id",
+            "{where} ORDER BY e.start_pos, e.end_pos, e.id",
             filters,
         )
         return [r[0] for r in rows]
@@ -682,6 +1157,15 @@ class EventStore:
             )
         ]
 
+    def era_spans(self) -> list[tuple[str, float, float]]:
+        """``(title, begin, finish)`` of each era in axis seconds, for drawing."""
+        return [
+            (title, float(a), float(b))
+            for title, a, b in self._conn.execute(
+                "SELECT title, start_pos, end_pos FROM eras ORDER BY start_pos, id"
+            )
+        ]
+
     def _add_era(self, era: Era) -> int:
         cur = self._conn.execute(
             "INSERT INTO eras(title, start, end, start_pos, end_pos, extra) VALUES (?,?,?,?,?,?)",
@@ -702,58 +1186,202 @@ class EventStore:
     def import_timeline(
         self, timeline: Timeline, *, progress: Callable[[int, int], bool] | None = None
     ) -> ImportResult:
-        """Add a whole timeline, all or nothing.
+        """Add a whole timeline, all or nothing (see :meth:`import_batches`)."""
+        events = timeline.events
+        return self.import_batches(
+            timeline, batches_of(events, PROGRESS_EVERY), total=len(events), progress=progress
+        )
 
-        Metadata is taken only where this document has none yet.  ``progress(done,
-        total)`` may return ``False`` to cancel, which rolls everything back
-        (:class:`ImportCancelled`).
+    def import_batches(
+        self,
+        header: Timeline,
+        batches: Iterable[EventBatch],
+        *,
+        total: int | None = None,
+        progress: Callable[[int, int], bool] | None = None,
+    ) -> ImportResult:
+        """Add a timeline whose events come in batches, all or nothing.
+
+        ``header`` gives the title, description, source, extra, categories and eras
+        (its ``events`` are not read).  Metadata is taken only where this document
+        has none yet.  An error from ``batches`` (a reader finding a bad line) rolls
+        everything back.  ``progress(done, total)`` is called after each batch (about
+        every :data:`~viewer.store.batch.BATCH_SIZE` events; ``total`` is the estimate
+        given, or the count so far) and may return ``False`` to cancel, which rolls
+        everything back (:class:`ImportCancelled`).
         """
         with self.atomic() as conn:
-            meta_before = self.meta()
+            meta_before = self.meta_with_extra()
             updates = {
-                "title": timeline.title,
-                "description": timeline.description,
-                "source": timeline.source,
+                "title": header.title,
+                "description": header.description,
+                "source": header.source,
             }
-            if timeline.extra:
-                updates["extra"] = json.dumps(timeline.extra, ensure_ascii=False, sort_keys=True)
+            if header.extra:
+                updates["extra"] = json.dumps(header.extra, ensure_ascii=False, sort_keys=True)
             new_meta = {k: v for k, v in updates.items() if v and not meta_before.get(k)}
             if new_meta:
                 self.set_meta(**new_meta)
             known = self.categories()
-            existing = {c.name for c in known}
+            category_ids = {c.name: c.id for c in known}
             # Colours are picked here, not by add_category, which would look at every
             # category each time: quadratic for a file with thousands of groups.
             used = {c.color.lower() for c in known}
             created: list[str] = []
-            # Names are stripped as add_category stores them (a blank one is no category).
-            named = [(c.name.strip(), c.color) for c in timeline.categories]
-            named += [((e.category or "").strip(), "") for e in timeline.events]
-            for name, color in named:
-                if name and name not in existing:
-                    color = color or _unused_color(used)
-                    self.add_category(name, color)
-                    used.add(color.lower())
-                    existing.add(name)
-                    created.append(name)
-            ids: list[int] = []
-            total = len(timeline.events)
-            category_ids = {c.name: c.id for c in self.categories()}
-            for n, event in enumerate(timeline.events, 1):
-                name = (event.category or "").strip()
-                cat_id = category_ids[name] if name else None
-                ids.append(self._insert_event(event.evolve(id=None), cat_id))
-                report = progress is not None and (n % 500 == 0 or n == total)
-                if report and progress is not None and progress(n, total) is False:
-                    raise ImportCancelled("import cancelled; nothing was added")
-            era_ids = tuple(self._add_era(era) for era in timeline.eras)
-            conn.execute("PRAGMA optimize")
-            return ImportResult(tuple(ids), tuple(created), era_ids, meta_before)
 
-    def undo_import(self, result: ImportResult) -> None:
-        """Take back exactly what :meth:`import_timeline` added."""
+            def category_id(name: str, color: str = "") -> int | None:
+                if not name:
+                    return None
+                found = category_ids.get(name)
+                if found is None:
+                    color = color or _unused_color(used)
+                    found = self.add_category(name, color).id
+                    used.add(color.lower())
+                    category_ids[name] = found
+                    created.append(name)
+                return found
+
+            for c in header.categories:
+                category_id(c.name.strip(), c.color)
+            existing = self.count()
+            first: int | None = None
+            last = 0
+            done = 0
+            now = _now()
+            tagged = False
+            for batch in batches:
+                n = len(batch)
+                if not n:
+                    continue
+                if any(not t.strip() for t in batch.title):
+                    raise StoreError("an event needs a headline")
+                cats = [category_id(name) for name in batch.category]
+                ids = self._insert_rows(batch, cats, now)
+                first = ids[0] if first is None else first
+                last = ids[-1]
+                if any(batch.tags):
+                    tagged = True
+                    self._insert_tags(ids, batch.tags)
+                done += n
+                if progress is not None and progress(done, max(total or 0, done)) is False:
+                    raise ImportCancelled("import cancelled; nothing was added")
+            era_ids = tuple(self._add_era(era) for era in header.eras)
+            new_ids = range(first, last + 1) if first is not None else range(0)
+            if len(new_ids) != done:
+                raise StoreError("the new events did not get consecutive ids")
+            self._place_imported(new_ids, existing)
+            if tagged:
+                self._touch("tags")
+            if done > PATCH_LIMIT:
+                self._pending.all()
+            else:
+                self._touch_events(added=new_ids)
+            conn.execute("PRAGMA optimize")
+            return ImportResult(new_ids, tuple(created), era_ids, meta_before)
+
+    def _insert_rows(self, batch: EventBatch, cats: list[int | None], now: str) -> list[int]:
+        """Insert a batch (lanes still to place); the new ids, in order."""
+        conn = self._conn
+        n = len(batch)
+        first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM events").fetchone()[0]
+        ids = list(range(first, first + n))
+        conn.executemany(
+            "INSERT INTO events(id, title, description, start, end, start_pos, end_pos, "
+            "start_until, end_from, start_precision, end_precision, category_id, source_url, "
+            "display_date, extra, created, updated, lane) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,-1)",
+            zip(
+                ids,
+                batch.title,
+                batch.description,
+                batch.start,
+                batch.end,
+                batch.start_pos,
+                batch.end_pos,
+                batch.start_until,
+                batch.end_from,
+                batch.start_precision,
+                batch.end_precision,
+                cats,
+                batch.source_url,
+                batch.display_date,
+                batch.extra,
+                [now] * n,
+                [now] * n,
+                strict=True,
+            ),
+        )
+        return ids
+
+    def _insert_tags(self, ids: Sequence[int], tags: Sequence[tuple[str, ...]]) -> None:
+        conn = self._conn
+        names = {t.strip() for ts in tags for t in ts if t.strip()}
+        conn.executemany("INSERT OR IGNORE INTO tags(name) VALUES (?)", [(t,) for t in names])
+        tag_id: dict[str, int] = {}
+        for chunk in _chunks(sorted(names)):
+            marks = ",".join("?" * len(chunk))
+            tag_id.update(conn.execute(f"SELECT name, id FROM tags WHERE name IN ({marks})", chunk))
+        conn.executemany(
+            "INSERT OR IGNORE INTO event_tags(event_id, tag_id) VALUES (?, ?)",
+            [
+                (event_id, tag_id[t.strip()])
+                for event_id, ts in zip(ids, tags, strict=True)
+                for t in ts
+                if t.strip()
+            ],
+        )
+
+    def _place_imported(self, ids: range, existing: int) -> None:
+        """Lanes for just-imported events: placed one by one when they are few, else
+        every lane is packed again (a big import changes the span anyway)."""
+        if not ids:
+            return
+        if len(ids) > PLACE_LIMIT or existing == 0:
+            relayout_all(self._conn)
+            if existing:
+                self._pending.all()  # the lanes of events already shown changed too
+            return
+        conn = self._conn
+        rows = conn.execute(
+            "SELECT id, start_pos, end_pos, end IS NOT NULL FROM events "
+            "WHERE id BETWEEN ? AND ? ORDER BY start_pos, end_pos, id",
+            (ids[0], ids[-1]),
+        ).fetchall()
+        for id_, begin, finish, rng in rows:
+            lane = place(conn, begin, finish, bool(rng), event_id=id_)
+            conn.execute("UPDATE events SET lane = ? WHERE id = ?", (lane, id_))
+
+    def undo_import(self, result: ImportResult) -> ImportResult:
+        """Take back exactly what :meth:`import_batches` added.
+
+        The events (with their ids, lanes and tags), eras and new categories are kept
+        aside for this connection, so :meth:`redo_import` can put them back exactly;
+        the result to give it is returned.
+        """
         with self.atomic() as conn:
-            self.delete_events(result.event_ids)
+            key = self._trash_key = self._trash_key + 1
+            lo, hi = (result.event_ids[0], result.event_ids[-1]) if result.event_ids else (0, -1)
+            self._ensure_trash()
+            conn.execute(
+                "INSERT INTO temp.trash_events SELECT ?, * FROM events WHERE id BETWEEN ? AND ?",
+                (key, lo, hi),
+            )
+            conn.execute(
+                "INSERT INTO temp.trash_tags SELECT ?, et.event_id, t.name FROM event_tags et "
+                "JOIN tags t ON t.id = et.tag_id WHERE et.event_id BETWEEN ? AND ?",
+                (key, lo, hi),
+            )
+            for era_id in result.created_eras:
+                conn.execute(
+                    "INSERT INTO temp.trash_eras SELECT ?, * FROM eras WHERE id = ?",
+                    (key, era_id),
+                )
+            for name in result.created_categories:
+                conn.execute(
+                    "INSERT INTO temp.trash_categories SELECT ?, * FROM categories WHERE name = ?",
+                    (key, name),
+                )
+            conn.execute("DELETE FROM events WHERE id BETWEEN ? AND ?", (lo, hi))
             conn.executemany("DELETE FROM eras WHERE id = ?", [(i,) for i in result.created_eras])
             for name in result.created_categories:
                 conn.execute(
@@ -761,29 +1389,139 @@ class EventStore:
                     "(SELECT category_id FROM events WHERE category_id IS NOT NULL)",
                     (name,),
                 )
-            conn.execute("DELETE FROM meta")
-            for key, value in result.meta_before.items():
-                if value:
-                    conn.execute("INSERT INTO meta(key, value) VALUES (?, ?)", (key, value))
-            self._touch("events", "categories", "meta", "eras", "tags")
+            self._restore_meta(result.meta_before)
+            self._drop_unused_tags()
+            self._touch("categories", "meta", "eras", "tags")
+            if len(result.event_ids) > PATCH_LIMIT:
+                self._pending.all()
+            else:
+                self._touch_events(removed=result.event_ids)
+        return ImportResult(
+            result.event_ids,
+            result.created_categories,
+            result.created_eras,
+            result.meta_before,
+            key,
+        )
 
-    def export_timeline(self) -> Timeline:
+    def redo_import(self, result: ImportResult, meta_after: Mapping[str, str]) -> None:
+        """Put back what :meth:`undo_import` took (``result`` is what it returned)."""
+        key = result.key
+        with self.atomic() as conn:
+            self._ensure_trash()
+            conn.execute(
+                "INSERT INTO categories(id, name, color) SELECT id, name, color "
+                "FROM temp.trash_categories WHERE key = ?",
+                (key,),
+            )
+            columns = (
+                "id, title, description, start, end, start_pos, end_pos, start_until, "
+                "end_from, start_precision, end_precision, category_id, source_url, "
+                "display_date, extra, created, updated, lane"
+            )
+            conn.execute(
+                f"INSERT INTO events({columns}) SELECT {columns} FROM temp.trash_events "
+                "WHERE key = ?",
+                (key,),
+            )
+            conn.execute(
+                "INSERT OR IGNORE INTO tags(name) SELECT DISTINCT name FROM temp.trash_tags "
+                "WHERE key = ?",
+                (key,),
+            )
+            conn.execute(
+                "INSERT INTO event_tags(event_id, tag_id) SELECT tt.event_id, t.id "
+                "FROM temp.trash_tags tt JOIN tags t ON t.name = tt.name WHERE tt.key = ?",
+                (key,),
+            )
+            conn.execute(
+                "INSERT INTO eras(id, title, start, end, start_pos, end_pos, extra) "
+                "SELECT id, title, start, end, start_pos, end_pos, extra "
+                "FROM temp.trash_eras WHERE key = ?",
+                (key,),
+            )
+            for table in ("events", "tags", "eras", "categories"):
+                conn.execute(f"DELETE FROM temp.trash_{table} WHERE key = ?", (key,))
+            self._restore_meta(meta_after)
+            self._touch("categories", "meta", "eras", "tags")
+            if len(result.event_ids) > PATCH_LIMIT:
+                self._pending.all()
+            else:
+                self._touch_events(added=result.event_ids)
+
+    def forget_import(self, result: ImportResult) -> None:
+        """Drop what :meth:`undo_import` kept for a redo that will not come."""
+        if not result.key or self._conn is None:
+            return
+        with contextlib.suppress(sqlite3.Error):
+            self._ensure_trash()
+            for table in ("events", "tags", "eras", "categories"):
+                self._conn.execute(f"DELETE FROM temp.trash_{table} WHERE key = ?", (result.key,))
+
+    def _ensure_trash(self) -> None:
+        """Temporary tables (this connection's only, gone when it closes) that keep
+        what an undone import took away."""
+        conn = self._conn
+        conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS trash_events AS SELECT 0 AS key, * FROM events WHERE 0"
+        )
+        conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS trash_tags (key INT, event_id INT, name TEXT)"
+        )
+        conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS trash_eras AS SELECT 0 AS key, * FROM eras WHERE 0"
+        )
+        conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS trash_categories AS SELECT 0 AS key, * "
+            "FROM categories WHERE 0"
+        )
+
+    def _restore_meta(self, values: Mapping[str, str]) -> None:
+        conn = self._conn
+        conn.execute("DELETE FROM meta")
+        for key, value in values.items():
+            if value:
+                conn.execute("INSERT INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    def meta_with_extra(self) -> dict[str, str]:
+        """Every metadata value, ``extra`` included (what an undo of an import restores)."""
+        return dict(self._conn.execute("SELECT key, value FROM meta").fetchall())
+
+    def timeline_header(self) -> Timeline:
+        """The document without its events: title, categories, eras, extra."""
         meta = self.meta()
         extra_text = self._conn.execute("SELECT value FROM meta WHERE key = 'extra'").fetchone()
         return Timeline(
             title=meta["title"],
             description=meta["description"],
             source=meta["source"],
-            events=self.events(),
+            events=[],
             categories=[Category(c.name, c.color) for c in self.categories()],
             eras=self.eras(),
             extra=json.loads(extra_text[0]) if extra_text else {},
         )
 
+    def export_timeline(self) -> Timeline:
+        """The whole document in memory (see :meth:`iter_events` for big ones)."""
+        timeline = self.timeline_header()
+        timeline.events = self.events()
+        return timeline
+
     def copy_to_memory(self) -> EventStore:
         """An editable in-memory copy (for snapshots: the file is only read)."""
         copy = EventStore.open(":memory:")
         self._conn.backup(copy._conn)
+        version = copy._conn.execute("PRAGMA user_version").fetchone()[0]
+        if version < SCHEMA_VERSION:  # an older read-only file: bring the copy up to date
+            copy._conn.execute("PRAGMA user_version = 0")
+            copy._conn.close()
+            copy = EventStore.open(":memory:")
+            self._conn.backup(copy._conn)
+            with copy.atomic() as conn:
+                for migrate in MIGRATIONS[version:]:
+                    migrate(conn)
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            copy._pending.clear()
         return copy
 
     def backup_to(self, path: str | os.PathLike[str]) -> None:
@@ -810,8 +1548,12 @@ class EventStore:
         target.close()
 
 
-class ImportCancelled(StoreError):
-    """The person cancelled an import; the transaction was rolled back."""
+def _date_text(start: str, end: str | None) -> str:
+    """The formatted date of stored ISO text (the text itself if it does not parse)."""
+    try:
+        return format_range(PartialDate.from_iso(start), PartialDate.from_iso(end) if end else None)
+    except DateError:
+        return start
 
 
 def _unused_color(used: set[str]) -> str:

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from viewer.model.event import Category
-from viewer.store import StoreError
+from viewer.store import Change, StoreError
 from viewer.ui.commands import (
     AddCategoryCommand,
     DeleteCategoryCommand,
@@ -200,8 +200,8 @@ class CategoryManagerDialog(QDialog):
 
     # -- the list --------------------------------------------------------------------
 
-    def _on_changed(self, parts: frozenset[str]) -> None:
-        if parts & {"categories", "events"}:
+    def _on_changed(self, change: Change) -> None:
+        if change.parts & {"categories", "events"}:
             self.refresh()
 
     def refresh(self) -> None:

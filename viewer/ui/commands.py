@@ -201,15 +201,17 @@ class AddEventCommand(StoreCommand):
         super().__init__(doc, f"Add {quoted(event.title)}", parent)
         self.event = event
         self.event_id: int | None = event.id
+        self._lane: int | None = None
         self._created: list[str] = []
         self._colors: dict[str, str] = {}
 
     def _apply(self) -> None:
         with self.store.atomic():
             created = self._create_missing([self.event.category], self._colors)
-            event_id = self.store.add_event(self.event.evolve(id=self.event_id))
+            event_id = self.store.add_event(self.event.evolve(id=self.event_id), lane=self._lane)
             colors = self._colors_of(created)
-        self.event_id = event_id
+            lane = self.store.lanes_of([event_id]).get(event_id)
+        self.event_id, self._lane = event_id, lane
         self._created, self._colors = created, colors
 
     def _revert(self) -> None:
@@ -246,6 +248,9 @@ class EditEventCommand(StoreCommand):
         self.before = before
         self.after = after
         self.mergeable = mergeable
+        # the event's lane before the step and after it, so that undo and redo give
+        # back the same picture (the store keeps a lane when the event fits there)
+        self._lanes: tuple[int | None, int | None] = (None, None)
         self._created: list[str] = []
         self._colors: dict[str, str] = {}
 
@@ -276,18 +281,24 @@ class EditEventCommand(StoreCommand):
         ):
             return False
         self.after = other.after  # the store already holds it (other was redone)
+        self._lanes = (self._lanes[0], other._lanes[1])
         return True
 
     def _apply(self) -> None:
+        event_id = self.after.id
+        assert event_id is not None
         with self.store.atomic():
+            before = self.store.lanes_of([event_id]).get(event_id)
             created = self._create_missing([self.after.category], self._colors)
-            self.store.update_event(self.after)
+            self.store.update_event(self.after, lane=self._lanes[1])
             colors = self._colors_of(created)
+            after = self.store.lanes_of([event_id]).get(event_id)
+        self._lanes = (before, after)
         self._created, self._colors = created, colors
 
     def _revert(self) -> None:
         with self.store.atomic():
-            self.store.update_event(self.before)
+            self.store.update_event(self.before, lane=self._lanes[0])
             self._drop_created(self._created)
 
 
@@ -300,16 +311,19 @@ class DeleteEventsCommand(StoreCommand):
         self.ids = list(dict.fromkeys(ids))
         super().__init__(doc, f"Delete {_events_text(doc, self.ids)}", parent)
         self.removed: list[Event] = []
+        self._lanes: dict[int, int] = {}
 
     def _apply(self) -> None:
         with self.store.atomic():
+            lanes = self.store.lanes_of(self.ids)
             removed = self.store.delete_events(self.ids)
-        self.removed = removed
+        self.removed, self._lanes = removed, lanes
 
     def _revert(self) -> None:
         with self.store.atomic():
             for event in self.removed:
-                self.store.add_event(event)
+                lane = self._lanes.get(event.id) if event.id is not None else None
+                self.store.add_event(event, lane=lane)
 
 
 class DuplicateEventsCommand(StoreCommand):
@@ -322,6 +336,7 @@ class DuplicateEventsCommand(StoreCommand):
         super().__init__(doc, f"Duplicate {_events_text(doc, self.ids)}", parent)
         self.new_ids: list[int] = []
         self._copies: list[Event] = []
+        self._lanes: dict[int, int] = {}
 
     def _apply(self) -> None:
         with self.store.atomic():
@@ -335,9 +350,13 @@ class DuplicateEventsCommand(StoreCommand):
                 ]
             else:
                 copies = self._copies
-            new_ids = [self.store.add_event(c) for c in copies]
+            new_ids = [
+                self.store.add_event(c, lane=self._lanes.get(c.id) if c.id else None)
+                for c in copies
+            ]
+            lanes = self.store.lanes_of(new_ids)
         self._copies = [c.evolve(id=i) for c, i in zip(copies, new_ids, strict=True)]
-        self.new_ids = new_ids
+        self.new_ids, self._lanes = new_ids, lanes
 
     def _revert(self) -> None:
         with self.store.atomic():
@@ -506,12 +525,14 @@ class SetMetaCommand(StoreCommand):
 
 
 class ImportCommand(StoreCommand):
-    """Import a whole timeline; undo takes back exactly what it added.
+    """Import a whole timeline; undo takes back exactly what it added, redo puts it back.
 
-    ``progress`` (see :meth:`EventStore.import_timeline`) is used on the first redo
+    ``progress`` (see :meth:`EventStore.import_batches`) is used on the first redo
     only; a cancelled import fails with :class:`~viewer.store.ImportCancelled` and
-    leaves nothing behind.  ``result`` is the last :class:`ImportResult`.  A redo
-    after undo imports again: SQLite reuses the freed ids, so they normally match.
+    leaves nothing behind.  ``result`` is the last :class:`ImportResult`.  Undo keeps
+    the imported rows aside in the store's connection (:meth:`EventStore.undo_import`),
+    so a redo gives back the same events with the same ids and lanes without reading
+    the file again; the timeline itself is not kept after the first redo.
     """
 
     def __init__(
@@ -523,15 +544,21 @@ class ImportCommand(StoreCommand):
         parent: QUndoCommand | None = None,
     ) -> None:
         super().__init__(doc, f"Import {_count(len(timeline.events), 'event')}", parent)
-        self.timeline = timeline
+        self.timeline: Timeline | None = timeline
         self.progress = progress
         self.result: ImportResult | None = None
+        self._meta_after: dict[str, str] = {}
 
     def _apply(self) -> None:
-        progress, self.progress = self.progress, None
-        result = self.store.import_timeline(self.timeline, progress=progress)
-        self.result = result
+        if self.timeline is not None:
+            progress, self.progress = self.progress, None
+            result = self.store.import_timeline(self.timeline, progress=progress)
+            self.result, self.timeline = result, None
+            self._meta_after = self.store.meta_with_extra()
+            return
+        assert self.result is not None
+        self.store.redo_import(self.result, self._meta_after)
 
     def _revert(self) -> None:
         assert self.result is not None
-        self.store.undo_import(self.result)
+        self.result = self.store.undo_import(self.result)

@@ -7,16 +7,16 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from viewer.store import EventStore
+from viewer.store import Change, EventStore
 
 
 class Document(QObject):
     """One open :class:`EventStore` and its undo history.
 
     Signals:
-        changed(frozenset[str]): after every commit, the parts of the store that
-            changed ("events", "categories", "tags", "meta", "eras"); the views
-            refresh from this, whoever wrote.
+        changed(Change): after every commit, what changed in the store
+            (:class:`~viewer.store.Change`: the parts, and which events were added,
+            changed or removed); the views follow this, whoever wrote.
     """
 
     changed = Signal(object)
@@ -28,8 +28,8 @@ class Document(QObject):
         self._display_name = display_name
         store.subscribe(self._on_store_changed)
 
-    def _on_store_changed(self, parts: frozenset[str]) -> None:
-        self.changed.emit(parts)
+    def _on_store_changed(self, change: Change) -> None:
+        self.changed.emit(change)
 
     @property
     def path(self) -> str:

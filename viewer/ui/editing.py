@@ -135,7 +135,9 @@ class EditController(QObject):
 
     @property
     def editable(self) -> bool:
-        return self.doc is not None and not self.doc.readonly
+        """Whether the open document may be changed now (not read-only, and loaded
+        and checked in full)."""
+        return self.doc is not None and not self.doc.readonly and self.window.data.ready
 
     def _push(self, command: object) -> bool:
         assert self.doc is not None

@@ -1,17 +1,19 @@
-"""The event list: a sortable table of date, headline and category for 100k rows.
+"""The event list: a sortable table of date, headline and category, for a million rows.
 
-The data is a handful of parallel sequences (:class:`EventRows`); the model keeps a
-permutation of row numbers for the current sort and creates no per-row Qt objects,
-so ``set_rows`` is O(n) and a sort is one ``sorted`` call.  Date text may be a lazy
-sequence (``viewer.ui.columns.LazyDates``), formatted only for rows that are drawn.
+The model reads the shown events' columns (:class:`~viewer.store.columns.EventArrays`)
+and creates nothing per row: a row's headline and date are fetched when the row is
+drawn (through the arrays' text cache), the chronological order is the arrays' own
+(no permutation at all), and another sort is one index array.  An edit patches the
+rows (``apply_patch``) and keeps the selection, the current row and the scroll
+position where they were.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import (
     QAbstractTableModel,
     QItemSelection,
@@ -24,11 +26,18 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QIcon, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from viewer.model.event import Event
+from viewer.store.columns import EventArrays, Patch
 from viewer.ui.detail import swatch_icon
 from viewer.ui.richtext import shown_as_written
 
-__all__ = ["COLUMNS", "ID_ROLE", "SORT_KEY_ROLE", "EventListModel", "EventListView", "EventRows"]
+__all__ = [
+    "COLUMNS",
+    "ID_ROLE",
+    "SORT_KEY_ROLE",
+    "CategoryNames",
+    "EventListModel",
+    "EventListView",
+]
 
 COLUMNS = ("Date", "Headline", "Category")
 DATE, HEADLINE, CATEGORY = range(3)
@@ -38,115 +47,119 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 SORT_KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 
 ModelIndex = QModelIndex | QPersistentModelIndex
-
-
-@dataclass(slots=True)
-class EventRows:
-    """Events as parallel sequences, in chronological order.
-
-    ``categories`` holds ``""`` for an event without a category; ``colors`` maps a
-    category name to ``#rrggbb``.  ``dates`` may be any sequence of strings, including
-    a lazy one that formats on access.
-    """
-
-    ids: Sequence[int] = field(default_factory=list)
-    sort_keys: Sequence[float] = field(default_factory=list)
-    dates: Sequence[str] = field(default_factory=list)
-    titles: Sequence[str] = field(default_factory=list)
-    categories: Sequence[str] = field(default_factory=list)
-    colors: dict[str, str] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        n = len(self.ids)
-        lengths = (len(self.sort_keys), len(self.dates), len(self.titles), len(self.categories))
-        if any(length != n for length in lengths):
-            raise ValueError("EventRows columns must all have the same length")
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    @classmethod
-    def from_events(
-        cls, events: Iterable[Event], colors: dict[str, str] | None = None
-    ) -> EventRows:
-        """Rows for events with ids (sorted chronologically here)."""
-        evs = sorted(events, key=lambda e: (e.begin, e.id or 0))
-        if any(e.id is None for e in evs):
-            raise ValueError("every event in the list needs an id")
-        return cls(
-            ids=[e.id for e in evs if e.id is not None],
-            sort_keys=[e.begin for e in evs],
-            dates=[e.date_text() for e in evs],
-            titles=[e.title for e in evs],
-            categories=[e.category or "" for e in evs],
-            colors=dict(colors or {}),
-        )
-
-    @classmethod
-    def from_columns(cls, cols: Any, colors: dict[str, str] | None = None) -> EventRows:
-        """Rows for the store's ``EventColumns`` (already chronological), dates lazy."""
-        from viewer.ui.columns import lazy_dates
-
-        return cls(
-            ids=cols.ids,
-            sort_keys=cols.begin,
-            dates=lazy_dates(cols),
-            titles=cols.titles,
-            categories=cols.categories,
-            colors=dict(colors or {}),
-        )
+#: Category key (``EventArrays.category``) → ``(name, "#rrggbb")``; no key: no category.
+CategoryNames = Mapping[int, tuple[str, str]]
 
 
 class EventListModel(QAbstractTableModel):
     """Date, Headline and Category of each event; sorted by the model itself.
 
-    Row ``r`` shows ``rows[order[r]]``.  The date column sorts by axis position (not by
-    its text), ties keeping the chronological order; text columns sort
-    case-insensitively with the date as tie-break.
+    Row ``r`` shows the arrays' row ``order[r]`` (no order: row ``r``).  The date column
+    sorts by axis position (not by its text), ties keeping the chronological order;
+    text columns sort case-insensitively with the date as tie-break.
     """
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows = EventRows()
-        self._order: list[int] = []
-        self._row_of: dict[int, int] | None = None  # id → row, built on first use
-        self._colors: dict[str, QColor] = {}
-        self._icons: dict[str, QIcon] = {}  # one swatch per category, made when first drawn
+        self._arrays = EventArrays.empty()
+        self._categories: dict[int, tuple[str, str]] = {}
+        self._order: np.ndarray | None = None  # positions by row; None: row = position
+        self._row_of: np.ndarray | None = None  # row by position (when sorted otherwise)
+        self._colors: dict[int, QColor] = {}
+        self._icons: dict[int, QIcon] = {}  # one swatch per category, made when first drawn
         self._sort_column = DATE
         self._sort_order = Qt.SortOrder.AscendingOrder
 
     # -- data in ------------------------------------------------------------------------
 
-    def set_rows(self, rows: EventRows) -> None:
+    def set_arrays(self, arrays: EventArrays, categories: CategoryNames | None = None) -> None:
+        """Show these events; ``categories`` names and colours their category keys."""
         self.beginResetModel()
-        self._rows = rows
-        self._colors = {name: QColor(c) for name, c in rows.colors.items() if QColor(c).isValid()}
-        self._icons = {}
-        self._order = self._sorted_order(self._sort_column, self._sort_order)
-        self._row_of = None
+        self._arrays = arrays
+        if categories is not None:
+            self._set_categories(categories)
+        self._resort()
         self.endResetModel()
 
-    def rows(self) -> EventRows:
-        return self._rows
+    def set_categories(self, categories: CategoryNames) -> None:
+        """New names or colours of the categories (the rows stay where they are)."""
+        self._set_categories(categories)
+        if self._sort_column == CATEGORY:
+            self.sort(self._sort_column, self._sort_order)
+        elif self.rowCount():
+            self.dataChanged.emit(
+                self.index(0, CATEGORY), self.index(self.rowCount() - 1, CATEGORY)
+            )
+
+    def _set_categories(self, categories: CategoryNames) -> None:
+        self._categories = dict(categories)
+        self._colors = {
+            k: QColor(c) for k, (_name, c) in self._categories.items() if QColor(c).isValid()
+        }
+        self._icons = {}
+
+    def apply_patch(self, arrays: EventArrays, patch: Patch) -> None:
+        """Show ``arrays``, the old ones with ``patch`` applied, moving the selection's
+        and the current row's indexes with their events."""
+        self.layoutAboutToBeChanged.emit()
+        persistent = [p for p in self.persistentIndexList() if p.isValid()]
+        old_positions = np.array([self._position(p.row()) for p in persistent], dtype=np.int64)
+        self._arrays = arrays
+        self._resort()
+        if len(persistent):
+            gone = np.isin(old_positions, patch.removed)
+            new_positions = patch.new_position(old_positions)
+            targets = []
+            for p, lost, pos in zip(persistent, gone.tolist(), new_positions.tolist(), strict=True):
+                targets.append(
+                    QModelIndex() if lost else self.index(self.row_of_position(pos), p.column())
+                )
+            self.changePersistentIndexList(persistent, targets)
+        self.layoutChanged.emit()
+
+    def arrays(self) -> EventArrays:
+        return self._arrays
 
     # -- lookups ------------------------------------------------------------------------
 
+    def _position(self, row: int) -> int:
+        return row if self._order is None else int(self._order[row])
+
+    def row_of_position(self, position: int) -> int:
+        if self._order is None:
+            return position
+        if self._row_of is None:
+            inverse = np.empty(len(self._order), dtype=np.int64)
+            inverse[self._order] = np.arange(len(self._order))
+            self._row_of = inverse
+        return int(self._row_of[position])
+
     def id_at(self, row: int) -> int:
-        return self._rows.ids[self._order[row]]
+        return int(self._arrays.ids[self._position(row)])
 
     def row_of(self, event_id: int) -> int | None:
-        if self._row_of is None:
-            ids = self._rows.ids
-            self._row_of = {ids[i]: row for row, i in enumerate(self._order)}
-        return self._row_of.get(event_id)
+        position = self._arrays.index_of(event_id)
+        return None if position is None else self.row_of_position(position)
+
+    def rows_of(self, ids: Sequence[int]) -> list[int]:
+        """Rows of the ids shown (in the order given, those not shown left out)."""
+        positions = self._arrays.indices_of(ids)
+        positions = positions[positions >= 0]
+        if self._order is None:
+            return positions.tolist()
+        return [self.row_of_position(int(p)) for p in positions.tolist()]
 
     def sort_state(self) -> tuple[int, Qt.SortOrder]:
         return self._sort_column, self._sort_order
 
+    def category_name(self, key: int) -> str:
+        found = self._categories.get(int(key))
+        return found[0] if found is not None else ""
+
     # -- Qt model interface ---------------------------------------------------------------
 
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._order)
+        return 0 if parent.isValid() else len(self._arrays)
 
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
@@ -155,40 +168,41 @@ class EventListModel(QAbstractTableModel):
         if not index.isValid():
             return None
         row, col = index.row(), index.column()
-        if not (0 <= row < len(self._order) and 0 <= col < len(COLUMNS)):
+        if not (0 <= row < len(self._arrays) and 0 <= col < len(COLUMNS)):
             return None
-        i = self._order[row]
+        i = self._position(row)
+        a = self._arrays
         if role == Qt.ItemDataRole.DisplayRole:
             if col == DATE:
-                return self._rows.dates[i]
+                return a.dates[i]
             if col == HEADLINE:
-                return self._rows.titles[i]
-            return self._rows.categories[i]
+                return a.titles[i]
+            return self.category_name(int(a.category[i]))
         if role == Qt.ItemDataRole.DecorationRole:
             if col == CATEGORY:
-                return self._swatch(self._rows.categories[i])
+                return self._swatch(int(a.category[i]))
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             # Headlines and categories come from imported files: shown as written.
             if col == HEADLINE:
-                return shown_as_written(f"{self._rows.titles[i]}\n{self._rows.dates[i]}")
+                return shown_as_written(f"{a.titles[i]}\n{a.dates[i]}")
             if col == CATEGORY:
-                return shown_as_written(self._rows.categories[i] or "No category")
-            return self._rows.dates[i]
+                return shown_as_written(self.category_name(int(a.category[i])) or "No category")
+            return a.dates[i]
         if role == ID_ROLE:
-            return self._rows.ids[i]
+            return int(a.ids[i])
         if role == SORT_KEY_ROLE:
-            return float(self._rows.sort_keys[i])
+            return float(a.begin[i])
         return None
 
-    def _swatch(self, category: str) -> QIcon | None:
-        icon = self._icons.get(category)
+    def _swatch(self, key: int) -> QIcon | None:
+        icon = self._icons.get(key)
         if icon is None:
-            color = self._colors.get(category)
+            color = self._colors.get(key)
             if color is None:
                 return None
             icon = swatch_icon(color, color)
-            self._icons[category] = icon
+            self._icons[key] = icon
         return icon
 
     def headerData(
@@ -214,39 +228,64 @@ class EventListModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):
             return
+        if (column, order) == (self._sort_column, self._sort_order) and (
+            self._order is not None or column == DATE
+        ):
+            return
         self._sort_column, self._sort_order = column, order
         self.layoutAboutToBeChanged.emit()
-        old_persistent = self.persistentIndexList()
-        # Remember which source row each persistent index pointed at.
-        sources = [(p, self._order[p.row()]) for p in old_persistent if p.isValid()]
-        self._order = self._sorted_order(column, order)
-        self._row_of = None
-        inverse = [0] * len(self._order)
-        for row, i in enumerate(self._order):
-            inverse[i] = row
+        persistent = [p for p in self.persistentIndexList() if p.isValid()]
+        positions = [self._position(p.row()) for p in persistent]
+        self._resort()
         self.changePersistentIndexList(
-            [p for p, _ in sources],
-            [self.index(inverse[i], p.column()) for p, i in sources],
+            persistent,
+            [
+                self.index(self.row_of_position(i), p.column())
+                for p, i in zip(persistent, positions, strict=True)
+            ],
         )
         self.layoutChanged.emit()
 
-    def _sorted_order(self, column: int, order: Qt.SortOrder) -> list[int]:
-        rows = self._rows
-        n = len(rows)
-        keys = rows.sort_keys
+    def _resort(self) -> None:
+        self._order = self._sorted_order(self._sort_column, self._sort_order)
+        self._row_of = None
+
+    def _sorted_order(self, column: int, order: Qt.SortOrder) -> np.ndarray | None:
+        a = self._arrays
+        n = len(a)
         descending = order == Qt.SortOrder.DescendingOrder
         if column == DATE:
-            if all(keys[i] <= keys[i + 1] for i in range(n - 1)):
-                base = list(range(n))  # already chronological: the usual case, O(n)
-            else:
-                base = sorted(range(n), key=keys.__getitem__)
-            if descending:
-                # Reverse by key but keep equal keys in their original order.
-                return sorted(base, key=keys.__getitem__, reverse=True)
-            return base
-        texts = rows.titles if column == HEADLINE else rows.categories
-        folded = [t.casefold() for t in texts]
-        return sorted(range(n), key=lambda i: (folded[i], keys[i]), reverse=descending)
+            if not descending:
+                return None  # the arrays' own order
+            # latest first, equal starts keeping their chronological order
+            return np.argsort(-a.begin, kind="stable").astype(np.int64)
+        position = np.arange(n, dtype=np.int64)
+        if column == HEADLINE:
+            folded = [t.casefold() for t in a.titles]
+            by_text = sorted(range(n), key=folded.__getitem__)
+            rank = np.empty(n, dtype=np.int64)
+            ordered = np.array(by_text, dtype=np.int64)
+            # equal texts share a rank, so the date breaks their tie
+            same = np.zeros(n, dtype=bool)
+            same[1:] = [
+                folded[x] == folded[y] for x, y in zip(by_text[1:], by_text[:-1], strict=True)
+            ]
+            rank[ordered] = np.cumsum(~same) - 1
+        else:
+            keys = np.unique(a.category)
+            names = [self.category_name(int(k)).casefold() for k in keys]
+            by_name = np.argsort(np.array(names, dtype=object), kind="stable")
+            name_rank = np.empty(len(keys), dtype=np.int64)
+            name_rank[by_name] = np.arange(len(keys))
+            # equal names (none) share a rank too
+            sorted_names = [names[k] for k in by_name]
+            for k in range(1, len(sorted_names)):
+                if sorted_names[k] == sorted_names[k - 1]:
+                    name_rank[by_name[k]] = name_rank[by_name[k - 1]]
+            rank = name_rank[np.searchsorted(keys, a.category)]
+        if descending:  # reversed, equal keys keeping their order (as a stable sort)
+            return np.lexsort((position, -a.begin, -rank)).astype(np.int64)
+        return np.lexsort((position, rank)).astype(np.int64)
 
 
 class EventListView(QTableView):
@@ -312,11 +351,11 @@ class EventListView(QTableView):
 
     # -- data -----------------------------------------------------------------------------
 
-    def set_rows(self, rows: EventRows) -> None:
+    def set_arrays(self, arrays: EventArrays, categories: CategoryNames | None = None) -> None:
         """Replace the rows, keeping the selection of ids still present (silently)."""
         keep = self.selected_ids()
         current = self.current_id()
-        self._model.set_rows(rows)
+        self._model.set_arrays(arrays, categories)
         if keep:
             if current in keep:
                 keep.remove(current)
@@ -324,6 +363,22 @@ class EventListView(QTableView):
             self.select_ids(keep, scroll=False)
 
     # -- selection ------------------------------------------------------------------------
+
+    def apply_patch(self, arrays: EventArrays, patch: Patch) -> None:
+        """Show ``arrays`` (the old ones with ``patch`` applied): the selection, the
+        current row and the scroll position stay with their events (silently)."""
+        bar = self.verticalScrollBar()
+        top = self.rowAt(0)
+        top_position = self._model._position(top) if top >= 0 else None
+        self._silent += 1
+        try:
+            self._model.apply_patch(arrays, patch)
+        finally:
+            self._silent -= 1
+        if top_position is not None and not np.isin(top_position, patch.removed):
+            new_top = self._model.row_of_position(int(patch.new_position(top_position)))
+            self.executeDelayedItemsLayout()
+            bar.setValue(new_top)
 
     def selected_ids(self) -> list[int]:
         """Selected ids in row order, the current one last."""
@@ -350,7 +405,7 @@ class EventListView(QTableView):
         scrolled into view.
         """
         model = self._model
-        rows = [r for r in (model.row_of(i) for i in ids) if r is not None]
+        rows = model.rows_of(ids)
         sel = self.selectionModel()
         self._silent += 1
         try:

@@ -15,7 +15,7 @@ readable.  How the events are drawn depends on how many there are:
 * **labels**: every event gets its label (headline and date) beside its mark, after
   it or, near the right edge, before it; a long bar holds its label.  Labels are
   measured with :class:`QFontMetricsF` and packed into lanes together with their marks
-  in pixel space (first fit, as :func:`~viewer.ui.timeline.lanes.pack_lanes`, taken in
+  in pixel space (first fit, as :func:`~viewer.model.lanes.pack_lanes`, taken in
   time order so that a cluster stacks as it happened), so no two overlap.  Long
   headlines are elided; the longest labels are kept that cost at most one lane more
   than the shortest tried.
@@ -23,7 +23,7 @@ readable.  How the events are drawn depends on how many there are:
   in time order, the first lane where they fit with a label, else the first where the
   mark alone fits (the last lanes are kept for marks alone, and drawn lower).
 * **compact**: too many even for that: smaller marks without labels, packed with
-  :func:`~viewer.ui.timeline.lanes.pack_lanes`.
+  :func:`~viewer.model.lanes.pack_lanes`.
 * **density**: more than :data:`MAX_COMPACT_LANES` lanes of those: a histogram of
   events per calendar period (day, week, month, year, decade…), stacked by category.
 
@@ -36,7 +36,7 @@ import bisect
 import math
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -75,7 +75,9 @@ from viewer.model.dates import (
     year_start,
 )
 from viewer.model.filters import Filters
-from viewer.ui.timeline.lanes import pack_lanes
+from viewer.model.lanes import pack_lanes
+from viewer.store.columns import EventArrays
+from viewer.store.filtering import FilterState
 from viewer.ui.timeline.ticks import calendar_ticks
 
 if TYPE_CHECKING:
@@ -152,11 +154,12 @@ class LegendEntry:
 
 @dataclass(slots=True)
 class RenderData:
-    """Everything a picture shows, read from the store once (no Qt here).
+    """Everything a picture shows (no Qt here).
 
-    The event arrays are parallel and sorted by ``begin``; positions are axis seconds
-    (:mod:`viewer.model.dates`).  ``color_index`` points into ``legend``; ``total`` is
-    how many events passed the filters before the picture's span was applied.
+    ``arrays`` are the events drawn (numpy columns sorted by ``begin``, their texts
+    fetched on use); positions are axis seconds (:mod:`viewer.model.dates`).
+    ``color_index`` points into ``legend``; ``total`` is how many events passed the
+    filters before the picture's span was applied.
     """
 
     title: str
@@ -164,16 +167,7 @@ class RenderData:
     source: str
     x0: float
     x1: float
-    begin: np.ndarray
-    finish: np.ndarray
-    start_until: np.ndarray
-    end_from: np.ndarray
-    is_range: np.ndarray
-    start_precision: np.ndarray
-    end_precision: np.ndarray
-    titles: list[str]
-    starts: list[str]
-    ends: list[str | None]
+    arrays: EventArrays
     color_index: np.ndarray
     legend: list[LegendEntry] = field(default_factory=list)
     total: int = 0
@@ -181,14 +175,43 @@ class RenderData:
     has_span: bool = True
 
     def __len__(self) -> int:
-        return len(self.titles)
+        return len(self.arrays)
+
+    @property
+    def begin(self) -> np.ndarray:
+        return self.arrays.begin
+
+    @property
+    def finish(self) -> np.ndarray:
+        return self.arrays.finish
+
+    @property
+    def start_until(self) -> np.ndarray:
+        return self.arrays.start_finish
+
+    @property
+    def end_from(self) -> np.ndarray:
+        return self.arrays.end_begin
+
+    @property
+    def is_range(self) -> np.ndarray:
+        return self.arrays.is_range
+
+    @property
+    def start_precision(self) -> np.ndarray:
+        return self.arrays.start_precision
+
+    @property
+    def end_precision(self) -> np.ndarray:
+        return self.arrays.end_precision
+
+    @property
+    def titles(self) -> Sequence[str]:
+        return self.arrays.titles
 
     def date_text(self, i: int) -> str:
         """The date of event ``i`` as a label shows it ("24 Feb 2022", "16–17 May 2024")."""
-        end = self.ends[i]
-        text = format_range(
-            PartialDate.from_iso(self.starts[i]), PartialDate.from_iso(end) if end else None
-        )
+        text = self.arrays.dates[i]
         return _MONTH_RE.sub(lambda m: MONTH_ABBREVIATIONS[MONTH_NAMES.index(m[1])], text)
 
 
@@ -223,23 +246,30 @@ def render_data(
     date_to: PartialDate | None = None,
     x_range: tuple[float, float] | None = None,
     filters: Filters | None = None,
+    arrays: EventArrays | None = None,
 ) -> RenderData:
     """What to draw: the events passing ``filters`` in the picture's span.
 
     The span is ``x_range`` (the visible range of a view, axis seconds) when given,
     else ``date_from``–``date_to`` (either may be open: that side follows the events),
     else the whole timeline with a small margin.  Events overlapping the span are drawn.
+    ``arrays`` are every event of the store, as the window's data pipeline holds them
+    (default: read from the store).
     """
     base = filters or Filters()
     date_from = date_from if date_from is not None else base.date_from
     date_to = date_to if date_to is not None else base.date_to
     if date_from is not None and date_to is not None and date_to.finish() <= date_from.begin():
         raise ValueError(f"the end ({date_to.format()}) is before the start ({date_from.format()})")
-    cols = store.columns(replace(base, date_from=None, date_to=None))
+    everything = arrays if arrays is not None else store.load_arrays()
+    rest = replace(base, date_from=None, date_to=None)  # the span is the picture's own
+    if not rest.is_empty:
+        state = FilterState(store)
+        state.update(rest)
+        everything = everything.where(state.mask(everything, rest))
     meta = store.meta()
-    begin = np.asarray(cols.begin, dtype=np.float64)
-    finish = np.asarray(cols.finish, dtype=np.float64)
-    total = len(cols)
+    begin, finish = everything.begin, everything.finish
+    total = len(everything)
 
     restricted = x_range is not None or date_from is not None or date_to is not None
     if x_range is not None:
@@ -264,37 +294,35 @@ def render_data(
         x0 = lo if lo is not None else e0 - margin
         x1 = hi if hi is not None else e1 + margin
 
-    keep = np.flatnonzero((finish > x0) & (begin < x1))
-    sel = keep.tolist()
-
-    categories = {c.name: c.color for c in store.categories()}
-    names = [cols.categories[i] for i in sel]
-    counts: dict[str, int] = {}
-    for name in names:
-        counts[name] = counts.get(name, 0) + 1
-    legend: list[LegendEntry] = [
-        LegendEntry(name, color, counts[name])
-        for name, color in categories.items()
-        if name in counts
-    ]
-    index = {entry.name: k for k, entry in enumerate(legend)}
-    if "" in counts:
-        index[""] = len(legend)
+    drawn = everything.where((finish > x0) & (begin < x1))
+    n = len(drawn)
+    # the legend: the categories drawn, in the store's order, then those without one
+    keys, counts = np.unique(drawn.category, return_counts=True)
+    count_of = dict(zip(keys.tolist(), counts.tolist(), strict=True))
+    legend: list[LegendEntry] = []
+    index: dict[int, int] = {}
+    for c in store.categories():
+        if c.id in count_of:
+            index[c.id] = len(legend)
+            legend.append(LegendEntry(c.name, c.color, count_of[c.id]))
+    others = sum(k for key, k in count_of.items() if key not in index)
+    if others:
         # Grey sets the uncategorised apart from the rest; alone, they get a colour.
         color = NEUTRAL_COLOR if legend else SINGLE_COLOR
-        legend.append(LegendEntry(OTHER_NAME, color, counts[""]))
-    color_index = np.array([index[name] for name in names], dtype=np.int64)
+        legend.append(LegendEntry(OTHER_NAME, color, others))
+    lut_keys = np.array(sorted(index), dtype=np.int64)
+    lut = np.array([index[k] for k in lut_keys.tolist()], dtype=np.int64)
+    pos = np.searchsorted(lut_keys, drawn.category) if len(lut_keys) else np.zeros(n, np.int64)
+    pos = np.minimum(pos, max(len(lut_keys) - 1, 0))
+    known = (lut_keys[pos] == drawn.category) if len(lut_keys) else np.zeros(n, dtype=bool)
+    color_index = np.where(known, lut[pos] if len(lut) else 0, len(legend) - 1).astype(np.int64)
 
-    start_precision = np.asarray(cols.start_precision, dtype=np.int64)[keep]
-    end_prec = [
-        cols.end_precision[i] if cols.end_precision[i] is not None else cols.start_precision[i]
-        for i in sel
-    ]
-    n = len(sel)
+    if n <= LABEL_LIMIT:
+        drawn.titles.many(np.arange(n))  # one fetch for every label's text
     if date_from is not None and date_to is not None and x_range is None:
         period = format_range(date_from, date_to)
     elif n and not restricted:
-        period = _span_text(float(begin[keep].min()), float(finish[keep].max()))
+        period = _span_text(float(drawn.begin.min()), float(drawn.finish.max()))
     else:
         period = _span_text(x0, x1)
     count = _count_text(n) if not restricted or n == total else f"{n:,} of {_count_text(total)}"
@@ -307,16 +335,7 @@ def render_data(
         source=" ".join(meta["source"].split()),
         x0=x0,
         x1=x1,
-        begin=begin[keep],
-        finish=finish[keep],
-        start_until=np.asarray(cols.start_until, dtype=np.float64)[keep],
-        end_from=np.asarray(cols.end_from, dtype=np.float64)[keep],
-        is_range=np.array([cols.end[i] is not None for i in sel], dtype=bool),
-        start_precision=start_precision,
-        end_precision=np.asarray(end_prec, dtype=np.int64),
-        titles=[cols.titles[i] for i in sel],
-        starts=[cols.start[i] for i in sel],
-        ends=[cols.end[i] for i in sel],
+        arrays=drawn,
         color_index=color_index,
         legend=legend,
         total=total,
@@ -562,7 +581,7 @@ class _Lanes:
     """Occupied extents of each lane, for first-fit packing in any order.
 
     Taken in order of their start, extents get exactly the lanes of
-    :func:`~viewer.ui.timeline.lanes.pack_lanes` (the first lane where an extent fits,
+    :func:`~viewer.model.lanes.pack_lanes` (the first lane where an extent fits,
     ``gap`` clear of its neighbours); here they may come in any order.
     """
 
@@ -1401,6 +1420,7 @@ def render_file(
     x_range: tuple[float, float] | None = None,
     filters: Filters | None = None,
     dark: bool = False,
+    arrays: EventArrays | None = None,
 ) -> None:
     """Write the picture to ``out``: PNG, SVG or PDF by its extension.
 
@@ -1413,7 +1433,12 @@ def render_file(
     width = _check_width(width)
     _ensure_app()
     data = render_data(
-        store, date_from=date_from, date_to=date_to, x_range=x_range, filters=filters
+        store,
+        date_from=date_from,
+        date_to=date_to,
+        x_range=x_range,
+        filters=filters,
+        arrays=arrays,
     )
     write_atomically(out, _WRITERS[ext](data, width, dark))
 
@@ -1451,6 +1476,7 @@ def print_timeline(
     x_range: tuple[float, float] | None = None,
     filters: Filters | None = None,
     width: int = 1600,
+    arrays: EventArrays | None = None,
 ) -> QPrintPreviewDialog:
     """A print preview of the picture (landscape, scaled to the page); not yet shown.
 
@@ -1459,7 +1485,12 @@ def print_timeline(
     from PySide6.QtPrintSupport import QPrintPreviewDialog
 
     data = render_data(
-        store, date_from=date_from, date_to=date_to, x_range=x_range, filters=filters
+        store,
+        date_from=date_from,
+        date_to=date_to,
+        x_range=x_range,
+        filters=filters,
+        arrays=arrays,
     )
     dialog = QPrintPreviewDialog(parent)
     dialog.setWindowTitle(f"Print {data.title}")

@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -47,12 +47,13 @@ from viewer.model.dates import DateError, PartialDate
 from viewer.model.event import Category, Event, Timeline
 from viewer.model.filters import Filters
 from viewer.paths import sample_path, user_data_dir
-from viewer.store import EventColumns, EventStore, ImportCancelled, StoreError
-from viewer.ui.columns import arrays_from_columns, category_index, lazy_dates, subset
+from viewer.store import Change, EventStore, ImportCancelled, StoreError
+from viewer.store.columns import Patch
 from viewer.ui.commands import quoted
+from viewer.ui.data import TimelineData
 from viewer.ui.detail import DetailPanel
 from viewer.ui.document import Document
-from viewer.ui.event_list import EventListView, EventRows
+from viewer.ui.event_list import EventListView
 from viewer.ui.presentation import PresentationWindow, presentation_order, start_index
 from viewer.ui.richtext import menu_text, plain_text, shown_as_written
 from viewer.ui.sidebar import FilterSidebar
@@ -107,14 +108,11 @@ class MainWindow(QMainWindow):
         self.settings = settings if settings is not None else QSettings()
         self.state = ViewState(self)
         self.doc: Document | None = None
-        self._cols = EventColumns()
-        self._all = EventColumns()
-        self._position_of: dict[int, int] = {}
+        #: The open document's events as every view reads them.
+        self.data = TimelineData(self)
+        self._categories: list[Category] = []
         self._category_names: dict[int, str] = {}  # id → name at the last load
-        self._index_of: dict[int, int] = {}
-        self._colors: dict[str, str] = {}
-        self._total = 0
-        self._arrays = arrays_from_columns(EventColumns(), {})
+        self._fit_next = False  # fit everything when the data next comes in whole
         self.theme: Theme | None = None
         self.last_error: QMessageBox | None = None
 
@@ -203,11 +201,6 @@ class MainWindow(QMainWindow):
         self.position_label.setObjectName("statusPosition")
         self.statusBar().addWidget(self.count_label)
         self.statusBar().addPermanentWidget(self.position_label)
-
-        self._refilter_timer = QTimer(self)
-        self._refilter_timer.setSingleShot(True)
-        self._refilter_timer.setInterval(0)
-        self._refilter_timer.timeout.connect(self._refilter)
 
     def _action(
         self,
@@ -328,6 +321,13 @@ class MainWindow(QMainWindow):
             shortcut.activated.connect(slot)
 
     def _connect(self) -> None:
+        data = self.data
+        data.reset.connect(self._on_data_reset)
+        data.shownChanged.connect(self._on_shown_changed)
+        data.patched.connect(self._on_patched)
+        data.countsChanged.connect(self._update_counts)
+        data.loadingChanged.connect(self._on_loading)
+        data.failed.connect(self._on_data_failed)
         self.state.filtersChanged.connect(self._on_filters_changed)
         self.state.selectionChanged.connect(self._on_selection_changed)
         self.sidebar.filtersChanged.connect(self.state.set_filters)
@@ -457,6 +457,7 @@ class MainWindow(QMainWindow):
         # A presentation reads the old document's store, which is about to close.
         self.end_presentation()
         selection, current = self.state.selection, self.state.current
+        filters = self.state.filters
         visible = self.view.visible_range()
         if not keep_view:
             # The filters named the old file's categories, tags and text; reset them
@@ -469,10 +470,15 @@ class MainWindow(QMainWindow):
         self.state.set_selection([])
         if doc is not None:
             doc.changed.connect(self._on_document_changed)
-        self._reload(fit=not keep_view)
+        self._fit_next = not keep_view
+        self._read_categories()
+        self.view.set_eras(doc.store.era_spans() if doc is not None else [])
+        self.data.open(doc.store if doc is not None else None)
         if keep_view:
             self.view.set_visible_range(*visible)
-            shown = [i for i in selection if i in self._index_of]
+            if not filters.is_empty:
+                self.data.set_filters(filters)
+            shown = [i for i in selection if self.data.is_shown(i)]
             self.state.set_selection(shown, current)
         self._update_title()
         self._update_actions()
@@ -608,45 +614,35 @@ class MainWindow(QMainWindow):
 
     # -- reacting to the store and the state ---------------------------------------------
 
-    def _on_document_changed(self, parts: frozenset[str]) -> None:
-        self._reload(fit=False)
-        if "meta" in parts:
+    def _on_document_changed(self, change: Change) -> None:
+        if "categories" in change:
+            renamed = self._read_categories()
+            if renamed is not None:
+                self.state.set_filters(renamed)  # the data and the sidebar follow
+        if "eras" in change and self.doc is not None:
+            self.view.set_eras(self.doc.store.era_spans())
+        self.data.apply(change)
+        if "meta" in change:
             self._update_title()
 
     def _on_filters_changed(self, filters: Filters) -> None:
         if self.sidebar.filters() != filters:
             self.sidebar.set_filters(filters)
-        self._refilter()
+        self.data.set_filters(filters)
 
-    def _reload(self, *, fit: bool) -> None:
-        """Categories, tags and counts from the store, then the filtered events."""
-        store = self.doc.store if self.doc else None
-        renamed: Filters | None = None
-        if store is None:
-            self._colors = {}
-            self.sidebar.set_categories([], 0)
-            self.sidebar.set_tags([])
-            self._total = 0
-        else:
-            counts, uncategorised = store.category_counts()
-            self._colors = {c.name: c.color for c, _n in counts}
-            renamed = self._follow_renamed_categories([c for c, _n in counts])
-            self.sidebar.set_categories(counts, uncategorised)
-            self.sidebar.set_tags(store.tag_counts())
-            self._total = store.count()
-        # Every event once, in order; a filter then only asks the store for ids.
-        self._all = store.columns() if store is not None else EventColumns()
-        self._position_of = {event_id: i for i, event_id in enumerate(self._all.ids)}
-        self.view.set_eras(
-            [(e.title, e.start.begin(), e.end.finish()) for e in store.eras()] if store else []
-        )
-        self.view.set_colors(self.color_list())
-        if renamed is not None:
-            self.state.set_filters(renamed)  # refilters, the sidebar follows
-        else:
-            self._refilter()
-        if fit:
-            self.view.fit_all()
+    def _read_categories(self) -> Filters | None:
+        """The categories from the store, their colours to the views; the filter with
+        hidden categories under their new names if one was renamed."""
+        store = self.doc.store if self.doc is not None else None
+        self._categories = store.categories() if store is not None else []
+        renamed = self._follow_renamed_categories(self._categories)
+        colors, uncategorised = self.color_list(), self.uncategorised_color()
+        self.view.set_colors(colors, uncategorised)
+        self.event_list.model().set_categories(self.category_names())
+        self.event_list.setColumnHidden(2, not self._categories)
+        if self.presentation is not None:
+            self.presentation.view.set_colors(colors, uncategorised)
+        return renamed
 
     def _follow_renamed_categories(self, categories: Sequence[Category]) -> Filters | None:
         """The filter with hidden categories under their new names, if any was renamed.
@@ -668,49 +664,100 @@ class MainWindow(QMainWindow):
         hidden = frozenset(renamed.get(n, n) for n in filters.hidden_categories)
         return replace(filters, hidden_categories=hidden)
 
-    def color_list(self) -> list[QColor]:
-        """The category colours, in the order the arrays' category indices use."""
-        return [QColor(c) for c in self._colors.values()] or [QColor(SINGLE_COLOR)]
+    def color_list(self) -> list[QColor | None]:
+        """The category colours by category id (the arrays' category keys)."""
+        top = max((c.id for c in self._categories if c.id is not None), default=-1)
+        colors: list[QColor | None] = [None] * (top + 1)
+        for c in self._categories:
+            if c.id is not None:
+                colors[c.id] = QColor(c.color)
+        return colors or [QColor(SINGLE_COLOR)]
 
-    def _refilter(self) -> None:
-        store = self.doc.store if self.doc else None
-        filters = self.state.filters
-        if store is None or filters.is_empty:
-            cols = self._all
+    def uncategorised_color(self) -> QColor | None:
+        """Events without a category: grey beside categorised ones; in a timeline
+        with no categories at all, the one colour, not the grey that sets them apart."""
+        return None if self._categories else QColor(SINGLE_COLOR)
+
+    def category_names(self) -> dict[int, tuple[str, str]]:
+        """Category key → ``(name, colour)``, for the event list."""
+        return {c.id: (c.name, c.color) for c in self._categories if c.id is not None}
+
+    def category_colors(self) -> dict[str, str]:
+        """Category name → colour, in the sidebar's order."""
+        return {c.name: c.color for c in self._categories}
+
+    def _on_data_reset(self) -> None:
+        """Everything shown anew: a document opened, read again, or done loading."""
+        data = self.data
+        preview = data.preview
+        fit = self._fit_next
+        self._fit_next = False
+        self.view.set_data(data.shown, fit=fit)
+        if preview is not None:
+            self.view.set_preview(preview.span, preview.lanes)
+            if fit:
+                self.view.fit_all()
+            store = data.store
+            assert store is not None
+            self.overview.set_starts(preview.span, store.start_counts)
         else:
-            ids = store.filtered_ids(filters)  # same order as the columns
-            cols = subset(self._all, [self._position_of[i] for i in ids])
-        self._cols = cols
-        self._index_of = {event_id: i for i, event_id in enumerate(cols.ids)}
-        index = category_index(list(self._colors))
-        dates = lazy_dates(cols)
-        arrays = arrays_from_columns(cols, index, dates)
-        self._arrays = arrays
-        self.view.set_data(arrays)
-        self.overview.set_events(arrays.begin, arrays.finish)
-        self.event_list.model().set_rows(
-            EventRows(
-                ids=cols.ids,
-                sort_keys=cols.begin,
-                dates=dates,
-                titles=cols.titles,
-                categories=cols.categories,
-                colors=dict(self._colors),
+            self.overview.set_arrays(data.shown)
+        self.event_list.set_arrays(data.shown, self.category_names())
+        self._after_shown()
+        self._update_counts()
+
+    def _on_shown_changed(self) -> None:
+        """The filter changed: the views take the events it shows."""
+        shown = self.data.shown
+        self.view.set_data(shown, fit=False)
+        self.overview.set_arrays(shown)
+        self.event_list.set_arrays(shown, self.category_names())
+        self._after_shown()
+
+    def _on_patched(self, patch: Patch) -> None:
+        """Events changed in place: each view patches what it shows."""
+        shown = self.data.shown
+        self.view.apply_patch(shown, patch)
+        self.overview.set_arrays(shown)
+        self.event_list.apply_patch(shown, patch)
+        self._after_shown()
+
+    def _after_shown(self) -> None:
+        shown, total = len(self.data.shown), self.data.total
+        self.sidebar.set_count(shown, total)
+        if self.data.loading:
+            self.count_label.setText(f"Loading {total:,} events…")
+        else:
+            self.count_label.setText(
+                f"{shown:,} of {total:,} events" if shown != total else f"{shown:,} events"
             )
-        )
-        # A timeline without categories has no use for the Category column.
-        self.event_list.setColumnHidden(2, not self._colors)
-        shown = len(cols)
-        self.sidebar.set_count(shown, self._total)
-        self.count_label.setText(
-            f"{shown:,} of {self._total:,} events" if shown != self._total else f"{shown:,} events"
-        )
-        visible = [i for i in self.state.selection if i in self._index_of]
+        visible = [i for i in self.state.selection if self.data.is_shown(i)]
         if visible != self.state.selection:
             self.state.set_selection(visible, self.state.current)
         else:
             self._on_selection_changed(visible)
         self._update_overview_window()
+
+    def _update_counts(self) -> None:
+        store = self.doc.store if self.doc is not None else None
+        if store is None:
+            self.sidebar.set_categories([], 0)
+            self.sidebar.set_tags([])
+            return
+        counts = self.data.category_counts()
+        self.sidebar.set_categories(
+            [(c, counts.get(c.id or 0, 0)) for c in self._categories], counts.get(-1, 0)
+        )
+        self.sidebar.set_tags(store.tag_counts())
+
+    def _on_loading(self, loading: bool) -> None:
+        self._update_actions()
+        if not loading:
+            self._after_shown()
+
+    def _on_data_failed(self, message: str) -> None:
+        self.show_error("Cannot read the file", message)
+        self._update_actions()
 
     def _on_selection_changed(self, ids: list[int]) -> None:
         self.view.set_selected(ids)
@@ -738,13 +785,14 @@ class MainWindow(QMainWindow):
             else:
                 self.state.set_selection([*selection, event_id], event_id)
         elif mods & Qt.KeyboardModifier.ShiftModifier and self.state.current is not None:
-            a = self._index_of.get(self.state.current)
-            b = self._index_of.get(event_id)
+            shown = self.data.shown
+            a = shown.index_of(self.state.current)
+            b = shown.index_of(event_id)
             if a is None or b is None:
                 self.state.set_selection([event_id])
             else:
                 lo, hi = sorted((a, b))
-                ids = self._cols.ids[lo : hi + 1]
+                ids = shown.ids[lo : hi + 1].tolist()
                 self.state.set_selection([*selection, *ids], event_id)
         else:
             self.state.set_selection([event_id], event_id)
@@ -803,28 +851,30 @@ class MainWindow(QMainWindow):
 
     def is_shown(self, event_id: int) -> bool:
         """Whether the event passes the filters (and so can be selected)."""
-        return event_id in self._index_of
+        return self.data.is_shown(event_id)
 
     def step_selection(self, step: int) -> None:
         """Select the previous/next event in time (of those shown) and scroll to it."""
-        ids = self._cols.ids
-        if not ids:
+        shown = self.data.shown
+        n = len(shown)
+        if not n:
             return
         current = self.state.current
-        if current is None or current not in self._index_of:
+        position = shown.index_of(current) if current is not None else None
+        if position is None:
             x0, x1 = self.view.visible_range()
-            begins = np.asarray(self._cols.begin)
-            i = int(np.searchsorted(begins, x0 if step > 0 else x1)) - (step < 0)
-            i = min(max(i, 0), len(ids) - 1)
+            i = int(np.searchsorted(shown.begin, x0 if step > 0 else x1)) - (step < 0)
+            i = min(max(i, 0), n - 1)
         else:
-            i = min(max(self._index_of[current] + step, 0), len(ids) - 1)
-        self.state.set_selection([ids[i]], ids[i])
-        self.view.ensure_visible(ids[i])
+            i = min(max(position + step, 0), n - 1)
+        event_id = int(shown.ids[i])
+        self.state.set_selection([event_id], event_id)
+        self.view.ensure_visible(event_id)
 
     def select_index(self, n: int) -> None:
         """Select the ``n``-th shown event (0-based, chronological)."""
-        if 0 <= n < len(self._cols.ids):
-            event_id = self._cols.ids[n]
+        if 0 <= n < len(self.data.shown):
+            event_id = int(self.data.shown.ids[n])
             self.state.set_selection([event_id], event_id)
             self.view.ensure_visible(event_id)
 
@@ -906,7 +956,7 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         has_doc = self.doc is not None
-        editable = has_doc and not self.doc.readonly  # type: ignore[union-attr]
+        editable = has_doc and not self.doc.readonly and self.data.ready  # type: ignore[union-attr]
         self.act_import.setEnabled(editable)
         self.act_export.setEnabled(has_doc)
         if hasattr(self, "act_present"):
@@ -978,12 +1028,13 @@ class MainWindow(QMainWindow):
         follows along (the current event selected, its details shown: a presenter
         view on the other screen); Esc gives back its range and selection.
         """
-        if self.doc is None or len(self._arrays) == 0:
+        shown = self.data.shown
+        if self.doc is None or len(shown) == 0 or self.data.loading:
             self.statusBar().showMessage("Nothing to present: no events are shown.", 4000)
             return None
         self.end_presentation()
         selection = self.state.selection
-        ids = presentation_order(self._arrays, selection)
+        ids = presentation_order(shown, selection)
         store = self.doc.store
 
         def load(event_id: int) -> tuple[Event | None, Category | None]:
@@ -993,9 +1044,10 @@ class MainWindow(QMainWindow):
 
         title = self.timeline_title()
         presenter = PresentationWindow(
-            self._arrays,
+            shown,
             self.color_list(),
             load,
+            uncategorised=self.uncategorised_color(),
             ids=ids,
             title=title,
             theme=self.theme,
@@ -1006,7 +1058,7 @@ class MainWindow(QMainWindow):
 
         def follow(_step: int) -> None:
             event_id = presenter.current_id()
-            if event_id is not None and event_id in self._index_of:
+            if event_id is not None and self.data.is_shown(event_id):
                 self.state.set_selection([event_id], event_id)
                 self.view.ensure_visible(event_id)
 
@@ -1014,7 +1066,7 @@ class MainWindow(QMainWindow):
             self.presentation = None
             # Events deleted meanwhile (or hidden) are not selected again.
             ids, current = saved_selection
-            self.state.set_selection([i for i in ids if i in self._index_of], current)
+            self.state.set_selection([i for i in ids if self.data.is_shown(i)], current)
             self.view.set_visible_range(*saved_range)
             self.activateWindow()
             self.raise_()
@@ -1022,7 +1074,7 @@ class MainWindow(QMainWindow):
         presenter.stepChanged.connect(follow)
         presenter.finished.connect(restore)
         self.presentation = presenter
-        first = step if step is not None else start_index(self._arrays, ids, self.state.current)
+        first = step if step is not None else start_index(shown, ids, self.state.current)
         presenter.present_on(screen or self.presentation_screen(), windowed=windowed)
         presenter.go_to(first, animate=False)
         return presenter
@@ -1056,6 +1108,7 @@ class MainWindow(QMainWindow):
                 x_range=self.view.visible_range(),
                 filters=self.state.filters,
                 dark=False,
+                arrays=self.data.all,
             )
         except (OSError, ValueError, StoreError) as exc:
             self.show_error("Cannot export the image", str(exc))
@@ -1068,7 +1121,11 @@ class MainWindow(QMainWindow):
         if self.doc is None:
             return
         dialog = print_timeline(
-            self, self.doc.store, x_range=self.view.visible_range(), filters=self.state.filters
+            self,
+            self.doc.store,
+            x_range=self.view.visible_range(),
+            filters=self.state.filters,
+            arrays=self.data.all,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # one per Print…
         dialog.open()

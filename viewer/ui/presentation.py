@@ -43,9 +43,9 @@ from PySide6.QtWidgets import (
 from viewer.io.news import sentences
 from viewer.model.dates import SECONDS_PER_DAY, SECONDS_PER_YEAR, Precision
 from viewer.model.event import Category, Event
+from viewer.store.columns import EventArrays
 from viewer.ui.richtext import plain_text, sanitize_html
 from viewer.ui.theme import Theme, contrast_text, current_theme
-from viewer.ui.timeline.data import EventArrays
 from viewer.ui.timeline.view import TOP_ROOM, TimelineView
 
 __all__ = [
@@ -279,9 +279,10 @@ class PresentationWindow(QWidget):
     def __init__(
         self,
         arrays: EventArrays,
-        colors: Sequence[QColor],
+        colors: Sequence[QColor | None],
         load_event: Callable[[int], tuple[Event | None, Category | None]],
         *,
+        uncategorised: QColor | None = None,
         ids: Sequence[int] | None = None,
         title: str = "",
         theme: Theme | None = None,
@@ -307,7 +308,7 @@ class PresentationWindow(QWidget):
         self.view.setObjectName("presentTimeline")
         self.view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.view.set_scrollbar_policy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.view.set_colors(list(colors))
+        self.view.set_colors(list(colors), uncategorised)
         self.view.set_dark(self._theme.is_dark)
         # no fit: every step sets its own frame
         self.view.set_data(arrays, fit=False)

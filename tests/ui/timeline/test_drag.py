@@ -7,7 +7,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from viewer.model.dates import SECONDS_PER_DAY, DateError, PartialDate, Precision
 from viewer.model.event import Event
-from viewer.ui.timeline.data import EventArrays
+from viewer.store.columns import EventArrays
 from viewer.ui.timeline.drag import moved, not_after, not_before, resized, units_for
 from viewer.ui.timeline.view import TimelineView
 

@@ -8,7 +8,7 @@ from PySide6.QtGui import QColor
 
 from viewer.model.dates import PartialDate
 from viewer.model.event import Event
-from viewer.ui.timeline.data import EventArrays
+from viewer.store.columns import EventArrays
 from viewer.ui.timeline.view import TimelineView
 
 pytestmark = pytest.mark.qt_log_ignore(r"^This plugin does not support ")

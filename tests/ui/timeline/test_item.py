@@ -11,10 +11,11 @@ from PySide6 import QtCore, QtGui
 
 from viewer.model.dates import SECONDS_PER_DAY, PartialDate
 from viewer.model.event import Event
+from viewer.model.lanes import LABEL_GAP, MARKER_RADIUS
+from viewer.store.columns import EventArrays
 from viewer.ui.timeline import item as item_mod
-from viewer.ui.timeline.data import EventArrays
+from viewer.ui.timeline import labels as labels_mod
 from viewer.ui.timeline.item import BAR_ALPHA, DEFAULT_COLORS, EventsItem
-from viewer.ui.timeline.lanes import LABEL_GAP, MARKER_RADIUS
 
 pytestmark = pytest.mark.qt_log_ignore(r"^This plugin does not support ")
 
@@ -364,7 +365,7 @@ def test_ellipsis_is_the_last_resort(h: Harness) -> None:
 
 def test_a_selected_title_near_the_length_cap_stays_whole(h: Harness) -> None:
     # its regular width is under LABEL_MAX_PX, its bold one over it
-    metrics = QtGui.QFontMetricsF(h.item._font)
+    metrics = QtGui.QFontMetricsF(h.item._labels.font)
     words = iter(("votes", "again", "on", "the", "reform") * 20)
     title = "Parliament"
     while metrics.horizontalAdvance(title) < item_mod.LABEL_MAX_PX - 40:
@@ -378,7 +379,7 @@ def test_a_selected_title_near_the_length_cap_stays_whole(h: Harness) -> None:
     h.set_data(make(events), d(1999).begin(), d(2011).begin())
     h.item.set_selected([2])
     label = news_labels(h)[2]
-    assert QtGui.QFontMetricsF(h.item._bold).horizontalAdvance(title) > item_mod.LABEL_MAX_PX
+    assert QtGui.QFontMetricsF(h.item._labels.bold).horizontalAdvance(title) > item_mod.LABEL_MAX_PX
     assert label.text == title and not label.elided
 
 
@@ -397,11 +398,11 @@ def test_more_labels_appear_when_zooming_in(h: Harness) -> None:
 
 
 def test_static_text_cache_is_bounded(h: Harness, monkeypatch) -> None:
-    monkeypatch.setattr(item_mod, "STATIC_TEXT_CACHE", 5)
+    monkeypatch.setattr(labels_mod, "STATIC_TEXT_CACHE", 5)
     h.set_data(crowd(200), d(2000).begin(), d(2000, 6).begin())
     h.image()
     assert len(h.item.visible_labels()) > 5
-    assert len(h.item._static) <= 5
+    assert len(h.item._labels._static) <= 5
 
 
 # -- level of detail ---------------------------------------------------------------------
@@ -468,19 +469,19 @@ def test_size_scale_measures_and_lays_out_again(news: Harness) -> None:
     news.image()
     widths = item.label_widths().copy()
     padding = item.pixelPadding()
-    assert item._static
+    assert item._labels._static
     emitted: list[int] = []
     item.sigLayoutChanged.connect(emitted.append)
     item.set_size_scale(2.0)
     assert item.size_scale() == 2.0
     assert len(emitted) == 1
-    assert not item._static and not item._sprites  # made with the old font and sizes
+    assert not item._labels._static and not item._sprites  # made with the old font and sizes
     ratio = item.label_widths() / widths
     assert ratio.min() > 1.8 and ratio.max() < 2.2
     assert item.pixelPadding() == pytest.approx(2 * padding)
-    assert item._font.pointSizeF() == pytest.approx(2 * item_mod.LABEL_POINT_SIZE)
+    assert item.label_font().pointSizeF() == pytest.approx(2 * labels_mod.LABEL_POINT_SIZE)
     news.image()
-    metrics = QtGui.QFontMetricsF(item._font)
+    metrics = QtGui.QFontMetricsF(item.label_font())
     labels = [lab for lab in item.drawn_labels() if not lab.elided]
     assert labels
     for lab in labels:  # as wide as the text in the larger font
@@ -590,7 +591,7 @@ def test_selection_outlines_the_event_and_bolds_its_label(news: Harness) -> None
     bold = [lab for lab in news.item.visible_labels() if lab[0] == 1]
     regular = [lab for lab in news.item.visible_labels() if lab[0] != 1]
     assert bold and regular
-    assert news.item._static  # labels were drawn from the static text cache
+    assert news.item._labels._static  # labels were drawn from the static text cache
 
 
 def test_tooltip_text(news: Harness) -> None:

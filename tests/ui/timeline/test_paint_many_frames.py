@@ -26,7 +26,7 @@ app = QtWidgets.QApplication([])
 
 from viewer.model.dates import SECONDS_PER_DAY, PartialDate
 from viewer.model.event import Event
-from viewer.ui.timeline.data import EventArrays
+from viewer.store.columns import EventArrays
 from viewer.ui.timeline.view import TimelineView
 
 frames = int(sys.argv[1])

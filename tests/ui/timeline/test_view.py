@@ -10,11 +10,11 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from viewer.io.formats import read_file
 from viewer.model.dates import SECONDS_PER_DAY, PartialDate
 from viewer.model.event import Event
+from viewer.model.lanes import LABEL_GAP, MARKER_RADIUS
 from viewer.paths import sample_path
+from viewer.store.columns import EventArrays
 from viewer.ui.timeline.axis import CalendarAxisItem
-from viewer.ui.timeline.data import EventArrays
-from viewer.ui.timeline.item import LABEL_POINT_SIZE
-from viewer.ui.timeline.lanes import LABEL_GAP, MARKER_RADIUS
+from viewer.ui.timeline.labels import LABEL_POINT_SIZE
 from viewer.ui.timeline.view import ANIMATION_MS, MIN_X_RANGE, ROW_HEIGHT, TimelineView
 
 pytestmark = pytest.mark.qt_log_ignore(r"^This plugin does not support ")

@@ -1,7 +1,7 @@
 """One graphics item that draws every event of the timeline.
 
 :class:`EventsItem` holds the (already filtered) events as :class:`EventArrays` and the
-lane of each event (:mod:`viewer.ui.timeline.lanes`).  Painting costs what is visible,
+lane of each event (:mod:`viewer.model.lanes`).  Painting costs what is visible,
 not how many events there are:
 
 * the lanes on screen are known from the y range; within a lane the events are sorted
@@ -20,7 +20,7 @@ not how many events there are:
 * labels go on the side the layout chose for them (after the mark, before it near the
   right end of the data, or inside a bar that holds them), flip to the other side
   when the view's edge or a neighbour would cut them, and are elided only where
-  neither side holds them (:func:`~viewer.ui.timeline.lanes.place_labels`); they are
+  neither side holds them (:func:`~viewer.model.lanes.place_labels`); they are
   measured lazily and drawn from an LRU cache of ``QStaticText``.
 
 Editing (:meth:`EventsItem.set_editable`): pressing on an event (its mark or label) and
@@ -38,7 +38,7 @@ sets the y scale so that one lane is a row of about 26 pixels.  Marks, markers a
 labels have fixed pixel sizes, all multiplied by one size factor
 (:meth:`EventsItem.set_size_scale`, 1.0 by default; a presentation on a big screen
 makes everything larger).  Lanes are packed in *base* pixels (device pixels divided by
-that factor), where :mod:`~viewer.ui.timeline.lanes`' fixed sizes (marker radius, gaps)
+that factor), where :mod:`~viewer.model.lanes`' fixed sizes (marker radius, gaps)
 hold: every size in the packing then grows with the factor, and the lanes are those a
 view ``factor`` times narrower would get at the normal size.
 """
@@ -60,9 +60,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 
 from viewer.model.colors import CATEGORY_COLORS, NEUTRAL_COLOR
 from viewer.model.dates import DateError, PartialDate, Precision, format_range
-from viewer.ui.timeline.data import EventArrays, overlap_counts
-from viewer.ui.timeline.drag import Edge, moved, resized
-from viewer.ui.timeline.lanes import (
+from viewer.model.lanes import (
     AFTER,
     BEFORE,
     INSIDE,
@@ -78,6 +76,10 @@ from viewer.ui.timeline.lanes import (
     place_labels,
     snap_scale,
 )
+from viewer.store.columns import EventArrays, Patch, overlap_counts
+from viewer.ui.timeline.drag import Edge, moved, resized
+from viewer.ui.timeline.labels import LabelCache
+from viewer.ui.timeline.layout import ViewLayout
 
 __all__ = [
     "DEFAULT_COLORS",
@@ -94,7 +96,6 @@ DateLookup = Callable[[int], tuple[PartialDate, PartialDate | None] | None]
 #: The category palette, until the window sets the document's own colours.
 DEFAULT_COLORS = CATEGORY_COLORS
 
-LABEL_POINT_SIZE = 9.5  # labels' font size (pt) at size scale 1
 BAR_HALF = 9.0  # half the height of a range bar (px)
 BAND_HALF = 7.0  # half the height of a point's period band (px)
 CORNER = 3.0  # corner radius of a bar (px)
@@ -106,7 +107,6 @@ LABEL_MAX_PX = 520.0  # longer titles are always elided (lanes reserve up to thi
 MIN_LABEL_PX = 64.0  # a label elided to fit is never narrower than this
 ELIDE_STEP = 16.0  # elided widths are rounded down to this step (fewer cached texts)
 LABEL_LAYOUT_SLACK = 1.08  # room for the bold label of a selected event
-STATIC_TEXT_CACHE = 4096
 STRIP_HEIGHT = 22.0  # density strip at the bottom of the view (px)
 COLUMN_PX = 2.0  # width of a density / occupancy column (px)
 HIT_TOLERANCE = 4.0  # px
@@ -197,56 +197,6 @@ class _Sizes:
 
 
 _NORMAL_SIZES = _Sizes.at(1.0)
-
-
-@dataclass
-class _Layout:
-    """Lanes of every event at one scale, indexed for per-lane binary searches.
-
-    ``scale`` is the layout's key: the snapped scale in base pixels per second (see
-    :meth:`EventsItem.set_size_scale`).
-    """
-
-    scale: float
-    lanes: np.ndarray  # lane per event (data order), int32
-    sides: np.ndarray  # label side per event (data order), int8: AFTER, BEFORE, INSIDE
-    n_lanes: int
-    order: np.ndarray  # event indices, lane-major and by begin within a lane
-    offsets: np.ndarray  # lane k is order[offsets[k]:offsets[k + 1]]
-    lane_begin: np.ndarray  # begin[order]
-    lane_finish: np.ndarray  # finish[order] (sorted within each lane)
-    next_begin: np.ndarray  # by position: begin of the next event in the lane, or inf
-    prev_finish: np.ndarray  # by position: finish of the previous one, or -inf
-
-    @classmethod
-    def build(
-        cls,
-        scale: float,
-        lanes: np.ndarray,
-        sides: np.ndarray,
-        begin: np.ndarray,
-        finish: np.ndarray,
-    ) -> _Layout:
-        n_lanes = int(lanes.max()) + 1 if len(lanes) else 0
-        order = np.argsort(lanes, kind="stable").astype(np.int64)
-        by_lane = lanes[order]
-        offsets = np.searchsorted(by_lane, np.arange(n_lanes + 1)).astype(np.int64)
-        lane_begin, lane_finish = begin[order], finish[order]
-        same = by_lane[1:] == by_lane[:-1]
-        next_begin = np.append(np.where(same, lane_begin[1:], np.inf), np.inf)
-        prev_finish = np.insert(np.where(same, lane_finish[:-1], -np.inf), 0, -np.inf)
-        return cls(
-            scale,
-            lanes,
-            sides,
-            n_lanes,
-            order,
-            offsets,
-            lane_begin,
-            lane_finish,
-            next_begin[: len(order)],
-            prev_finish[: len(order)],
-        )
 
 
 @dataclass(frozen=True)
@@ -397,30 +347,23 @@ class EventsItem(pg.GraphicsObject):
     def __init__(self, parent: QtWidgets.QGraphicsItem | None = None) -> None:
         super().__init__(parent)
         self._arrays = EventArrays.empty()
-        self._layout: _Layout | None = None
+        self._layout: ViewLayout | None = None
+        # packed layouts by their scale key: (lanes, sides)
         self._layout_cache: OrderedDict[float, tuple[np.ndarray, np.ndarray]] = OrderedDict()
-        self._colors: list[QtGui.QColor] = [QtGui.QColor(c) for c in DEFAULT_COLORS]
+        self._colors: list[QtGui.QColor | None] = [QtGui.QColor(c) for c in DEFAULT_COLORS]
+        self._uncategorised = QtGui.QColor(NEUTRAL_COLOR)
         self._theme = dict(_LIGHT_THEME)
         self._dark = False
         self._selected_ids: set[int] = set()
         self._selected = np.zeros(0, dtype=bool)
         self._hover_id: int | None = None
         self._sizes = _NORMAL_SIZES
-        self._font = QtGui.QFont()
-        self._bold = QtGui.QFont()
-        self._metrics = QtGui.QFontMetricsF(self._font)
-        self._bold_metrics = QtGui.QFontMetricsF(self._bold)
-        self._set_fonts()
-        # label text: the title on one line; its full width per font (nan: not measured)
-        self._label_text: list[str | None] = []
+        self._labels = LabelCache()
+        # widths of every label of a set laid out with its labels (regular font)
         self._label_width = np.zeros(0, dtype=np.float64)
-        self._bold_width = np.zeros(0, dtype=np.float64)
-        # (index, bold, elided width) -> (text, width) and (id, bold, elided width) ->
-        # (text, prepared static text); elided width 0 is the full title
-        self._elided: OrderedDict[tuple[int, bool, int], tuple[str, float]] = OrderedDict()
-        self._static: OrderedDict[tuple[int, bool, int], tuple[str, QtGui.QStaticText]] = (
-            OrderedDict()
-        )
+        # what a progressive open knows before the events are read: the whole span
+        # and the number of lanes (see set_preview)
+        self._preview: tuple[tuple[float, float] | None, int] | None = None
         # labels drawn by the last paint, for hit testing
         self._label_hits: _LabelHits | None = None
         self._sprites: dict[tuple[str, int, str, float], QtGui.QPixmap] = {}
@@ -447,10 +390,12 @@ class EventsItem(pg.GraphicsObject):
         self.prepareGeometryChange()
         self.cancel_drag()  # its index and lane belong to the old arrays
         self._arrays = arrays
-        n = len(arrays)
+        self._preview = None
         self._layout = None
-        self._label_text = [None] * n
-        self._forget_labels()
+        self._layout_cache.clear()
+        self._label_hits = None
+        self._labels.forget()
+        self._measure_all()
         self._selected = self._selection_mask()
         self._bounds = None
         self._relayout_timer.stop()
@@ -459,9 +404,52 @@ class EventsItem(pg.GraphicsObject):
         self.informViewBoundsChanged()
         self.update()
 
+    def apply_patch(self, arrays: EventArrays, patch: Patch) -> None:
+        """Show ``arrays``, which are the old ones with ``patch`` applied.
+
+        Only what changed is measured again; a set drawn in the stored lanes keeps
+        every other event where it was, and a small set is laid out again at once
+        (cheap, and its labels may need the room).
+        """
+        old = self._arrays
+        gone = old.ids[patch.removed]
+        changed = np.union1d(gone, arrays.ids[patch.inserted])
+        self.cancel_drag()
+        self.prepareGeometryChange()
+        self._arrays = arrays
+        self._layout_cache.clear()
+        self._label_hits = None
+        self._labels.forget(changed.tolist())
+        self._measure_all()
+        self._selected = self._selection_mask()
+        self._bounds = None
+        self._relayout(self._current_scale() or self._fallback_scale())
+        self.informViewBoundsChanged()
+        self.update()
+
+    def set_preview(self, span: tuple[float, float] | None, lanes: int) -> None:
+        """While a big file loads: the arrays are its first lanes only; the view is
+        told the whole ``span`` and how many ``lanes`` there are."""
+        self.prepareGeometryChange()
+        self._preview = (span, lanes)
+        self._bounds = None
+        self.informViewBoundsChanged()
+        self.update()
+
     @property
     def arrays(self) -> EventArrays:
         return self._arrays
+
+    def span(self) -> tuple[float, float] | None:
+        """The time span of the events (all of them, also while a big file loads)."""
+        if self._preview is not None:
+            return self._preview[0]
+        return self._arrays.span()
+
+    @property
+    def stored_lanes(self) -> bool:
+        """Whether the events are drawn in the store's lanes (too many to pack)."""
+        return len(self._arrays) > PIXEL_LAYOUT_LIMIT
 
     def set_size_scale(self, factor: float) -> None:
         """Multiply the sizes of marks, labels and their gaps by ``factor`` (1.0: normal).
@@ -476,10 +464,10 @@ class EventsItem(pg.GraphicsObject):
             return
         self.prepareGeometryChange()
         self._sizes = _Sizes.at(factor)
-        self._set_fonts()
-        self._static.clear()
+        self._labels.set_size(factor)
         self._sprites.clear()
-        self._forget_labels()
+        self._layout_cache.clear()
+        self._measure_all()
         self._bounds = None
         if self._layout is not None:
             self._relayout(self._current_scale() or self._fallback_scale())
@@ -490,10 +478,13 @@ class EventsItem(pg.GraphicsObject):
 
     def label_font(self) -> QtGui.QFont:
         """The font labels are drawn in (bold for selected events)."""
-        return QtGui.QFont(self._font)
+        return QtGui.QFont(self._labels.font)
 
     def label_widths(self) -> np.ndarray:
-        """Width (px) of each event's label as lanes reserve it, ``nan`` if not measured."""
+        """Width (px) of each event's label as lanes reserve it, ``nan`` if not measured
+        (only sets laid out with their labels are measured up front)."""
+        if self.stored_lanes:
+            return np.full(len(self._arrays), np.nan)
         return np.minimum(self._label_width, self._sizes.label_max)
 
     def label_reach(self, scale: float) -> tuple[float, float]:
@@ -528,11 +519,15 @@ class EventsItem(pg.GraphicsObject):
 
         These are the lanes a view at that zoom shows once laid out afresh
         (:meth:`relayout`); nothing drawn changes.  A layout already made for that
-        zoom is reused, and one made here is not kept.
+        zoom is reused, and one made here is not kept.  Stored lanes are the same at
+        every zoom.
         """
         a = self._arrays
         if len(a) == 0:
             return np.zeros(0, dtype=np.int32)
+        if self.stored_lanes:
+            lay = self._layout if self._layout is not None else ViewLayout.stored(a)
+            return lay.lanes
         key = self._layout_key(scale)
         cached = self._layout_cache.get(key)
         if cached is None:
@@ -546,25 +541,44 @@ class EventsItem(pg.GraphicsObject):
     def _layout_widths(self) -> np.ndarray | None:
         """Label widths lanes reserve (room for a bold label) in base pixels, or ``None``
         (large sets)."""
-        if len(self._arrays) > PIXEL_LAYOUT_LIMIT:
+        if self.stored_lanes:
             return None
         return self.label_widths() * (LABEL_LAYOUT_SLACK / self._sizes.factor)
 
+    def _measure_all(self) -> None:
+        """Measure every label of a set small enough to lay out with its labels."""
+        a = self._arrays
+        if self.stored_lanes or len(a) == 0:
+            self._label_width = np.zeros(0, dtype=np.float64)
+            return
+        self._label_width = self._labels.widths(a, np.arange(len(a)), False)
+
     @property
     def lane_count(self) -> int:
-        return self._layout.n_lanes if self._layout is not None else 0
+        lanes = self._layout.n_lanes if self._layout is not None else 0
+        if self._preview is not None:
+            lanes = max(lanes, self._preview[1])
+        return lanes
 
     def lane_of(self, event_id: int) -> int | None:
         """The lane an event is drawn in, or ``None`` if it is not shown."""
         i = self._arrays.index_of(event_id)
         if i is None or self._layout is None:
             return None
-        return int(self._layout.lanes[i])
+        lane = int(self._layout.lanes[i])
+        return lane if lane >= 0 else None
 
-    def set_colors(self, colors: Iterable[QtGui.QColor | str]) -> None:
-        """Colours by category index (cycled when there are more categories)."""
-        cols = [QtGui.QColor(c) for c in colors]
+    def set_colors(
+        self,
+        colors: Iterable[QtGui.QColor | str | None],
+        uncategorised: QtGui.QColor | str | None = None,
+    ) -> None:
+        """Colours by category key (``EventArrays.category``; cycled when there are more
+        keys); a ``None`` colour, a key of ``-1`` (no category) and keys with no colour
+        are drawn in ``uncategorised`` (default: neutral grey)."""
+        cols = [None if c is None else QtGui.QColor(c) for c in colors]
         self._colors = cols or [QtGui.QColor(c) for c in DEFAULT_COLORS]
+        self._uncategorised = QtGui.QColor(uncategorised or NEUTRAL_COLOR)
         self._brushes.clear()
         self.update()
 
@@ -635,10 +649,10 @@ class EventsItem(pg.GraphicsObject):
         scale = self._current_scale()
         if len(self._arrays) == 0:
             return
-        if scale is None:
+        if scale is None or (self._layout is not None and self._layout.scale is None):
             if self._layout is None:
-                self._relayout(self._fallback_scale())
-            return
+                self._relayout(scale or self._fallback_scale())
+            return  # stored lanes hold at every zoom
         if self._layout is None or needs_relayout(self._layout.scale, scale / self._sizes.factor):
             self._relayout(scale)
 
@@ -650,7 +664,7 @@ class EventsItem(pg.GraphicsObject):
         """
         self._relayout_timer.stop()
         scale = self._current_scale()
-        if len(self._arrays) == 0 or scale is None:
+        if len(self._arrays) == 0 or scale is None or self.stored_lanes:
             self.flush_layout()
             return
         if self._layout is None or self._layout.scale != self._layout_key(scale):
@@ -685,7 +699,7 @@ class EventsItem(pg.GraphicsObject):
         return None if g is None else g[4]
 
     def _fallback_scale(self) -> float:
-        span = self._arrays.span()
+        span = self.span()
         if span is None:
             return 1.0
         return 1000.0 / max(span[1] - span[0], 60.0)
@@ -693,7 +707,7 @@ class EventsItem(pg.GraphicsObject):
     def dataBounds(
         self, ax: int, frac: float = 1.0, orthoRange: Any = None
     ) -> tuple[float, float] | None:
-        span = self._arrays.span()
+        span = self.span()
         if span is None:
             return None
         if ax == 0:
@@ -710,7 +724,7 @@ class EventsItem(pg.GraphicsObject):
         return QRectF(self._bounds)
 
     def _compute_bounds(self) -> QRectF:
-        span = self._arrays.span()
+        span = self.span()
         if span is None:
             return QRectF()
         g = self._view_geometry()
@@ -758,8 +772,11 @@ class EventsItem(pg.GraphicsObject):
         key = self._geometry_key(g)
         if key != self._bounds_key:
             self._invalidate_bounds()
-        if self._layout is not None and needs_relayout(
-            self._layout.scale, g[4] / self._sizes.factor
+        lay = self._layout
+        if (
+            lay is not None
+            and lay.scale is not None
+            and needs_relayout(lay.scale, g[4] / self._sizes.factor)
         ):
             self._relayout_timer.start()
 
@@ -777,6 +794,8 @@ class EventsItem(pg.GraphicsObject):
         n_before = self.lane_count
         if len(a) == 0:
             self._layout = None
+        elif self.stored_lanes:
+            self._layout = ViewLayout.stored(a)
         else:
             key = self._layout_key(scale)
             cached = self._layout_cache.get(key)
@@ -788,85 +807,13 @@ class EventsItem(pg.GraphicsObject):
                     self._layout_cache.popitem(last=False)
             else:
                 self._layout_cache.move_to_end(key)
-            lanes, sides = cached
-            self._layout = _Layout.build(key, lanes, sides, a.begin, a.finish)
+            self._layout = ViewLayout.packed(a, key, *cached)
         self._label_hits = None
         if self.lane_count != n_before:
             self._invalidate_bounds()
         self.update()
         if notify:
             self.sigLayoutChanged.emit(self.lane_count)
-
-    # -- labels ----------------------------------------------------------------------
-
-    def _set_fonts(self) -> None:
-        """The label fonts (regular and bold) at the current size factor."""
-        self._font = QtGui.QFont()
-        self._font.setPointSizeF(LABEL_POINT_SIZE * self._sizes.factor)
-        self._bold = QtGui.QFont(self._font)
-        self._bold.setBold(True)
-        self._metrics = QtGui.QFontMetricsF(self._font)
-        self._bold_metrics = QtGui.QFontMetricsF(self._bold)
-
-    def _forget_labels(self) -> None:
-        """Drop what was measured and laid out with the labels (new events or fonts).
-
-        Sets small enough to be laid out with their labels are measured again at once.
-        """
-        n = len(self._arrays)
-        self._layout_cache.clear()
-        self._label_hits = None
-        self._label_width = np.full(n, np.nan)
-        self._bold_width = np.full(n, np.nan)
-        self._elided.clear()
-        if n <= PIXEL_LAYOUT_LIMIT:
-            for i in range(n):
-                self._measure(i, False)
-
-    def _measure(self, i: int, bold: bool) -> float:
-        """Width of event ``i``'s whole title on one line, in the regular or bold font."""
-        widths = self._bold_width if bold else self._label_width
-        w = widths[i]
-        if np.isnan(w):
-            text = self._label_text[i]
-            if text is None:
-                text = " ".join(self._arrays.titles[i].split())
-                self._label_text[i] = text
-            metrics = self._bold_metrics if bold else self._metrics
-            w = widths[i] = math.ceil(metrics.horizontalAdvance(text))
-        return float(w)
-
-    def _elide(self, i: int, bold: bool, room: int) -> tuple[str, float]:
-        """Title of event ``i`` elided to ``room`` pixels, and its width (cached)."""
-        key = (i, bold, room)
-        hit = self._elided.get(key)
-        if hit is not None:
-            self._elided.move_to_end(key)
-            return hit
-        metrics = self._bold_metrics if bold else self._metrics
-        text = metrics.elidedText(self._label_text[i] or "", Qt.TextElideMode.ElideRight, room)
-        hit = (text, float(math.ceil(metrics.horizontalAdvance(text))))
-        self._elided[key] = hit
-        while len(self._elided) > STATIC_TEXT_CACHE:
-            self._elided.popitem(last=False)
-        return hit
-
-    def _static_text(self, i: int, bold: bool, room: int) -> QtGui.QStaticText:
-        """Prepared text of event ``i``'s label (``room`` 0: the whole title)."""
-        text = (self._label_text[i] or "") if room == 0 else self._elide(i, bold, room)[0]
-        key = (int(self._arrays.ids[i]), bold, room)
-        hit = self._static.get(key)
-        if hit is not None and hit[0] == text:
-            self._static.move_to_end(key)
-            return hit[1]
-        st = QtGui.QStaticText(text)
-        st.setTextFormat(Qt.TextFormat.PlainText)
-        st.setPerformanceHint(QtGui.QStaticText.PerformanceHint.AggressiveCaching)
-        st.prepare(QtGui.QTransform(), self._bold if bold else self._font)
-        self._static[key] = (text, st)
-        while len(self._static) > STATIC_TEXT_CACHE:
-            self._static.popitem(last=False)
-        return st
 
     def _selection_mask(self) -> np.ndarray:
         if not self._selected_ids or len(self._arrays) == 0:
@@ -876,9 +823,8 @@ class EventsItem(pg.GraphicsObject):
     # -- painting --------------------------------------------------------------------
 
     def _color(self, key: int) -> QtGui.QColor:
-        if key < 0:
-            return QtGui.QColor(NEUTRAL_COLOR)
-        return self._colors[key % len(self._colors)]
+        color = self._colors[key % len(self._colors)] if key >= 0 else None
+        return color if color is not None else self._uncategorised
 
     def _color_keys(self, ev: np.ndarray) -> np.ndarray:
         cat = self._arrays.category[ev]
@@ -912,7 +858,8 @@ class EventsItem(pg.GraphicsObject):
         p.resetTransform()
         # more events starting in view than pixel columns: show the density strip
         starts = np.searchsorted(a.begin, [x0, x1])
-        strip = bool(starts[1] - starts[0] > width)
+        # (not while a big file loads: these are only its first lanes)
+        strip = bool(starts[1] - starts[0] > width) and self._preview is None
         p.save()  # the clip that keeps events off the strip
         if strip:
             p.setClipRect(
@@ -952,7 +899,7 @@ class EventsItem(pg.GraphicsObject):
         self,
         p: QtGui.QPainter,
         pos: np.ndarray,
-        lay: _Layout,
+        lay: ViewLayout,
         sx: float,
         ox: float,
         sy: float,
@@ -1077,7 +1024,7 @@ class EventsItem(pg.GraphicsObject):
         self,
         p: QtGui.QPainter,
         drag: _Drag,
-        lay: _Layout,
+        lay: ViewLayout,
         sx: float,
         ox: float,
         sy: float,
@@ -1125,8 +1072,9 @@ class EventsItem(pg.GraphicsObject):
             anchor = cx
         # the new date in a small box above the ghost (below it in the top lane)
         pad = 5.0 * sz.factor
-        w = math.ceil(self._metrics.horizontalAdvance(drag.label)) + 2 * pad
-        h = math.ceil(self._metrics.height()) + 4.0 * sz.factor
+        metrics = self._labels.metrics
+        w = math.ceil(metrics.horizontalAdvance(drag.label)) + 2 * pad
+        h = math.ceil(metrics.height()) + 4.0 * sz.factor
         if drag.edge == "end":
             lx = anchor - w
         elif end is None:
@@ -1142,7 +1090,7 @@ class EventsItem(pg.GraphicsObject):
         p.setBrush(_with_alpha(QtGui.QColor(self._theme["background"]), 0.94))
         p.drawRoundedRect(box, 4.0 * sz.factor, 4.0 * sz.factor)
         p.setPen(QtGui.QColor(self._theme["text"]))
-        p.setFont(self._font)
+        p.setFont(self._labels.font)
         p.drawText(box, Qt.AlignmentFlag.AlignCenter, drag.label)
 
     def _sprite(self, kind: str, color: QtGui.QColor, dpr: float) -> QtGui.QPixmap:
@@ -1242,7 +1190,7 @@ class EventsItem(pg.GraphicsObject):
         p: QtGui.QPainter,
         pos: np.ndarray,
         ev: np.ndarray,
-        lay: _Layout,
+        lay: ViewLayout,
         lane: np.ndarray,
         bx0: np.ndarray,
         bx1: np.ndarray,
@@ -1262,14 +1210,16 @@ class EventsItem(pg.GraphicsObject):
         a = self._arrays
         sz = self._sizes
         self._label_hits = None
-        half = self._metrics.height() * 0.5
+        labels = self._labels
+        half = labels.metrics.height() * 0.5
         # Cull first, cheaply: no label has more room than the free span between the
         # neighbouring marks of its lane (in seconds, from the layout), nor is one drawn
         # in a lane the view cuts
         view0, view1 = (left - ox) / sx, (right - ox) / sx
-        nb, pf = lay.next_begin[pos], lay.prev_finish[pos]
+        nb, pf = lay.neighbours(pos)
         free = (np.minimum(nb, view1) - np.maximum(pf, view0)) * sx - sz.place_gap
-        if len(a) > PIXEL_LAYOUT_LIMIT:
+        known = len(self._label_width) == len(a)  # every label measured (a small set)
+        if not known:
             need: np.ndarray | float = sz.min_label  # labels are measured only when shown
         else:
             need = np.fmin(self._label_width[ev], sz.min_label)
@@ -1283,7 +1233,7 @@ class EventsItem(pg.GraphicsObject):
         last = len(lay.order) - 1
         marks = {"marker_radius": sz.marker_radius, "min_range": sz.min_range}
         geo = mark_geometry(bx0[keep], bx1[keep], a.is_range[ev], label_gap=sz.label_gap, **marks)
-        side = lay.sides[ev]
+        side = lay.sides_of(ev, np.where(geo.is_range, geo.hi - geo.lo, 0.0) / sz.factor)
         inside = side == INSIDE
         # a label inside a bar stays in view while the bar's start is scrolled out
         after = np.where(inside, np.maximum(geo.inside, left + sz.label_gap), geo.after)
@@ -1305,15 +1255,15 @@ class EventsItem(pg.GraphicsObject):
             np.where(before <= right, before - np.maximum(left_limit, left), -np.inf),
         )
         room -= sz.place_gap
-        full = np.where(sel, self._bold_width[ev], self._label_width[ev])
+        # (bold widths are measured below, for the candidates only)
+        full = np.where(sel, np.nan, self._label_width[ev]) if known else np.full(len(ev), np.nan)
         cand = np.flatnonzero((room >= np.fmin(full, sz.min_label)) & (room > 0))
         if len(cand) == 0:
             return
-        cev = ev[cand].tolist()
         bold = sel[cand]
-        full = full[cand]
-        for j in np.flatnonzero(np.isnan(full)).tolist():
-            full[j] = self._measure(cev[j], bool(bold[j]))
+        full = labels.widths(a, ev[cand], bold)
+        cids = a.ids[ev[cand]].tolist()
+        ctext = [labels.known_text(i) for i in cids]
         # a bar that holds its whole label here holds it, whatever the layout (made at
         # another scale, or without widths) expected
         c_after = after[cand]
@@ -1347,10 +1297,10 @@ class EventsItem(pg.GraphicsObject):
         elide_to = np.where(placed.elided, placed.width, 0.0).astype(np.int64)
         # an elided text is a little narrower than its room: right-align it before its mark
         for j in np.flatnonzero(placed.elided).tolist():
-            width[j] = self._elide(cev[j], bool(bold[j]), int(elide_to[j]))[1]
+            width[j] = labels.elide(cids[j], ctext[j], bool(bold[j]), int(elide_to[j]))[1]
             if placed.before[j]:
                 x0[j] = before[cand[j]] - width[j]
-        height = self._metrics.height()
+        height = labels.metrics.height()
         p.setPen(QtGui.QColor(self._theme["text"]))
         xs = x0.tolist()
         ys = (yc[cand] - height * 0.5).tolist()
@@ -1358,9 +1308,9 @@ class EventsItem(pg.GraphicsObject):
             which = shown[bold[shown] == is_bold].tolist()
             if not which:
                 continue
-            p.setFont(self._bold if is_bold else self._font)
+            p.setFont(labels.bold if is_bold else labels.font)
             for j in which:
-                st = self._static_text(cev[j], is_bold, int(elide_to[j]))
+                st = labels.static_text(cids[j], ctext[j], is_bold, int(elide_to[j]))
                 p.drawStaticText(QPointF(xs[j], ys[j]), st)
         sides = np.where(placed.before, BEFORE, np.where(c_side == INSIDE, INSIDE, AFTER))
         self._label_hits = _LabelHits(
@@ -1377,7 +1327,7 @@ class EventsItem(pg.GraphicsObject):
         self,
         p: QtGui.QPainter,
         dense: list[tuple[int, int, int]],
-        lay: _Layout,
+        lay: ViewLayout,
         sx: float,
         ox: float,
         sy: float,
@@ -1645,8 +1595,10 @@ class EventsItem(pg.GraphicsObject):
             hits.elide_to.tolist(),
             strict=True,
         ):
-            text = (self._label_text[i] or "") if room == 0 else self._elide(i, bold, room)[0]
             event_id = int(self._arrays.ids[i])
+            text = self._labels.text(self._arrays, i)
+            if room != 0:
+                text = self._labels.elide(event_id, text, bold, room)[0]
             out.append(DrawnLabel(event_id, k, x0, x1, names[side], text, room != 0))
         return out
 

@@ -11,7 +11,7 @@ when the lanes do not fit.
   (:meth:`TimelineView.set_scrollbar_policy` can hide the bar).
 * :meth:`TimelineView.set_scale` makes rows, labels, marks and the axis' type larger
   together (a presentation on a big screen), 1.0 being the normal size.
-* Lanes are laid out for the zoom (:mod:`viewer.ui.timeline.lanes`);
+* Lanes are laid out for the zoom (:mod:`viewer.model.lanes`);
   :meth:`TimelineView.lanes_in` tells which lanes the events of any range take at
   that range's zoom without moving the view, and :meth:`TimelineView.relayout` lays
   the lanes out for exactly the zoom shown.
@@ -38,8 +38,8 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import QPointF, Qt, Signal
 
 from viewer.model.dates import SECONDS_PER_DAY, year_start
+from viewer.store.columns import EventArrays, Patch
 from viewer.ui.timeline.axis import CalendarAxisItem
-from viewer.ui.timeline.data import EventArrays
 from viewer.ui.timeline.eras import ErasItem
 from viewer.ui.timeline.item import DateLookup, EventsItem
 
@@ -235,7 +235,7 @@ class TimelineView(QtWidgets.QWidget):
         """
         had_data = self._span is not None
         self.item.set_data(arrays, layout=False)
-        self._span = arrays.span()
+        self._span = self.item.span()
         self._apply_limits()
         should_fit = (not had_data) if fit is None else fit
         if should_fit:
@@ -248,11 +248,34 @@ class TimelineView(QtWidgets.QWidget):
         self.item.flush_layout()
         self._update_rows()
 
+    def apply_patch(self, arrays: EventArrays, patch: Patch) -> None:
+        """Show ``arrays``, the ones shown with ``patch`` applied (an edit): the view
+        stays where it is, and only what changed is measured and placed again."""
+        self.item.apply_patch(arrays, patch)
+        span = self.item.span()
+        if span != self._span:
+            self._span = span
+            self._apply_limits()
+        self._update_rows()
+
+    def set_preview(self, span: tuple[float, float] | None, lanes: int) -> None:
+        """While a big file loads (the arrays hold its first lanes): its whole span and
+        number of lanes, so that the view fits and scrolls as it will."""
+        self.item.set_preview(span, lanes)
+        self._span = self.item.span()
+        self._apply_limits()
+        self._update_rows()
+
     def arrays(self) -> EventArrays:
         return self.item.arrays
 
-    def set_colors(self, colors: Iterable[QtGui.QColor | str]) -> None:
-        self.item.set_colors(colors)
+    def set_colors(
+        self,
+        colors: Iterable[QtGui.QColor | str | None],
+        uncategorised: QtGui.QColor | str | None = None,
+    ) -> None:
+        """Colours by category key; see :meth:`EventsItem.set_colors`."""
+        self.item.set_colors(colors, uncategorised)
 
     def set_selected(self, ids: Iterable[int]) -> None:
         self.item.set_selected(ids)

@@ -1,5 +1,11 @@
 """Lane packing and label placement for the timeline, as pure functions (no Qt).
 
+Two kinds of layout live here.  The *view* layout (below) is made by the timeline
+item for the zoom it shows.  The *default* layout (:func:`default_lanes`,
+:func:`free_lane`) is the store's: every event's lane at a fixed scale, kept in the
+file and placed event by event on every edit, so that a timeline of a million events
+opens and stays laid out without packing it again (see the end of this module).
+
 Text is measured by the caller and passed in as numbers (label widths in pixels), as
 thetimelineproj's ``scene.py`` does, so everything here is unit-tested without a
 window.
@@ -61,6 +67,8 @@ import numpy as np
 __all__ = [
     "AFTER",
     "BEFORE",
+    "DATA_GAP",
+    "DEFAULT_LAYOUT_WIDTH",
     "INSIDE",
     "LABEL_GAP",
     "LAYOUT_GRID",
@@ -72,16 +80,21 @@ __all__ = [
     "RELAYOUT_RATIO",
     "MarkGeometry",
     "Placement",
+    "default_lanes",
+    "default_scale",
     "event_extents",
+    "free_lane",
     "label_sides",
     "label_spans",
     "layout_lanes",
     "mark_bounds",
+    "mark_extents",
     "mark_geometry",
     "needs_relayout",
     "pack_lanes",
     "place_labels",
     "snap_scale",
+    "within_reach",
 ]
 
 #: More events than this are packed in data space, without label widths.
@@ -100,6 +113,10 @@ LABEL_GAP = 5.0
 MIN_RANGE_PX = 3.0
 #: A bar at least this long holds its label from its start when neither side does.
 LONG_BAR_PX = 120.0
+#: Space (px) between the marks of one lane when packed without labels.
+DATA_GAP = 2.0
+#: The default layout is made for the whole span shown this many pixels wide.
+DEFAULT_LAYOUT_WIDTH = 1600.0
 
 #: Label sides, as the ``int8`` codes of :func:`label_sides`.
 AFTER = 0
@@ -565,3 +582,95 @@ def _resolve(
         shown[i], side_b[i], shown_w[i], elided[i] = True, is_b, width, cut
         x0[i] = b - width if is_b else a
         last_end = x0[i] + width
+
+
+# -- the default layout (the store's) ------------------------------------------------
+#
+# Lanes packed by the marks alone (no labels), in axis seconds, at one scale chosen
+# for the whole data span (:func:`default_scale`).  A view of many events draws them
+# as they are: they do not depend on the zoom, so nothing is packed again on a zoom,
+# a pan or an edit.  An edited or new event goes to its old lane if it still fits
+# there, else to the lowest free lane (:func:`free_lane`); the lanes stay free of
+# overlaps, which is all a drawing needs, though after many edits they may be a few
+# more than a fresh packing would take.
+
+
+def default_scale(begin: float, finish: float) -> float:
+    """Pixels per second of the default layout for events spanning ``[begin, finish]``."""
+    span = max(float(finish) - float(begin), 60.0)
+    return DEFAULT_LAYOUT_WIDTH / span
+
+
+def mark_extents(
+    begin: np.ndarray, finish: np.ndarray, is_range: np.ndarray, scale: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Where the marks of events begin and end, in axis seconds, drawn at ``scale``."""
+    return mark_bounds(
+        begin, finish, is_range, marker_radius=MARKER_RADIUS / scale, min_range=MIN_RANGE_PX / scale
+    )
+
+
+def within_reach(scale: float) -> float:
+    """How far (s) a mark at ``scale``, with its gap, reaches beyond its own period."""
+    return (max(MARKER_RADIUS, MIN_RANGE_PX) + DATA_GAP) / scale
+
+
+def default_lanes(
+    begin: np.ndarray, finish: np.ndarray, is_range: np.ndarray, scale: float
+) -> np.ndarray:
+    """Lane (``int32``) of every event in the default layout at ``scale`` px/s.
+
+    The events may come in any order; lanes go top to bottom in time order within
+    each cluster, as in :func:`layout_lanes`.
+    """
+    begin = np.asarray(begin, dtype=np.float64)
+    n = len(begin)
+    if n == 0:
+        return np.zeros(0, dtype=np.int32)
+    finish = np.asarray(finish, dtype=np.float64)
+    rng = np.asarray(is_range, dtype=bool)
+    order = np.lexsort((finish, begin))
+    lo, hi = mark_extents(begin[order], finish[order], rng[order], scale)
+    gap = DATA_GAP / scale
+    lanes = pack_lanes(lo, hi, gap)
+    lanes = _in_time_order(lanes, lo, hi, begin[order], gap)
+    out = np.empty(n, dtype=np.int32)
+    out[order] = lanes
+    return out
+
+
+def free_lane(
+    begin: float,
+    finish: float,
+    is_range: bool,
+    scale: float,
+    others: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    prefer: int | None = None,
+) -> int:
+    """The lane for one event in the default layout among ``others``.
+
+    ``others`` are ``(begin, finish, is_range, lane)`` of the events that may be near
+    it (any superset of those within :func:`within_reach`).  ``prefer`` (its lane
+    before an edit, or the lane undo gives back) is kept when the event fits there;
+    otherwise the lowest lane where it fits.
+    """
+    ob, of, orng, olane = (np.asarray(a) for a in others)
+    lo, hi = mark_extents(
+        np.array([begin], dtype=np.float64),
+        np.array([finish], dtype=np.float64),
+        np.array([is_range]),
+        scale,
+    )
+    gap = DATA_GAP / scale
+    if len(ob):
+        olo, ohi = mark_extents(ob.astype(np.float64), of.astype(np.float64), orng, scale)
+        near = (olo < hi[0] + gap) & (ohi + gap > lo[0])
+        busy = np.unique(olane[near].astype(np.int64))
+        busy = busy[busy >= 0]
+    else:
+        busy = np.zeros(0, dtype=np.int64)
+    if prefer is not None and prefer >= 0 and not np.isin(prefer, busy):
+        return int(prefer)
+    # the lowest lane number missing from the sorted, unique busy lanes
+    gaps = np.flatnonzero(busy != np.arange(len(busy)))
+    return int(gaps[0]) if len(gaps) else len(busy)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from viewer.model.dates import PartialDate, Precision
 from viewer.model.event import Event
-from viewer.ui.timeline.data import (
+from viewer.store.columns import (
     EventArrays,
     overlap_counts,
     running_max,

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from viewer.ui.timeline import lanes as lanes_mod
-from viewer.ui.timeline.lanes import (
+from viewer.model import lanes as lanes_mod
+from viewer.model.lanes import (
     AFTER,
     BEFORE,
     INSIDE,

@@ -1,0 +1,153 @@
+"""EventArrays: columns sorted by time, found by id, patched in place (pure numpy)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from viewer.store.columns import (
+    COLUMN_DTYPES,
+    CachedTexts,
+    EventArrays,
+    StaticTexts,
+)
+
+_NAMES = tuple(COLUMN_DTYPES)
+
+
+def _arrays(rows: list[tuple[int, float, float, int]]) -> EventArrays:
+    """Arrays of ``(id, begin, length, lane)`` rows (any order)."""
+    n = len(rows)
+    ids = np.array([r[0] for r in rows], dtype=np.int64)
+    begin = np.array([r[1] for r in rows], dtype=np.float64)
+    finish = begin + np.array([r[2] for r in rows], dtype=np.float64)
+    cols = {
+        "ids": ids,
+        "begin": begin,
+        "finish": finish,
+        "start_finish": finish,
+        "end_begin": begin,
+        "start_precision": np.full(n, 2),
+        "end_precision": np.full(n, 2),
+        "is_range": np.array([r[2] > 5 for r in rows], dtype=bool),
+        "category": ids % 3 - 1,
+        "lane": np.array([r[3] for r in rows], dtype=np.int32),
+    }
+    texts = StaticTexts({int(i): (f"event {i}", f"date {i}") for i in ids.tolist()})
+    return EventArrays.from_columns(cols, texts)
+
+
+def _same(a: EventArrays, b: EventArrays) -> None:
+    for name in _NAMES:
+        assert getattr(a, name).tolist() == getattr(b, name).tolist(), name
+        assert getattr(a, name).dtype == getattr(b, name).dtype, name
+
+
+_ROW = st.tuples(
+    st.integers(0, 60).map(float),  # begin: many ties
+    st.sampled_from([1.0, 1.0, 3.0, 10.0, 40.0]),
+    st.integers(0, 5),
+)
+
+
+@st.composite
+def _scenario(draw: st.DrawFn) -> tuple[list, list[int], list]:
+    before = draw(st.lists(_ROW, max_size=40))
+    rows = [(i + 1, *r) for i, r in enumerate(before)]
+    ids = [r[0] for r in rows]
+    removed = draw(st.lists(st.sampled_from(ids), unique=True)) if ids else []
+    # changed events come back with new values (same id); new ones get new ids
+    changed = [i for i in removed if draw(st.booleans())]
+    fresh = draw(st.lists(_ROW, max_size=10))
+    added = [(i, *draw(_ROW)) for i in changed]
+    added += [(100 + k, *r) for k, r in enumerate(fresh)]
+    return rows, removed, added
+
+
+@settings(max_examples=300, deadline=None)
+@given(_scenario())
+def test_a_patch_gives_what_building_afresh_gives(scenario) -> None:
+    rows, removed, added = scenario
+    old = _arrays(rows)
+    # make the derived lookups first, so that the patch has them to carry over
+    _ = old.finish_sorted, old.lane_order, old.index_of(1)
+    new, patch = old.patched(removed, _arrays(added) if added else None)
+    gone = set(removed)
+    expected = _arrays([r for r in rows if r[0] not in gone] + added)
+    _same(new, expected)
+    # what it carried over is what it would have worked out
+    assert new.finish_sorted.tolist() == np.sort(expected.finish).tolist()
+    assert new.lane_order.tolist() == expected.lane_order.tolist()
+    for event_id in [r[0] for r in rows] + [a[0] for a in added] + [999]:
+        assert new.index_of(event_id) == expected.index_of(event_id)
+    # the patch says where rows went
+    assert sorted(old.ids[patch.removed].tolist()) == sorted(
+        i for i in removed if old.index_of(i) is not None
+    )
+    assert sorted(new.ids[patch.inserted].tolist()) == sorted(a[0] for a in added)
+    kept = np.setdiff1d(np.arange(len(old)), patch.removed)
+    assert new.ids[patch.new_position(kept)].tolist() == old.ids[kept].tolist()
+    assert new.titles == [f"event {i}" for i in new.ids.tolist()]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(_ROW, max_size=40), st.data())
+def test_a_subset_keeps_the_order_of_the_lanes(rows, data) -> None:
+    a = _arrays([(i + 1, *r) for i, r in enumerate(rows)])
+    _ = a.lane_order
+    mask = np.array(data.draw(st.lists(st.booleans(), min_size=len(a), max_size=len(a))))
+    sub = a.where(mask) if len(a) else a
+    assert "lane_order" in sub.__dict__ or sub is a
+    fresh = EventArrays(**{n: getattr(sub, n) for n in _NAMES})
+    assert sub.lane_order.tolist() == fresh.lane_order.tolist()
+
+
+def test_ids_are_found_by_binary_search() -> None:
+    a = _arrays([(7, 5.0, 1.0, 0), (3, 1.0, 1.0, 0), (12, 9.0, 1.0, 1)])
+    assert a.ids.tolist() == [3, 7, 12]
+    assert a.index_of(12) == 2 and a.index_of(4) is None
+    assert a.indices_of([12, 4, 3]).tolist() == [2, -1, 0]
+    assert a.contains(np.array([3, 5])).tolist() == [True, False]
+    assert EventArrays.empty().indices_of([1]).tolist() == [-1]
+
+
+def test_where_everything_is_the_same_arrays() -> None:
+    a = _arrays([(1, 0.0, 1.0, 0), (2, 1.0, 1.0, 0)])
+    assert a.where(np.array([True, True])) is a
+    assert a.where(np.array([False, True])).ids.tolist() == [2]
+
+
+def test_texts_are_fetched_in_batches_and_cached_until_forgotten() -> None:
+    calls: list[list[int]] = []
+    table = {1: ("One", "1 May"), 2: ("Two", "2 May"), 3: ("Three", "3 May")}
+
+    def fetch(ids):
+        calls.append(list(ids))
+        return {i: table[i] for i in ids if i in table}
+
+    texts = CachedTexts(fetch)
+    a = _arrays([(1, 0.0, 1.0, 0), (2, 1.0, 1.0, 0), (3, 2.0, 1.0, 0)])
+    a.texts = texts
+    assert a.titles.many([0, 2]) == ["One", "Three"]
+    assert a.dates[1] == "2 May"
+    assert calls == [[1, 3], [2]]
+    assert a.titles[0] == "One" and len(calls) == 2  # cached
+    table[1] = ("Uno", "1 May")
+    texts.forget([1])
+    assert a.titles[0] == "Uno"
+    assert list(a.titles) == ["Uno", "Two", "Three"]
+
+
+def test_mismatched_columns_are_refused() -> None:
+    with pytest.raises(ValueError, match="same length"):
+        EventArrays(
+            ids=np.array([1, 2]),
+            begin=np.array([0.0]),
+            finish=np.array([1.0, 2.0]),
+            start_precision=np.array([2, 2]),
+            end_precision=np.array([2, 2]),
+            is_range=np.array([False, False]),
+            category=np.array([0, 0]),
+        )

@@ -1,0 +1,127 @@
+"""The default layout kept in the file: each event's lane, placed on every write.
+
+The lanes are those of :func:`viewer.model.lanes.default_lanes` at the scale kept in
+``derived.layout_scale``.  Packing a million events takes about two seconds, so it is
+done when a file is migrated or a large import arrives (:func:`relayout_all`), and
+every other write places just the events it writes (:func:`place`): an event keeps
+its lane if it still fits there (or the lane undo gives back), else takes the lowest
+free one.  Finding the neighbours that could be in the way is one index range
+query on ``start_pos``: no mark is longer than ``derived.max_extent``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import numpy as np
+
+from viewer.model.lanes import default_lanes, default_scale, free_lane, mark_extents, within_reach
+from viewer.store.bulk import read_columns
+
+__all__ = ["derived", "place", "relayout_all", "set_derived"]
+
+_POSITIONS = {
+    "ids": ("id", np.int64),
+    "begin": ("start_pos", np.float64),
+    "finish": ("end_pos", np.float64),
+    "is_range": ("end IS NOT NULL", np.bool_),
+}
+
+
+def derived(conn: sqlite3.Connection, key: str) -> float | None:
+    row = conn.execute("SELECT value FROM derived WHERE key = ?", (key,)).fetchone()
+    return None if row is None else float(row[0])
+
+
+def set_derived(conn: sqlite3.Connection, key: str, value: float) -> None:
+    conn.execute(
+        "INSERT INTO derived(key, value) VALUES (?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (key, float(value)),
+    )
+
+
+def _longest(begin: np.ndarray, finish: np.ndarray, is_range: np.ndarray, scale: float) -> float:
+    if len(begin) == 0:
+        return 0.0
+    lo, hi = mark_extents(begin, finish, is_range, scale)
+    return float((hi - lo).max())
+
+
+def relayout_all(conn: sqlite3.Connection) -> int:
+    """Pack every event's lane afresh, at a scale for the data's span; the lanes used.
+
+    Runs inside the caller's transaction.
+    """
+    cols = read_columns(conn, _POSITIONS)
+    ids, begin, finish, rng = cols["ids"], cols["begin"], cols["finish"], cols["is_range"]
+    if len(ids) == 0:
+        conn.execute("DELETE FROM derived WHERE key IN ('layout_scale', 'max_extent')")
+        return 0
+    scale = default_scale(float(begin.min()), float(finish.max()))
+    lanes = default_lanes(begin, finish, rng, scale)
+    write_lanes(conn, ids, lanes)
+    set_derived(conn, "layout_scale", scale)
+    set_derived(conn, "max_extent", _longest(begin, finish, rng, scale))
+    return int(lanes.max()) + 1
+
+
+def write_lanes(conn: sqlite3.Connection, ids: np.ndarray, lanes: np.ndarray) -> None:
+    """Set many events' lanes in one statement (through a temporary table)."""
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS new_lanes (id INTEGER PRIMARY KEY, lane INT)")
+    conn.execute("DELETE FROM temp.new_lanes")
+    conn.executemany(
+        "INSERT INTO temp.new_lanes(id, lane) VALUES (?, ?)",
+        zip(ids.tolist(), lanes.tolist(), strict=True),
+    )
+    conn.execute(
+        "UPDATE events SET lane = n.lane FROM temp.new_lanes AS n "
+        "WHERE n.id = events.id AND events.lane != n.lane"
+    )
+    conn.execute("DELETE FROM temp.new_lanes")
+
+
+def place(
+    conn: sqlite3.Connection,
+    begin: float,
+    finish: float,
+    is_range: bool,
+    *,
+    event_id: int | None = None,
+    prefer: int | None = None,
+) -> int:
+    """The lane for an event about to be written with these positions.
+
+    ``event_id`` (an edit) is left out of its own way; ``prefer`` is kept if the event
+    fits there.  Sets the layout's scale when this is the first event, and widens
+    ``max_extent`` when this mark is longer than any before.
+    """
+    scale = derived(conn, "layout_scale")
+    if scale is None:
+        scale = default_scale(begin, finish)
+        set_derived(conn, "layout_scale", scale)
+    extent = _longest(
+        np.array([begin], dtype=np.float64),
+        np.array([finish], dtype=np.float64),
+        np.array([is_range]),
+        scale,
+    )
+    longest = max(derived(conn, "max_extent") or 0.0, extent)
+    if longest > (derived(conn, "max_extent") or 0.0):
+        set_derived(conn, "max_extent", longest)
+    # marks reach at most ``reach`` beyond their periods (gap included), and none is
+    # longer than ``longest``: anything in the way starts in this window
+    reach = 2 * within_reach(scale)
+    rows = conn.execute(
+        "SELECT start_pos, end_pos, end IS NOT NULL, lane FROM events "
+        "INDEXED BY events_start_pos "
+        "WHERE start_pos > ? AND start_pos < ? AND end_pos > ? AND id IS NOT ?",
+        (begin - longest - reach, finish + reach, begin - reach, event_id),
+    ).fetchall()
+    if rows:
+        cols = np.array(rows, dtype=np.float64).T
+        others = (cols[0], cols[1], cols[2].astype(bool), cols[3].astype(np.int64))
+    else:
+        empty = np.zeros(0)
+        others = (empty, empty, empty.astype(bool), empty.astype(np.int64))
+    return free_lane(begin, finish, is_range, scale, others, prefer)
