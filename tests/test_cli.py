@@ -136,10 +136,10 @@ def test_import_reads_utf8_with_bom_and_crlf(
 def test_a_store_failure_during_import_leaves_no_new_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(self: EventStore, timeline: object, **kw: object) -> None:
+    def broken(self: EventStore, header: object, batches: object, **kw: object) -> None:
         raise StoreError("the disk is full")
 
-    monkeypatch.setattr(EventStore, "import_timeline", broken)
+    monkeypatch.setattr(EventStore, "import_batches", broken)
     db = tmp_path / "half.db"
     src = write(tmp_path / "n.txt", NEWS)
     assert run_error(capsys, "import", str(src), "--db", str(db)) == "the disk is full"
@@ -351,20 +351,20 @@ def test_generate_then_info(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
 def test_generate_refuses_more_events_than_it_can_hold(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # The whole timeline is built in memory: 10**20 events ran until the machine killed it.
+    # 10**20 events ran until the machine killed it; it streams now, but a cap stays.
     db = tmp_path / "huge.db"
     message = run_error(capsys, "generate", "--events", str(10**20), "--out", str(db))
-    assert "at most 1,000,000 events" in message
+    assert "at most 10,000,000 events" in message
     assert not db.exists()
 
 
 def test_a_failed_generate_leaves_no_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(self: EventStore, timeline: object, **kw: object) -> None:
+    def broken(self: EventStore, header: object, batches: object, **kw: object) -> None:
         raise StoreError("the disk is full")
 
-    monkeypatch.setattr(EventStore, "import_timeline", broken)
+    monkeypatch.setattr(EventStore, "import_batches", broken)
     db = tmp_path / "gen.db"
     assert run_error(capsys, "generate", "--events", "5", "--out", str(db)) == "the disk is full"
     assert not db.exists()

@@ -22,8 +22,8 @@ from viewer.model.dates import DateError
 from viewer.store import EventStore, StoreError
 
 SUBCOMMANDS = ("import", "export", "generate", "snapshot", "render", "info")
-#: ``generate`` builds the whole timeline in memory first (about 0.9 GB for the most).
-MAX_GENERATED = 1_000_000
+#: The most events ``generate`` makes (it streams them: memory stays flat).
+MAX_GENERATED = 10_000_000
 
 
 class CliError(Exception):
@@ -150,11 +150,13 @@ def _write_output(out: str, text: str) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from viewer.io.formats import read_file
+    from viewer.io.formats import open_import
 
-    timeline = read_file(args.file, args.format)  # parse fully before touching the store
-    with _removed_on_failure(args.db), EventStore.open(args.db) as store:
-        result = store.import_timeline(timeline)
+    # A sheet CSV streams into the store inside one transaction, so a bad row found
+    # late rolls everything back; other formats are parsed whole first.
+    source = open_import(args.file, args.format)
+    with _removed_on_failure(args.db), EventStore.open(args.db) as store, store.filling():
+        result = store.import_batches(source.header, source.batches, total=source.total)
         total = store.count()
     n = len(result.event_ids)
     print(f"imported {n} event{'s' * (n != 1)} into {args.db} ({total} in all)")
@@ -181,13 +183,16 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from viewer.generate import synthetic_timeline
+    from viewer.generate import synthetic_batches, synthetic_header
 
     if Path(args.out).exists():
         raise CliError(f"{args.out} exists already; choose a new file")
-    timeline = synthetic_timeline(args.events, seed=args.seed)
-    with _removed_on_failure(args.out), EventStore.open(args.out) as store:
-        store.import_timeline(timeline)
+    with _removed_on_failure(args.out), EventStore.open(args.out) as store, store.filling():
+        store.import_batches(
+            synthetic_header(args.events),
+            synthetic_batches(args.events, seed=args.seed),
+            total=args.events,
+        )
     print(f"generated {args.events} events in {args.out}")
     return 0
 

@@ -10,12 +10,14 @@ Nothing here writes to the source file.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from viewer.io.errors import FormatError
 from viewer.model.event import Timeline
+from viewer.store.batch import EventBatch
 
 Reader = Callable[[str, str | None], Timeline]
 Writer = Callable[[Timeline], str]
@@ -153,6 +155,96 @@ def read_file(path: str | os.PathLike[str], fmt: str | None = None) -> Timeline:
         return chosen.reader(text, name)
     except FormatError as exc:
         raise exc if exc.source else exc.with_source(name) from None
+
+
+#: Bytes read from the start of a file to tell its format without reading it all.
+SNIFF_BYTES = 64 * 1024
+
+
+@dataclass
+class ImportSource:
+    """A file opened for import: its events come in batches, read as they are used.
+
+    ``header`` holds the title, categories and eras (a streaming reader may fill it
+    in while the batches are read: take it once they are all read).  ``total`` is
+    how many events the file holds, or an estimate from its size for one that is
+    read as it goes; ``label`` is the format's name for people.
+    """
+
+    header: Timeline
+    batches: Iterable[EventBatch]
+    total: int
+    label: str
+    streamed: bool = False
+
+
+def _choose(path: str | os.PathLike[str], text: str, fmt: str | None) -> Format:
+    if fmt is None:
+        return detect_format(path, text)
+    try:
+        return formats()[fmt]
+    except KeyError:
+        raise FormatError(
+            f"unknown format {fmt!r} (choose one of {', '.join(import_names())})"
+        ) from None
+
+
+def open_import(path: str | os.PathLike[str], fmt: str | None = None) -> ImportSource:
+    """Open a file to import, all of it or (a sheet CSV) as it goes.
+
+    A sheet CSV is read a batch at a time, so memory does not grow with the file;
+    any other format is read whole first.  Errors are :class:`FormatError` naming the
+    file (also those found while the batches are read).
+    """
+    from viewer.io.sheet_csv import stream_sheet_csv
+    from viewer.store.batch import batches_of
+
+    name = os.fspath(path)
+    try:
+        size = Path(path).stat().st_size
+        with Path(path).open("rb") as f:
+            head = f.read(SNIFF_BYTES)
+    except OSError as exc:
+        raise FormatError(f"cannot read the file: {exc.strerror or exc}", source=name) from None
+    text = _head_text(head, len(head) >= size, name)
+    chosen = _choose(path, text, fmt)
+    if chosen.name == "csv" and len(head) < size:
+        stream = Path(path).open(encoding="utf-8-sig", newline="", errors="strict")  # noqa: SIM115
+        header, batches = stream_sheet_csv(_decoded(stream, name), name)
+        rows = max(1, text.count("\n"))
+        estimate = max(1, round(size / (len(text.encode("utf-8")) / rows))) - 1
+        return ImportSource(header, batches, estimate, chosen.label, streamed=True)
+    timeline = read_file(path, chosen.name)
+    return ImportSource(timeline, batches_of(timeline.events), len(timeline.events), chosen.label)
+
+
+def _head_text(head: bytes, whole: bool, source: str) -> str:
+    """The start of a file as text; a character cut at the end of ``head`` is dropped."""
+    if not whole:
+        for cut in range(4):
+            try:
+                return head[: len(head) - cut].decode("utf-8-sig")
+            except UnicodeDecodeError:
+                continue
+    return decode(head, source)  # says where it is not UTF-8
+
+
+def _decoded(stream: IO[str], source: str) -> Iterator[str]:
+    """The lines of an open text file; a byte that is not UTF-8 is a FormatError, and
+    the file is closed once read (or given up)."""
+    line = 0
+    try:
+        for text in stream:
+            line += 1
+            yield text
+    except UnicodeDecodeError:
+        raise FormatError(
+            "the file is not UTF-8 text (is it a binary file?)",
+            source=source,
+            where=f"line {line + 1}",
+        ) from None
+    finally:
+        stream.close()
 
 
 def export_text(timeline: Timeline, fmt: str) -> str:

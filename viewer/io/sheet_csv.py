@@ -39,8 +39,13 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import fields
 from typing import Any
+
+import numpy as np
 
 from viewer.io.errors import FormatError
 from viewer.io.timelinejs import (
@@ -51,10 +56,18 @@ from viewer.io.timelinejs import (
     exported_headline,
     fallback_title,
 )
+from viewer.model.date_arrays import DateColumns
 from viewer.model.dates import DateError, PartialDate, check_range
 from viewer.model.event import Era, Event, Timeline
+from viewer.store.batch import BATCH_SIZE, EventBatch
 
-__all__ = ["COLUMNS", "looks_like_sheet_csv", "read_sheet_csv", "write_sheet_csv"]
+__all__ = [
+    "COLUMNS",
+    "looks_like_sheet_csv",
+    "read_sheet_csv",
+    "stream_sheet_csv",
+    "write_sheet_csv",
+]
 
 COLUMNS = (
     "Year",
@@ -281,21 +294,7 @@ def _read(text: str, source: str | None) -> Timeline:
     rows = _rows(text)
     if not rows:
         raise FormatError("the file is empty", where="row 1")
-    index: dict[str, int] = {}
-    for i, cell in enumerate(rows[0]):
-        name = _KEY.get(_normal(cell))
-        if name is None:
-            continue
-        if name in index:  # which of the two holds the data? Refuse rather than guess
-            raise FormatError(
-                f"two '{name}' columns (columns {index[name] + 1} and {i + 1})", where="row 1"
-            )
-        index[name] = i
-    for required in ("Year", "Headline"):
-        if required not in index:
-            raise FormatError(
-                f"not a TimelineJS sheet: there is no '{required}' column", where="row 1"
-            )
+    index = _header_index(rows[0])
     timeline = Timeline(source=source or "")
     title_row: int | None = None
     for number, cells in enumerate(rows[1:], start=2):
@@ -317,6 +316,258 @@ def _read(text: str, source: str | None) -> Timeline:
             timeline.events.append(_read_event(row))
     timeline.categories = categories_for(timeline.events)
     return timeline
+
+
+def _header_index(first: list[str]) -> dict[str, int]:
+    index: dict[str, int] = {}
+    for i, cell in enumerate(first):
+        name = _KEY.get(_normal(cell))
+        if name is None:
+            continue
+        if name in index:  # which of the two holds the data? Refuse rather than guess
+            raise FormatError(
+                f"two '{name}' columns (columns {index[name] + 1} and {i + 1})", where="row 1"
+            )
+        index[name] = i
+    for required in ("Year", "Headline"):
+        if required not in index:
+            raise FormatError(
+                f"not a TimelineJS sheet: there is no '{required}' column", where="row 1"
+            )
+    return index
+
+
+#: Cells a fast row must leave empty: it carries no media, background or type (an
+#: event, plainly).
+_PLAIN_EMPTY = ("Type", "Background", *(c for _k, c in _MEDIA_COLUMNS))
+_DATE_COLUMNS = ("Year", "Month", "Day", "End Year", "End Month", "End Day")
+
+
+def _ints(cells: Sequence[str], *, signed: bool) -> tuple[np.ndarray, np.ndarray]:
+    """``(value, plain)``: each cell as an integer (``-1`` when empty), and whether it
+    was a plain one (empty, or ASCII digits, with a minus if ``signed``): the rest go
+    the slow way, which reads every form or says what is wrong."""
+    n = len(cells)
+    out = np.full(n, -1, dtype=np.int64)
+    plain = np.ones(n, dtype=bool)
+    if not any(cells):
+        return out, plain
+    for i, c in enumerate(cells):
+        if not c:
+            continue
+        digits = c[1:] if signed and c[0] == "-" else c
+        if digits.isascii() and digits.isdigit() and len(digits) <= 12:
+            out[i] = int(c)
+        else:
+            plain[i] = False
+    return out, plain
+
+
+def _times(cells: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``(hour, minute, second, plain)`` of Time cells: empty, ``HH:MM`` or
+    ``HH:MM:SS`` on the 24-hour clock are plain (``-1`` where not given)."""
+    n = len(cells)
+    hour, minute, second = (np.full(n, -1, dtype=np.int64) for _ in range(3))
+    plain = np.ones(n, dtype=bool)
+    if not any(cells):
+        return hour, minute, second, plain
+    for i, c in enumerate(cells):
+        if not c:
+            continue
+        if (
+            len(c) in (5, 8)
+            and c.isascii()
+            and c[2] == ":"
+            and c[:2].isdigit()
+            and c[3:5].isdigit()
+            and (len(c) == 5 or (c[5] == ":" and c[6:].isdigit()))
+        ):
+            hour[i], minute[i] = int(c[:2]), int(c[3:5])
+            if len(c) == 8:
+                second[i] = int(c[6:])
+        else:
+            plain[i] = False
+    return hour, minute, second, plain
+
+
+def _fast_batch(rows: list[list[str]], index: dict[str, int]) -> tuple[EventBatch, np.ndarray]:
+    """The rows that are plain events as a batch, worked out a column at a time; and a
+    mask of those rows (the others are read one by one, the slow way).
+
+    A plain row has a headline, whole numbers for its dates (and a time, if any, as
+    ``HH:MM[:SS]``) and nothing in :data:`_PLAIN_EMPTY`.
+    """
+    n = len(rows)
+    table = list(itertools.zip_longest(*rows, fillvalue=""))
+    blank = ("",) * n
+
+    def column(name: str) -> Sequence[str]:
+        i = index.get(name)
+        return table[i] if i is not None and i < len(table) else blank
+
+    ok = np.ones(n, dtype=bool)
+    for name in _PLAIN_EMPTY:
+        cells = column(name)
+        if any(cells):
+            ok &= np.fromiter((not c for c in cells), dtype=bool, count=n)
+    headline = column("Headline")
+    group = column("Group")
+    ok &= np.fromiter((bool(h) and not h.isspace() for h in headline), dtype=bool, count=n)
+    # a group of spaces is kept in extra: the slow way
+    if any(group):
+        ok &= np.fromiter((not g or not g.isspace() for g in group), dtype=bool, count=n)
+    values = {}
+    for name in _DATE_COLUMNS:
+        values[name], plain = _ints(column(name), signed=name.endswith("Year"))
+        ok &= plain
+    year_given = np.fromiter((bool(c) for c in column("Year")), dtype=bool, count=n)
+    ok &= year_given
+    end_year_given = np.fromiter((bool(c) for c in column("End Year")), dtype=bool, count=n)
+    times: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+    for prefix in ("", "End "):
+        hour, minute, second, plain = _times(column(prefix + "Time"))
+        times[prefix] = (hour, minute, second)
+        ok &= plain
+    has_end = end_year_given | (values["End Month"] >= 0) | (values["End Day"] >= 0)
+    has_end |= times["End "][0] >= 0
+    ok &= ~has_end | end_year_given
+
+    def dates(prefix: str, given: np.ndarray) -> DateColumns:
+        year = values[prefix + "Year"]
+        year = np.where(year < 0, year + 1, year)  # TimelineJS numbering: no year zero
+        # an empty cell reads -1 but a year of -1 (2 BC) reads 0 now: tell them apart
+        year = np.where(given, year, 0)
+        return DateColumns.of(
+            year, values[prefix + "Month"], values[prefix + "Day"], *times[prefix]
+        )
+
+    start = dates("", year_given)
+    end = dates("End ", end_year_given)
+    ok &= start.check() & (~has_end | end.check())
+    begin, until = start.begin(), start.finish()
+    end_from, end_finish = end.begin(), end.finish()
+    ok &= ~has_end | (end_from >= begin)
+    keep = np.flatnonzero(ok)
+    k = keep.tolist()
+    every = len(k) == n
+
+    def picked(cells: Sequence[str]) -> list[str]:
+        return list(cells) if every else [cells[i] for i in k]
+
+    ends = has_end[keep].tolist()
+    end_iso = end.take(keep).iso()
+    end_precision = end.precision[keep].tolist()
+    batch = EventBatch(
+        title=picked(headline),
+        description=picked(column("Text")),
+        start=start.take(keep).iso(),
+        end=[e if r else None for e, r in zip(end_iso, ends, strict=True)],
+        start_pos=begin[keep].tolist(),
+        end_pos=np.where(has_end, end_finish, until)[keep].tolist(),
+        start_until=until[keep].tolist(),
+        end_from=np.where(has_end, end_from, begin)[keep].tolist(),
+        start_precision=start.precision[keep].tolist(),
+        end_precision=[p if r else None for p, r in zip(end_precision, ends, strict=True)],
+        category=[g.strip() for g in picked(group)] if any(group) else [""] * len(k),
+        source_url=[""] * len(k),
+        display_date=picked(column("Display Date")),
+        extra=["{}"] * len(k),
+        tags=[()] * len(k),
+    )
+    return batch, ok
+
+
+def stream_sheet_csv(
+    text: Iterable[str], source: str | None = None, *, size: int = BATCH_SIZE
+) -> tuple[Timeline, Iterator[EventBatch]]:
+    """Read a TimelineJS sheet as it comes: ``(header, batches)``.
+
+    ``text`` gives the file's text in pieces (an open text file, or lines).  The
+    header timeline gets the title row and the eras as the batches are read (it is
+    complete once they are all read); the events come in batches, worked out a column
+    at a time where a row is plain (:func:`_fast_batch`) and one by one otherwise,
+    with the same result and the same errors as :func:`read_sheet_csv`, in the
+    file's order.
+    """
+    header = Timeline(source=source or "")
+
+    def batches() -> Iterator[EventBatch]:
+        reader = csv.reader(text, strict=True)
+        number = 0
+        try:
+            try:
+                first = next(reader)
+            except StopIteration:
+                raise FormatError("the file is empty", where="row 1") from None
+            if first:
+                first[0] = first[0].removeprefix("\ufeff")
+            number = 1
+            index = _header_index(first)
+            kind_at = index.get("Type")
+            title_row: int | None = None
+            while chunk := list(itertools.islice(reader, size)):
+                base = number + 1  # the row number of chunk[0]
+                number += len(chunk)
+                start = 0
+                for k, cells in enumerate(chunk):
+                    if kind_at is None or kind_at >= len(cells):
+                        continue
+                    kind = cells[kind_at].strip().casefold()
+                    if kind not in ("title", "era"):
+                        continue
+                    # the events before it first: errors come in the file's order
+                    yield from _event_batches(chunk[start:k], base + start, index)
+                    start = k + 1
+                    row = _Row(base + k, cells, index)
+                    if kind == "title":
+                        if title_row is not None:
+                            raise FormatError(
+                                f"a second title row (the first is row {title_row})",
+                                where=row.where("Type"),
+                            )
+                        title_row = base + k
+                        _read_title(row, header)
+                    else:
+                        header.eras.append(_read_era(row))
+                yield from _event_batches(chunk[start:], base + start, index)
+        except csv.Error as exc:
+            raise FormatError(
+                f"not a readable CSV file ({exc}; a quoted cell may not be closed)",
+                where=f"row {number + 1}",
+            ) from None
+        except FormatError as exc:
+            raise (exc.with_source(source) if source and not exc.source else exc) from None
+
+    return header, batches()
+
+
+def _event_batches(
+    rows: list[list[str]], first: int, index: dict[str, int]
+) -> Iterator[EventBatch]:
+    """Event rows (row ``first`` on) as a batch: plain ones the fast way, the others one
+    by one, all in the file's order; blank rows are skipped."""
+    if not rows:
+        return
+    fast, ok = _fast_batch(rows, index)
+    if ok.all():
+        yield fast
+        return
+    out = EventBatch()
+    names = [f.name for f in fields(EventBatch)]
+    taken = 0  # rows of ``fast`` used so far
+    done = 0  # rows of ``rows`` handled so far
+    for j in [*np.flatnonzero(~ok).tolist(), len(rows)]:
+        run = j - done  # plain rows before this one: copied over as slices
+        if run:
+            for name in names:
+                getattr(out, name).extend(getattr(fast, name)[taken : taken + run])
+            taken += run
+        if j < len(rows):
+            row = _Row(first + j, rows[j], index)
+            if not row.blank():
+                out.append(_read_event(row))
+        done = j + 1
+    yield out
 
 
 def read_sheet_csv(text: str, source: str | None = None) -> Timeline:

@@ -1,8 +1,9 @@
 """The default layout kept in the file: each event's lane, placed on every write.
 
-The lanes are those of :func:`viewer.model.lanes.default_lanes` at the scale kept in
-``derived.layout_scale``.  Packing a million events takes about two seconds, so it is
-done when a file is migrated or a large import arrives (:func:`relayout_all`), and
+The lanes (table ``lanes``) are those of :func:`viewer.model.lanes.default_lanes` at
+the scale kept in ``derived.layout_scale``.  Packing a million events takes about two
+seconds, so it is done when a file is migrated or a large import arrives
+(:func:`relayout_all`), and
 every other write places just the events it writes (:func:`place`): an event keeps
 its lane if it still fits there (or the lane undo gives back), else takes the lowest
 free one.  Finding the neighbours that could be in the way is one index range
@@ -18,7 +19,15 @@ import numpy as np
 from viewer.model.lanes import default_lanes, default_scale, free_lane, mark_extents, within_reach
 from viewer.store.bulk import read_columns
 
-__all__ = ["derived", "place", "relayout_all", "set_derived"]
+__all__ = [
+    "derived",
+    "place",
+    "read_lanes",
+    "relayout_all",
+    "set_derived",
+    "set_lane",
+    "write_lanes",
+]
 
 _POSITIONS = {
     "ids": ("id", np.int64),
@@ -48,37 +57,77 @@ def _longest(begin: np.ndarray, finish: np.ndarray, is_range: np.ndarray, scale:
     return float((hi - lo).max())
 
 
-def relayout_all(conn: sqlite3.Connection) -> int:
+def read_lanes(conn: sqlite3.Connection, ids: np.ndarray, where: str = "") -> np.ndarray:
+    """The lane of each of ``ids`` (sorted, as a scan of ``events`` gives them), ``-1``
+    for an event not placed; ``where`` limits the rows of ``lanes`` read."""
+    cols = read_columns(
+        conn, {"ids": ("id", np.int64), "lane": ("lane", np.int32)}, table="lanes", where=where
+    )
+    known, lanes = cols["ids"], cols["lane"]
+    if len(known) == len(ids) and np.array_equal(known, ids):
+        return lanes  # every event placed: the usual case
+    out = np.full(len(ids), -1, dtype=np.int32)
+    if len(known):
+        k = np.minimum(np.searchsorted(known, ids), len(known) - 1)
+        found = known[k] == ids
+        out[found] = lanes[k[found]]
+    return out
+
+
+def relayout_all(
+    conn: sqlite3.Connection,
+    known: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None,
+    *,
+    lanes: tuple[np.ndarray, float] | None = None,
+) -> int:
     """Pack every event's lane afresh, at a scale for the data's span; the lanes used.
 
-    Runs inside the caller's transaction.
+    ``known`` gives the columns ``(ids, begin, finish, is_range)`` of every event, ids
+    ascending, when the caller has them (an import into an empty file), so that
+    nothing is read back; ``lanes`` the lanes packed already, and their scale.  Runs
+    inside the caller's transaction.
     """
-    cols = read_columns(conn, _POSITIONS)
-    ids, begin, finish, rng = cols["ids"], cols["begin"], cols["finish"], cols["is_range"]
+    if known is None:
+        cols = read_columns(conn, _POSITIONS)
+        known = (cols["ids"], cols["begin"], cols["finish"], cols["is_range"])
+    ids, begin, finish, rng = known
+    conn.execute("DELETE FROM lanes")
     if len(ids) == 0:
         conn.execute("DELETE FROM derived WHERE key IN ('layout_scale', 'max_extent')")
         return 0
-    scale = default_scale(float(begin.min()), float(finish.max()))
-    lanes = default_lanes(begin, finish, rng, scale)
-    write_lanes(conn, ids, lanes)
+    if lanes is None:
+        scale = default_scale(float(begin.min()), float(finish.max()))
+        packed = default_lanes(begin, finish, rng, scale)
+    else:
+        packed, scale = lanes
+    # one sort to make the index on lanes, not a million updates of it
+    index = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'lanes_lane'"
+    ).fetchone()
+    if index is not None:
+        conn.execute("DROP INDEX lanes_lane")
+    write_lanes(conn, ids, packed)
+    if index is not None:
+        conn.execute(index[0])
     set_derived(conn, "layout_scale", scale)
     set_derived(conn, "max_extent", _longest(begin, finish, rng, scale))
-    return int(lanes.max()) + 1
+    return int(packed.max()) + 1
 
 
 def write_lanes(conn: sqlite3.Connection, ids: np.ndarray, lanes: np.ndarray) -> None:
-    """Set many events' lanes in one statement (through a temporary table)."""
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS new_lanes (id INTEGER PRIMARY KEY, lane INT)")
-    conn.execute("DELETE FROM temp.new_lanes")
+    """Set the lanes of many events (ids ascending)."""
     conn.executemany(
-        "INSERT INTO temp.new_lanes(id, lane) VALUES (?, ?)",
+        "INSERT INTO lanes(id, lane) VALUES (?, ?) "
+        "ON CONFLICT(id) DO UPDATE SET lane = excluded.lane",
         zip(ids.tolist(), lanes.tolist(), strict=True),
     )
+
+
+def set_lane(conn: sqlite3.Connection, event_id: int, lane: int) -> None:
     conn.execute(
-        "UPDATE events SET lane = n.lane FROM temp.new_lanes AS n "
-        "WHERE n.id = events.id AND events.lane != n.lane"
+        "INSERT INTO lanes(id, lane) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET lane = ?",
+        (event_id, lane, lane),
     )
-    conn.execute("DELETE FROM temp.new_lanes")
 
 
 def place(
@@ -113,9 +162,9 @@ def place(
     # longer than ``longest``: anything in the way starts in this window
     reach = 2 * within_reach(scale)
     rows = conn.execute(
-        "SELECT start_pos, end_pos, end IS NOT NULL, lane FROM events "
-        "INDEXED BY events_start_pos "
-        "WHERE start_pos > ? AND start_pos < ? AND end_pos > ? AND id IS NOT ?",
+        "SELECT e.start_pos, e.end_pos, e.end IS NOT NULL, coalesce(l.lane, -1) "
+        "FROM events e INDEXED BY events_start_pos LEFT JOIN lanes l ON l.id = e.id "
+        "WHERE e.start_pos > ? AND e.start_pos < ? AND e.end_pos > ? AND e.id IS NOT ?",
         (begin - longest - reach, finish + reach, begin - reach, event_id),
     ).fetchall()
     if rows:

@@ -27,6 +27,7 @@ import json
 import os
 import re
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -39,10 +40,17 @@ from viewer.model.colors import CATEGORY_COLORS, category_color
 from viewer.model.dates import DateError, PartialDate, format_range
 from viewer.model.event import Category, Era, Event, Timeline
 from viewer.model.filters import Filters
+from viewer.model.lanes import default_lanes, default_scale
 from viewer.store.batch import EventBatch, batches_of
 from viewer.store.bulk import read_columns
 from viewer.store.columns import CachedTexts, EventArrays, TextSource
-from viewer.store.layout import derived, place, relayout_all
+from viewer.store.layout import (
+    derived,
+    place,
+    read_lanes,
+    relayout_all,
+    set_lane,
+)
 from viewer.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -58,6 +66,8 @@ DEFER_CHECK_BYTES = 64 * 1024 * 1024
 #: An import of more events than this packs every lane again at its end; fewer are
 #: placed one by one among the lanes there are.
 PLACE_LIMIT = 200
+#: An import of at least so many events is loaded in bulk (see ``import_batches``).
+BULK_LIMIT = 20_000
 #: An import of events held in memory reports its progress every so many events.
 PROGRESS_EVERY = 500
 #: Ids per ``IN (…)`` list (SQLite allows 32,766 parameters; smaller lists plan well).
@@ -232,7 +242,6 @@ _ARRAY_COLUMNS = {
     "end_precision": ("coalesce(end_precision, start_precision)", np.int8),
     "is_range": ("end IS NOT NULL", np.bool_),
     "category": ("coalesce(category_id, -1)", np.int32),
-    "lane": ("lane", np.int32),
 }
 
 
@@ -356,6 +365,30 @@ class EventStore:
                 conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             self._pending.clear()
+
+    @contextlib.contextmanager
+    def filling(self) -> Iterator[None]:
+        """Around the first import into a file just made (``import``, ``generate``).
+
+        The import is written to the file once, with a rollback journal, instead of
+        to the write-ahead log and then again into the file; a crash meanwhile still
+        loses nothing but the import (the journal rolls it back).  Afterwards the file
+        is back in WAL mode.  Does nothing for a file with events or one that another
+        connection has open.
+        """
+        conn = self._conn
+        fresh = self.path != ":memory:" and not self.readonly and self.count() == 0
+        switched = False
+        if fresh:
+            with contextlib.suppress(sqlite3.Error):
+                mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+                switched = mode == "delete"
+        try:
+            yield
+        finally:
+            if switched:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("PRAGMA journal_mode = WAL")
 
     def check_integrity(self) -> None:
         """Run the full integrity check that :meth:`open` left for later.
@@ -736,11 +769,12 @@ class EventStore:
         cur = self._conn.execute(
             "INSERT INTO events(id, title, description, start, end, start_pos, end_pos, "
             "start_until, end_from, start_precision, end_precision, category_id, source_url, "
-            "display_date, extra, created, updated, lane) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (event.id, *self._event_values(event, category_id), now, now, placed),
+            "display_date, extra, created, updated) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (event.id, *self._event_values(event, category_id), now, now),
         )
         event_id = int(cur.lastrowid or 0)
+        set_lane(self._conn, event_id, placed)
         if event.tags and self._set_tags(event_id, event.tags):
             self._touch("tags")
         self._touch_events(added=[event_id])
@@ -761,19 +795,18 @@ class EventStore:
         if not event.title.strip():
             raise StoreError("an event needs a headline")
         with self.atomic() as conn:
-            row = conn.execute("SELECT lane FROM events WHERE id = ?", (event.id,)).fetchone()
-            if row is None:
+            if conn.execute("SELECT 1 FROM events WHERE id = ?", (event.id,)).fetchone() is None:
                 raise StoreError(f"there is no event {event.id}")
-            prefer = lane if lane is not None else int(row[0])
+            prefer = lane if lane is not None else self.lanes_of([event.id]).get(event.id)
             values = self._event_values(event, self._category_id(event.category))
             placed = self._lane_for(event, prefer=prefer, event_id=event.id)
             conn.execute(
                 "UPDATE events SET title=?, description=?, start=?, end=?, start_pos=?, "
                 "end_pos=?, start_until=?, end_from=?, start_precision=?, end_precision=?, "
-                "category_id=?, source_url=?, display_date=?, extra=?, updated=?, lane=? "
-                "WHERE id=?",
-                (*values, _now(), placed, event.id),
+                "category_id=?, source_url=?, display_date=?, extra=?, updated=? WHERE id=?",
+                (*values, _now(), event.id),
             )
+            set_lane(conn, event.id, placed)
             if self._set_tags(event.id, event.tags):
                 self._drop_unused_tags()
                 self._touch("tags")
@@ -799,7 +832,7 @@ class EventStore:
         for chunk in _chunks(list(ids)):
             marks = ",".join("?" * len(chunk))
             out.update(
-                self._conn.execute(f"SELECT id, lane FROM events WHERE id IN ({marks})", chunk)
+                self._conn.execute(f"SELECT id, lane FROM lanes WHERE id IN ({marks})", chunk)
             )
         return out
 
@@ -881,10 +914,13 @@ class EventStore:
 
     # -- columns for the views -----------------------------------------------------
 
-    def _array_columns(self) -> dict[str, tuple[str, type[np.generic]]]:
-        cols = dict(_ARRAY_COLUMNS)
-        if not self.has_lanes:
-            cols["lane"] = ("-1", np.int32)
+    def _read_arrays(
+        self, conn: sqlite3.Connection, where: str = "", texts: TextSource | None = None
+    ) -> dict[str, np.ndarray]:
+        """The columns of the events ``where`` selects, their lanes included."""
+        cols = read_columns(conn, _ARRAY_COLUMNS, where=where)
+        if self.has_lanes:
+            cols["lane"] = read_lanes(conn, cols["ids"], where=where)
         return cols
 
     def load_arrays(self, texts: TextSource | None = None) -> EventArrays:
@@ -896,7 +932,7 @@ class EventStore:
         (:meth:`reader`).
         """
         with self._reading() as conn:
-            cols = read_columns(conn, self._array_columns())
+            cols = self._read_arrays(conn)
         return EventArrays.from_columns(cols, texts if texts is not None else self.text_cache())
 
     def arrays_for(self, ids: Iterable[int], texts: TextSource | None = None) -> EventArrays:
@@ -906,7 +942,7 @@ class EventStore:
         with self._reading() as conn:
             for chunk in _chunks(wanted):
                 marks = ",".join(str(i) for i in chunk)  # ints: nothing to escape
-                parts.append(read_columns(conn, self._array_columns(), where=f"id IN ({marks})"))
+                parts.append(self._read_arrays(conn, where=f"id IN ({marks})"))
         if not parts:
             return EventArrays.empty(texts if texts is not None else self.text_cache())
         cols = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
@@ -991,16 +1027,11 @@ class EventStore:
         if not self.has_lanes:
             return EventArrays.empty(texts if texts is not None else self.text_cache())
         with self._reading() as conn:
-            cols = read_columns(
-                conn,
-                self._array_columns(),
-                table="events INDEXED BY events_lane",
-                where="lane >= ? AND lane < ?",
-                params=(first, stop),
-            )
-        return EventArrays.from_columns(
-            cols, texts if texts is not None else self.text_cache(), check=False
-        )
+            row = conn.execute(
+                "SELECT group_concat(id, ' ') FROM lanes WHERE lane >= ? AND lane < ?",
+                (first, stop),
+            ).fetchone()
+        return self.arrays_for(_ids_text(row[0]).tolist(), texts)
 
     def start_counts(self, edges: np.ndarray) -> np.ndarray:
         """How many events start in each ``[edges[k], edges[k + 1])`` (the last bin
@@ -1030,7 +1061,7 @@ class EventStore:
         """How many lanes the default layout uses (by the index on lanes)."""
         if not self.has_lanes:
             return 0
-        row = self._conn.execute("SELECT max(lane) FROM events").fetchone()
+        row = self._conn.execute("SELECT max(lane) FROM lanes").fetchone()
         return 0 if row[0] is None else int(row[0]) + 1
 
     def category_keys_counted(self) -> list[tuple[int | None, int]]:
@@ -1202,26 +1233,21 @@ class EventStore:
     ) -> ImportResult:
         """Add a timeline whose events come in batches, all or nothing.
 
-        ``header`` gives the title, description, source, extra, categories and eras
-        (its ``events`` are not read).  Metadata is taken only where this document
-        has none yet.  An error from ``batches`` (a reader finding a bad line) rolls
-        everything back.  ``progress(done, total)`` is called after each batch (about
-        every :data:`~viewer.store.batch.BATCH_SIZE` events; ``total`` is the estimate
+        ``header`` gives the title, description, source, extra, categories and eras;
+        its ``events`` are not read, and a reader may fill in the rest while the
+        batches are read (a title row at the end of a sheet): it is taken once they
+        are all read.  Metadata is taken only where this document has none yet.  An
+        error from ``batches`` (a reader finding a bad line) rolls everything back.
+        ``progress(done, total)`` is called after each batch (``total``: the estimate
         given, or the count so far) and may return ``False`` to cancel, which rolls
         everything back (:class:`ImportCancelled`).
+
+        An import of :data:`BULK_LIMIT` events or more (by ``total``) is loaded in
+        bulk: the full-text index is filled once at the end, and into a file with
+        fewer events than that the indexes are made again afterwards.
         """
         with self.atomic() as conn:
             meta_before = self.meta_with_extra()
-            updates = {
-                "title": header.title,
-                "description": header.description,
-                "source": header.source,
-            }
-            if header.extra:
-                updates["extra"] = json.dumps(header.extra, ensure_ascii=False, sort_keys=True)
-            new_meta = {k: v for k, v in updates.items() if v and not meta_before.get(k)}
-            if new_meta:
-                self.set_meta(**new_meta)
             known = self.categories()
             category_ids = {c.name: c.id for c in known}
             # Colours are picked here, not by add_category, which would look at every
@@ -1244,11 +1270,17 @@ class EventStore:
             for c in header.categories:
                 category_id(c.name.strip(), c.color)
             existing = self.count()
+            bulk = (
+                _Bulk(conn, drop_indexes=existing < (total or 0))
+                if (total or 0) >= BULK_LIMIT
+                else None
+            )
             first: int | None = None
             last = 0
             done = 0
             now = _now()
             tagged = False
+            positions: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
             for batch in batches:
                 n = len(batch)
                 if not n:
@@ -1262,22 +1294,61 @@ class EventStore:
                 if any(batch.tags):
                     tagged = True
                     self._insert_tags(ids, batch.tags)
+                if existing == 0:  # kept to lay the lanes out without reading them back
+                    positions.append(
+                        (
+                            np.asarray(batch.start_pos, dtype=np.float64),
+                            np.asarray(batch.end_pos, dtype=np.float64),
+                            np.fromiter((e is not None for e in batch.end), bool, n),
+                        )
+                    )
                 done += n
                 if progress is not None and progress(done, max(total or 0, done)) is False:
                     raise ImportCancelled("import cancelled; nothing was added")
-            era_ids = tuple(self._add_era(era) for era in header.eras)
             new_ids = range(first, last + 1) if first is not None else range(0)
             if len(new_ids) != done:
                 raise StoreError("the new events did not get consecutive ids")
-            self._place_imported(new_ids, existing)
+            if existing == 0 and positions:
+                begin, finish, rng = (np.concatenate(c) for c in zip(*positions, strict=True))
+                ids = np.arange(first, last + 1, dtype=np.int64)
+                # Packing (Python) runs while SQLite fills the full-text index (C, not
+                # holding the GIL): on two cores the one hides the other.
+                packing = _Packing(ids, begin, finish, rng)
+                if bulk is not None:
+                    bulk.fill_index(new_ids)
+                packing.write(conn)
+            else:
+                if bulk is not None:
+                    bulk.fill_index(new_ids)
+                # (without the indexes, placing one by one would read everything)
+                self._place_imported(new_ids, every=bulk is not None and bool(bulk.indexes))
+            if bulk is not None:
+                bulk.finish(new_ids)
+            self._apply_header(header, meta_before)
+            for c in header.categories:  # named by a reader only as it went
+                category_id(c.name.strip(), c.color)
+            era_ids = tuple(self._add_era(era) for era in header.eras)
             if tagged:
                 self._touch("tags")
-            if done > PATCH_LIMIT:
-                self._pending.all()
+            if done > PATCH_LIMIT or (existing and done > PLACE_LIMIT):
+                self._pending.all()  # (the lanes of the events there were changed too)
             else:
                 self._touch_events(added=new_ids)
             conn.execute("PRAGMA optimize")
             return ImportResult(new_ids, tuple(created), era_ids, meta_before)
+
+    def _apply_header(self, header: Timeline, meta_before: Mapping[str, str]) -> None:
+        """Take the header's metadata where the document has none."""
+        updates = {
+            "title": header.title,
+            "description": header.description,
+            "source": header.source,
+        }
+        if header.extra:
+            updates["extra"] = json.dumps(header.extra, ensure_ascii=False, sort_keys=True)
+        new_meta = {k: v for k, v in updates.items() if v and not meta_before.get(k)}
+        if new_meta:
+            self.set_meta(**new_meta)
 
     def _insert_rows(self, batch: EventBatch, cats: list[int | None], now: str) -> list[int]:
         """Insert a batch (lanes still to place); the new ids, in order."""
@@ -1288,8 +1359,8 @@ class EventStore:
         conn.executemany(
             "INSERT INTO events(id, title, description, start, end, start_pos, end_pos, "
             "start_until, end_from, start_precision, end_precision, category_id, source_url, "
-            "display_date, extra, created, updated, lane) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,-1)",
+            "display_date, extra, created, updated) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             zip(
                 ids,
                 batch.title,
@@ -1331,25 +1402,22 @@ class EventStore:
             ],
         )
 
-    def _place_imported(self, ids: range, existing: int) -> None:
-        """Lanes for just-imported events: placed one by one when they are few, else
-        every lane is packed again (a big import changes the span anyway)."""
+    def _place_imported(self, ids: range, *, every: bool = False) -> None:
+        """Lanes for just-imported events among those there were: placed one by one
+        when they are few, else (or with ``every``) every lane is packed again."""
         if not ids:
             return
-        if len(ids) > PLACE_LIMIT or existing == 0:
-            relayout_all(self._conn)
-            if existing:
-                self._pending.all()  # the lanes of events already shown changed too
-            return
         conn = self._conn
+        if every or len(ids) > PLACE_LIMIT:
+            relayout_all(conn)
+            return
         rows = conn.execute(
             "SELECT id, start_pos, end_pos, end IS NOT NULL FROM events "
             "WHERE id BETWEEN ? AND ? ORDER BY start_pos, end_pos, id",
             (ids[0], ids[-1]),
         ).fetchall()
         for id_, begin, finish, rng in rows:
-            lane = place(conn, begin, finish, bool(rng), event_id=id_)
-            conn.execute("UPDATE events SET lane = ? WHERE id = ?", (lane, id_))
+            set_lane(conn, id_, place(conn, begin, finish, bool(rng), event_id=id_))
 
     def undo_import(self, result: ImportResult) -> ImportResult:
         """Take back exactly what :meth:`import_batches` added.
@@ -1364,6 +1432,11 @@ class EventStore:
             self._ensure_trash()
             conn.execute(
                 "INSERT INTO temp.trash_events SELECT ?, * FROM events WHERE id BETWEEN ? AND ?",
+                (key, lo, hi),
+            )
+            conn.execute(
+                "INSERT INTO temp.trash_lanes SELECT ?, id, lane FROM lanes "
+                "WHERE id BETWEEN ? AND ?",
                 (key, lo, hi),
             )
             conn.execute(
@@ -1417,11 +1490,15 @@ class EventStore:
             columns = (
                 "id, title, description, start, end, start_pos, end_pos, start_until, "
                 "end_from, start_precision, end_precision, category_id, source_url, "
-                "display_date, extra, created, updated, lane"
+                "display_date, extra, created, updated"
             )
             conn.execute(
                 f"INSERT INTO events({columns}) SELECT {columns} FROM temp.trash_events "
                 "WHERE key = ?",
+                (key,),
+            )
+            conn.execute(
+                "INSERT INTO lanes(id, lane) SELECT id, lane FROM temp.trash_lanes WHERE key = ?",
                 (key,),
             )
             conn.execute(
@@ -1440,7 +1517,7 @@ class EventStore:
                 "FROM temp.trash_eras WHERE key = ?",
                 (key,),
             )
-            for table in ("events", "tags", "eras", "categories"):
+            for table in ("events", "lanes", "tags", "eras", "categories"):
                 conn.execute(f"DELETE FROM temp.trash_{table} WHERE key = ?", (key,))
             self._restore_meta(meta_after)
             self._touch("categories", "meta", "eras", "tags")
@@ -1455,7 +1532,7 @@ class EventStore:
             return
         with contextlib.suppress(sqlite3.Error):
             self._ensure_trash()
-            for table in ("events", "tags", "eras", "categories"):
+            for table in ("events", "lanes", "tags", "eras", "categories"):
                 self._conn.execute(f"DELETE FROM temp.trash_{table} WHERE key = ?", (result.key,))
 
     def _ensure_trash(self) -> None:
@@ -1468,6 +1545,7 @@ class EventStore:
         conn.execute(
             "CREATE TEMP TABLE IF NOT EXISTS trash_tags (key INT, event_id INT, name TEXT)"
         )
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS trash_lanes (key INT, id INT, lane INT)")
         conn.execute(
             "CREATE TEMP TABLE IF NOT EXISTS trash_eras AS SELECT 0 AS key, * FROM eras WHERE 0"
         )
@@ -1546,6 +1624,99 @@ class EventStore:
                     os.remove(file)
             raise StoreError(f"cannot write {name}: {exc}") from exc
         target.close()
+
+
+class _Bulk:
+    """A big import inside its transaction: the per-row work of triggers and indexes
+    is left for one pass at the end.
+
+    While it runs, the full-text index's insert trigger and the tag counting trigger
+    are dropped and FTS5's merging is paused; with ``drop_indexes`` (the file holds
+    fewer events than come in) the indexes of ``events`` and ``event_tags`` are
+    dropped too.  :meth:`finish` fills the full-text index for the new ids in one
+    statement, counts the tags again, and makes the triggers and indexes again.  If
+    the import fails instead, the rollback brings them all back: SQLite's schema
+    changes are part of the transaction.  (Measured for a million rows: the trigger
+    made the import 8 s slower, the indexes 3 s.)
+    """
+
+    _TRIGGERS = ("events_fts_insert", "event_tags_count_insert")
+
+    def __init__(self, conn: sqlite3.Connection, *, drop_indexes: bool) -> None:
+        self.conn = conn
+        conn.execute("PRAGMA cache_size = -262144")  # 256 MB while it loads
+        conn.execute("PRAGMA threads = 2")  # indexes are made sorting in two threads
+        marks = ",".join("?" * len(self._TRIGGERS))
+        self.triggers = conn.execute(
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})",
+            self._TRIGGERS,
+        ).fetchall()
+        self.indexes: list[tuple[str, str]] = []
+        if drop_indexes:
+            self.indexes = conn.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                "AND tbl_name IN ('events', 'event_tags', 'lanes')"
+            ).fetchall()
+        for name, _sql in self.triggers:
+            conn.execute(f"DROP TRIGGER {name}")
+        for name, _sql in self.indexes:
+            conn.execute(f"DROP INDEX {name}")
+        conn.execute("INSERT INTO events_fts(events_fts, rank) VALUES ('automerge', 0)")
+
+    def fill_index(self, ids: range) -> None:
+        """The full-text index of the new events, in one statement."""
+        if ids:
+            self.conn.execute(
+                "INSERT INTO events_fts(rowid, title, description) "
+                "SELECT id, title, description FROM events WHERE id BETWEEN ? AND ?",
+                (ids[0], ids[-1]),
+            )
+
+    def finish(self, ids: range) -> None:
+        """The indexes, the tags' counts and the triggers, made again."""
+        conn = self.conn
+        for _name, sql in self.indexes:
+            conn.execute(sql)
+        if ids:
+            conn.execute(
+                "UPDATE tags SET uses = (SELECT count(*) FROM event_tags WHERE tag_id = tags.id) "
+                "WHERE id IN (SELECT DISTINCT tag_id FROM event_tags WHERE event_id BETWEEN ? "
+                "AND ?)",
+                (ids[0], ids[-1]),
+            )
+        conn.execute("INSERT INTO events_fts(events_fts, rank) VALUES ('automerge', 4)")
+        for _name, sql in self.triggers:
+            conn.execute(sql)
+        conn.execute("PRAGMA cache_size = -2000")
+        conn.execute("PRAGMA threads = 0")
+
+
+class _Packing:
+    """The default layout of a new file's events, packed in a thread of its own."""
+
+    def __init__(
+        self, ids: np.ndarray, begin: np.ndarray, finish: np.ndarray, is_range: np.ndarray
+    ) -> None:
+        self.columns = (ids, begin, finish, is_range)
+        self.lanes: np.ndarray | None = None
+        self.scale = default_scale(float(begin.min()), float(finish.max()))
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="import-lanes", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            _ids, begin, finish, rng = self.columns
+            self.lanes = default_lanes(begin, finish, rng, self.scale)
+        except BaseException as exc:
+            self.error = exc
+
+    def write(self, conn: sqlite3.Connection) -> None:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        assert self.lanes is not None
+        relayout_all(conn, self.columns, lanes=(self.lanes, self.scale))
 
 
 def _date_text(start: str, end: str | None) -> str:
