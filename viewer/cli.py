@@ -139,16 +139,6 @@ def _removed_on_failure(path: str) -> Iterator[None]:
         raise
 
 
-def _write_output(out: str, text: str) -> None:
-    """Write ``text`` to ``out`` whole (see :func:`viewer.io.files.write_atomically`)."""
-    from viewer.io.files import write_atomically
-
-    try:
-        write_atomically(out, text.encode("utf-8"))
-    except OSError as exc:
-        raise CliError(f"cannot write {out}: {exc.strerror or exc}") from None
-
-
 def cmd_import(args: argparse.Namespace) -> int:
     from viewer.io.formats import open_import
 
@@ -164,21 +154,30 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from viewer.io.formats import export_text
+    from viewer.io.files import writing
+    from viewer.io.formats import export_to
 
     if args.out:
         _check_not_the_store(args.out, args.db)
     with _open_existing(args.db) as store:
-        text = export_text(store.export_timeline(), args.format)
-    if args.out:
-        _write_output(args.out, text)
-    elif isinstance(sys.stdout, io.TextIOWrapper):
-        # The formats are UTF-8 whatever the locale (a Latin-1 stdout could not take "–").
-        sys.stdout.flush()
-        sys.stdout.buffer.write(text.encode("utf-8"))
-        sys.stdout.flush()
-    else:
-        sys.stdout.write(text)
+        header = store.timeline_header()
+        if args.out:
+            try:
+                with writing(args.out) as f:
+                    export_to(header, store.iter_events(), args.format, f)
+            except OSError as exc:
+                raise CliError(f"cannot write {args.out}: {exc.strerror or exc}") from None
+        else:
+            # The formats are UTF-8 whatever the locale (a Latin-1 stdout could not take "–").
+            sys.stdout.flush()
+            binary = getattr(sys.stdout, "buffer", None)
+            if binary is not None:
+                export_to(header, store.iter_events(), args.format, binary)
+            else:  # a text-only stream (embedded use): through memory
+                buffer = io.BytesIO()
+                export_to(header, store.iter_events(), args.format, buffer)
+                sys.stdout.write(buffer.getvalue().decode("utf-8"))
+            sys.stdout.flush()
     return 0
 
 

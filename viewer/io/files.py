@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 
 def write_atomically(out: str | os.PathLike[str], payload: bytes) -> None:
@@ -15,19 +17,31 @@ def write_atomically(out: str | os.PathLike[str], payload: bytes) -> None:
     never someone's own file.  On failure ``out`` is as it was, no temporary file is
     left, and the OSError names ``out``.
     """
+    with writing(out) as f:
+        f.write(payload)
+
+
+@contextlib.contextmanager
+def writing(out: str | os.PathLike[str]) -> Iterator[BinaryIO]:
+    """A binary file to write ``out`` through, as it goes, replaced only at the end.
+
+    The same care as :func:`write_atomically` (which writes through this), for output
+    too big to hold in memory: an export written row by row.  An error in the block
+    leaves ``out`` as it was and no temporary file behind.
+    """
     given = Path(out)
     try:
         if given.exists() and not given.is_file() and not given.is_dir():
-            with given.open("wb") as f:
-                f.write(payload)
+            with given.open("wb") as f:  # a device or a pipe: written into
+                yield f
             return
         target = Path(os.path.realpath(out))
         tmp = target.with_name(f"{target.name}.{os.getpid()}.part")
         try:
             with tmp.open("xb") as f:
-                f.write(payload)
+                yield f
             tmp.replace(target)
-        except OSError:
+        except BaseException:
             with contextlib.suppress(OSError):
                 tmp.unlink()
             raise

@@ -9,18 +9,21 @@ Nothing here writes to the source file.
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, BinaryIO, TextIO
 
 from viewer.io.errors import FormatError
-from viewer.model.event import Timeline
+from viewer.model.event import Event, Timeline
 from viewer.store.batch import EventBatch
 
 Reader = Callable[[str, str | None], Timeline]
 Writer = Callable[[Timeline], str]
+#: Writes a document event by event: ``(header, events, text file)``.
+StreamWriter = Callable[[Timeline, Iterable[Event], TextIO], None]
 Sniffer = Callable[[str], bool]
 
 
@@ -34,6 +37,7 @@ class Format:
     reader: Reader
     sniff: Sniffer
     writer: Writer | None = None
+    stream_writer: StreamWriter | None = None
 
     @property
     def file_filter(self) -> str:
@@ -52,6 +56,7 @@ def _formats() -> dict[str, Format]:
             timelinejs.read_timelinejs,
             timelinejs.looks_like_timelinejs,
             timelinejs.write_timelinejs,
+            timelinejs.write_timelinejs_to,
         ),
         "csv": Format(
             "csv",
@@ -60,6 +65,7 @@ def _formats() -> dict[str, Format]:
             sheet_csv.read_sheet_csv,
             sheet_csv.looks_like_sheet_csv,
             sheet_csv.write_sheet_csv,
+            sheet_csv.write_sheet_csv_to,
         ),
         "thetimeline": Format(
             "thetimeline",
@@ -75,6 +81,7 @@ def _formats() -> dict[str, Format]:
             news.read_news,
             news.looks_like_news,
             news.write_news,
+            news.write_news_to,
         ),
     }
 
@@ -245,6 +252,20 @@ def _decoded(stream: IO[str], source: str) -> Iterator[str]:
         ) from None
     finally:
         stream.close()
+
+
+def export_to(header: Timeline, events: Iterable[Event], fmt: str, out: BinaryIO) -> None:
+    """Write a document (``header`` and its ``events``, read as they are written) to a
+    binary file as UTF-8, event by event: memory does not grow with the document."""
+    chosen = formats().get(fmt)
+    if chosen is None or chosen.stream_writer is None:
+        raise FormatError(f"cannot export to {fmt!r} (choose one of {', '.join(export_names())})")
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=False)
+    try:
+        chosen.stream_writer(header, events, text)
+        text.flush()
+    finally:
+        text.detach()  # the caller closes ``out``
 
 
 def export_text(timeline: Timeline, fmt: str) -> str:

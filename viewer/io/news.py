@@ -14,9 +14,12 @@ by the same derivation.
 
 from __future__ import annotations
 
+import io
 import os
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TextIO
 
 from viewer.io.errors import FormatError
 from viewer.model.dates import DateError, PartialDate, Precision, format_year
@@ -445,26 +448,43 @@ def write_news(timeline: Timeline) -> str:
     credits or page furniture (an event described only as "1971", say) is written in
     quotation marks: the file stays readable at the cost of the marks.
     """
-    lines: list[tuple[str, bool]] = []  # (line, is text that must not read as structure)
-    lead = _text_paragraphs(timeline.description)
-    if timeline.title and _timeline_title(lead) != timeline.title:
-        lines.append((" ".join(timeline.title.split()), True))
-    lines.extend((paragraph, True) for paragraph in lead)
-    for event in timeline.events:
+    out = io.StringIO()
+    write_news_to(timeline, timeline.events, out)
+    return out.getvalue()
+
+
+def _news_lines(header: Timeline, events: Iterable[Event]) -> Iterator[tuple[str, bool]]:
+    """``(line, is text that must not read as structure)``, in the file's order."""
+    lead = _text_paragraphs(header.description)
+    if header.title and _timeline_title(lead) != header.title:
+        yield " ".join(header.title.split()), True
+    for paragraph in lead:
+        yield paragraph, True
+    for event in events:
         paragraphs = _text_paragraphs(event.description)
         title = " ".join(event.title.split())
         if title and (not paragraphs or headline("\n\n".join(paragraphs)) != title):
             paragraphs.insert(0, title)
-        lines.append((_date_line(event), False))
-        lines.extend((paragraph, True) for paragraph in paragraphs or ["Untitled event"])
-    source = " ".join(timeline.source.split())
+        yield _date_line(event), False
+        for paragraph in paragraphs or ["Untitled event"]:
+            yield paragraph, True
+    source = " ".join(header.source.split())
     if source.startswith("(") and source.endswith(")"):
         source = source[1:-1].strip()
     if source:
         credit = f"({source})"
-        lines.append((credit if _CREDITS_RE.match(credit) else f"(Source: {source})", False))
-    out = [
-        f"“{line}”" if is_text and _reads_as_structure(line, last=i == len(lines) - 1) else line
-        for i, (line, is_text) in enumerate(lines)
-    ]
-    return "\n".join(out) + "\n"
+        yield (credit if _CREDITS_RE.match(credit) else f"(Source: {source})", False)
+
+
+def write_news_to(header: Timeline, events: Iterable[Event], out: TextIO) -> None:
+    """Write :func:`write_news`'s text event by event (a line of lookahead: the last
+    line reads differently)."""
+    lines = _news_lines(header, events)
+    current = next(lines, None)
+    while current is not None:
+        following = next(lines, None)
+        line, is_text = current
+        if is_text and _reads_as_structure(line, last=following is None):
+            line = f"“{line}”"
+        out.write(line + "\n")
+        current = following

@@ -43,7 +43,7 @@ import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import fields
-from typing import Any
+from typing import Any, TextIO
 
 import numpy as np
 
@@ -681,15 +681,20 @@ def _title_row(timeline: Timeline) -> dict[str, str] | None:
 
 def write_sheet_csv(timeline: Timeline) -> str:
     """Export a timeline as a TimelineJS sheet CSV (header row, CRLF line ends)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    out = io.StringIO()
+    write_sheet_csv_to(timeline, timeline.events, out)
+    return out.getvalue()
+
+
+def write_sheet_csv_to(header: Timeline, events: Iterable[Event], out: TextIO) -> None:
+    """Write a sheet CSV row by row (``header`` gives the title row and the eras)."""
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    rows: list[dict[str, str]] = []
-    title = _title_row(timeline)
-    if title is not None:
-        rows.append(title)
-    rows.extend(_event_row(event) for event in timeline.events)
-    rows.extend(_era_row(era) for era in timeline.eras)
+    title = _title_row(header)
+    rows: Iterable[dict[str, str]] = itertools.chain(
+        [title] if title is not None else [],
+        (_event_row(event) for event in events),
+        (_era_row(era) for era in header.eras),
+    )
     for row in rows:
         writer.writerow([row.get(column, "") for column in COLUMNS])
-    return buffer.getvalue()

@@ -53,11 +53,12 @@ open with ``newline=""``) so that line breaks inside texts stay as they are.
 from __future__ import annotations
 
 import html
+import io
 import json
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, TextIO
 
 from viewer.io.errors import FormatError
 from viewer.model.colors import category_color
@@ -563,17 +564,44 @@ def _write_title(timeline: Timeline) -> dict[str, Any]:
 
 def write_timelinejs(timeline: Timeline) -> str:
     """Export a timeline as pretty TimelineJS JSON (UTF-8 text, not ASCII-escaped)."""
-    doc: dict[str, Any] = {}
-    title = _write_title(timeline)
+    out = io.StringIO()
+    write_timelinejs_to(timeline, timeline.events, out)
+    return out.getvalue()
+
+
+def _member(key: str, value: Any, depth: int = 1) -> str:
+    """One ``"key": value`` of an object, as ``json.dumps(indent=2)`` nests it."""
+    text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
+    pad = "  " * depth
+    return f"{pad}{json.dumps(key, ensure_ascii=False)}: " + text.replace("\n", "\n" + pad)
+
+
+def write_timelinejs_to(header: Timeline, events: Iterable[Event], out: TextIO) -> None:
+    """Write TimelineJS JSON event by event, as :func:`write_timelinejs` would whole.
+
+    ``header`` gives the title, eras and extra (its events are not read); memory
+    stays that of one event however many there are.
+    """
+    out.write("{\n")
+    title = _write_title(header)
     if title:
-        doc["title"] = title
-    doc["events"] = [_write_event(event) for event in timeline.events]
-    if timeline.eras:
-        doc["eras"] = [_write_era(era) for era in timeline.eras]
-    if "scale" in timeline.extra:
-        doc["scale"] = timeline.extra["scale"]
-    others = timeline.extra.get("top_level")
-    if isinstance(others, dict):
-        for key, value in others.items():
-            doc.setdefault(key, value)
-    return json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n"
+        out.write(_member("title", title) + ",\n")
+    out.write('  "events": [')
+    first = True
+    for event in events:
+        text = json.dumps(_write_event(event), indent=2, ensure_ascii=False, default=str)
+        out.write(("\n    " if first else ",\n    ") + text.replace("\n", "\n    "))
+        first = False
+    out.write("]" if first else "\n  ]")
+    rest: list[tuple[str, Any]] = []
+    if header.eras:
+        rest.append(("eras", [_write_era(era) for era in header.eras]))
+    if "scale" in header.extra:
+        rest.append(("scale", header.extra["scale"]))
+    others = header.extra.get("top_level")
+    if isinstance(others, dict):  # after what the document has already, as setdefault
+        taken = {"events", *(k for k, _v in rest), *(["title"] if title else [])}
+        rest.extend((k, v) for k, v in others.items() if k not in taken)
+    for key, value in rest:
+        out.write(",\n" + _member(key, value))
+    out.write("\n}\n")

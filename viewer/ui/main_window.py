@@ -570,8 +570,8 @@ class MainWindow(QMainWindow):
         return self.editing.run_import(timeline, report)
 
     def choose_export(self) -> None:
-        from viewer.io.files import write_atomically
-        from viewer.io.formats import export_text, formats
+        from viewer.io.files import writing
+        from viewer.io.formats import export_to, formats
 
         if self.doc is None:
             return
@@ -588,9 +588,10 @@ class MainWindow(QMainWindow):
         fmt = next((f for f in exportable if suffix in f.extensions), fmt)
         if not suffix:
             path += fmt.extensions[0]
+        store = self.doc.store
         try:
-            text = export_text(self.doc.store.export_timeline(), fmt.name)
-            write_atomically(path, text.encode("utf-8"))
+            with writing(path) as f:  # event by event: memory stays flat
+                export_to(store.timeline_header(), store.iter_events(), fmt.name, f)
         except (OSError, FormatError, StoreError) as exc:
             self.show_error("Cannot export", str(exc))
             return
