@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from viewer.store import columns
 from viewer.store.columns import (
     COLUMN_DTYPES,
     CachedTexts,
@@ -66,20 +69,28 @@ def _scenario(draw: st.DrawFn) -> tuple[list, list[int], list]:
     return rows, removed, added
 
 
+@pytest.mark.parametrize("few", [64, 0])
+def test_a_patch_gives_what_building_afresh_gives(few: int) -> None:
+    # both ways of splicing: slices around a few rows, numpy's delete/insert for many
+    with mock.patch.object(columns, "_FEW", few):
+        check_patches()
+
+
 @settings(max_examples=300, deadline=None)
 @given(_scenario())
-def test_a_patch_gives_what_building_afresh_gives(scenario) -> None:
+def check_patches(scenario) -> None:
     rows, removed, added = scenario
     old = _arrays(rows)
     # make the derived lookups first, so that the patch has them to carry over
-    _ = old.finish_sorted, old.lane_order, old.index_of(1)
+    _ = old.lane_begin, old.lane_finish, old.index_of(1)
     new, patch = old.patched(removed, _arrays(added) if added else None)
     gone = set(removed)
     expected = _arrays([r for r in rows if r[0] not in gone] + added)
     _same(new, expected)
     # what it carried over is what it would have worked out
-    assert new.finish_sorted.tolist() == np.sort(expected.finish).tolist()
     assert new.lane_order.tolist() == expected.lane_order.tolist()
+    assert new.lane_begin.tolist() == expected.lane_begin.tolist()
+    assert new.lane_finish.tolist() == expected.lane_finish.tolist()
     for event_id in [r[0] for r in rows] + [a[0] for a in added] + [999]:
         assert new.index_of(event_id) == expected.index_of(event_id)
     # the patch says where rows went
@@ -99,7 +110,6 @@ def test_a_subset_keeps_the_order_of_the_lanes(rows, data) -> None:
     _ = a.lane_order
     mask = np.array(data.draw(st.lists(st.booleans(), min_size=len(a), max_size=len(a))))
     sub = a.where(mask) if len(a) else a
-    assert "lane_order" in sub.__dict__ or sub is a
     fresh = EventArrays(**{n: getattr(sub, n) for n in _NAMES})
     assert sub.lane_order.tolist() == fresh.lane_order.tolist()
 
@@ -151,3 +161,38 @@ def test_mismatched_columns_are_refused() -> None:
             is_range=np.array([False, False]),
             category=np.array([0, 0]),
         )
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_ROW, min_size=1, max_size=40), st.data())
+def test_an_edit_moved_in_place_gives_what_building_afresh_gives(rows, data) -> None:
+    rows = [(i + 1, *r) for i, r in enumerate(rows)]
+    arrays = _arrays(rows)
+    _ = arrays.lane_begin, arrays.lane_finish, arrays.index_of(1), arrays.reach
+    event_id = data.draw(st.sampled_from([r[0] for r in rows]))
+    moved = (event_id, *data.draw(_ROW))
+    before = arrays.ids.tolist()
+    patch = arrays.move_in_place(_arrays([moved]))
+    assert patch is not None
+    expected = _arrays([r for r in rows if r[0] != event_id] + [moved])
+    _same(arrays, expected)
+    assert arrays.reach.tolist() == np.maximum.accumulate(expected.finish).tolist()
+    assert arrays.lane_order.tolist() == expected.lane_order.tolist()
+    assert arrays.lane_begin.tolist() == expected.lane_begin.tolist()
+    assert arrays.lane_finish.tolist() == expected.lane_finish.tolist()
+    for i in [r[0] for r in rows] + [999]:
+        assert arrays.index_of(i) == expected.index_of(i)
+    # the patch says where rows went, as patched() would have
+    assert before[int(patch.removed[0])] == event_id
+    assert arrays.ids[patch.inserted].tolist() == [event_id]
+    kept = [k for k in range(len(before)) if k != int(patch.removed[0])]
+    assert arrays.ids[patch.new_position(np.array(kept, dtype=np.int64))].tolist() == [
+        before[k] for k in kept
+    ]
+    assert patch.ids.tolist() == [event_id]
+
+
+def test_only_one_present_event_moves_in_place() -> None:
+    a = _arrays([(1, 0.0, 1.0, 0), (2, 1.0, 1.0, 0)])
+    assert a.move_in_place(_arrays([(3, 5.0, 1.0, 0)])) is None  # not there
+    assert a.move_in_place(_arrays([(1, 5.0, 1.0, 0), (2, 6.0, 1.0, 0)])) is None

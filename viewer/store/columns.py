@@ -20,6 +20,7 @@ so "July 2000" covers the whole of July.  An event therefore always has
 
 from __future__ import annotations
 
+import bisect
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ __all__ = [
     "TextSource",
     "overlap_counts",
     "running_max",
+    "sorted_unique",
     "visible_indices",
     "visible_slice",
 ]
@@ -57,6 +59,18 @@ COLUMN_DTYPES: dict[str, type[np.generic]] = {
     "lane": np.int32,
 }
 _COLUMNS = tuple(COLUMN_DTYPES)
+
+
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """``values`` sorted, each once: at no cost when they already are (ids as SQLite
+    gives them).  ``np.unique`` hashes in numpy 2: 40 ms for 138k ids."""
+    values = np.asarray(values)
+    if len(values) < 2 or bool(np.all(values[1:] > values[:-1])):
+        return values
+    values = np.sort(values)
+    keep = np.ones(len(values), dtype=bool)
+    keep[1:] = values[1:] != values[:-1]
+    return values[keep]
 
 
 def running_max(finish: np.ndarray) -> np.ndarray:
@@ -236,10 +250,19 @@ class Patch:
     inserted: np.ndarray
     #: where each inserted row was put in the old arrays with its removed rows taken out
     at: np.ndarray
+    #: the ids of the events removed, changed or added
+    ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     def new_position(self, old: np.ndarray | int) -> np.ndarray:
         """New positions of rows that stayed (given by their old positions)."""
         old = np.asarray(old, dtype=np.int64)
+        if len(self.removed) + len(self.at) <= 4:  # an edit: a comparison or two, in place
+            out = old.copy()
+            for r in reversed(self.removed.tolist()):  # the largest first: no copy needed
+                out -= out > r
+            for a in reversed(self.at.tolist()):
+                out += out >= a
+            return out
         kept = old - np.searchsorted(self.removed, old, side="left")
         return kept + np.searchsorted(self.at, kept, side="right")
 
@@ -306,20 +329,27 @@ class EventArrays:
         ids = np.asarray(columns["ids"], dtype=np.int64)
         begin = np.asarray(columns["begin"], dtype=np.float64)
         finish = np.asarray(columns["finish"], dtype=np.float64)
+        by_id = bool(np.all(ids[1:] > ids[:-1]))  # as a scan of the store gives them
         if check:
-            if len(np.unique(ids)) != len(ids):
+            if not by_id and len(sorted_unique(ids)) != len(ids):
                 raise ValueError("event ids must be unique")
             if np.any(finish < begin):
                 raise ValueError("an event cannot finish before it begins")
-        order = np.lexsort((ids, finish, begin))
+        # (lexsort is stable: rows in id order need no third key)
+        order = np.lexsort((finish, begin)) if by_id else np.lexsort((ids, finish, begin))
         if len(order) and np.all(order[1:] > order[:-1]):
             order = None  # already in order: no copies
         out: dict[str, np.ndarray] = {}
+        seen: set[int] = set()
         for name, dtype in COLUMN_DTYPES.items():
             if name not in columns:
                 continue
             col = np.asarray(columns[name], dtype=dtype)
-            out[name] = col if order is None else col[order]
+            col = col if order is None else col[order]
+            if id(col) in seen:  # one array given for two columns: each gets its own
+                col = col.copy()
+            seen.add(id(col))
+            out[name] = col
         return cls(**out, texts=texts if texts is not None else StaticTexts())
 
     @classmethod
@@ -410,20 +440,29 @@ class EventArrays:
         return running_max(self.finish)
 
     @cached_property
-    def finish_sorted(self) -> np.ndarray:
-        """``finish`` sorted on its own, for :func:`overlap_counts`."""
-        return np.sort(self.finish)
-
-    @cached_property
     def lane_order(self) -> np.ndarray:
         """Positions lane by lane (by ``lane``), in time order within each lane."""
         return np.argsort(self.lane, kind="stable").astype(np.int64)
+
+    @cached_property
+    def lane_begin(self) -> np.ndarray:
+        """``begin`` in :attr:`lane_order`."""
+        return self.begin[self.lane_order]
+
+    @cached_property
+    def lane_finish(self) -> np.ndarray:
+        """``finish`` in :attr:`lane_order`."""
+        return self.finish[self.lane_order]
 
     @cached_property
     def _by_id(self) -> tuple[np.ndarray, np.ndarray]:
         """``(ids sorted, position of each)``: finding an id is a binary search."""
         order = np.argsort(self.ids, kind="stable")
         return self.ids[order], order.astype(np.int64)
+
+    def sorted_ids(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(every id, ascending; the position of each)``."""
+        return self._by_id
 
     def index_of(self, event_id: int) -> int | None:
         """Position of an event id in these arrays, or ``None``."""
@@ -462,25 +501,46 @@ class EventArrays:
     # -- subsets and patches ---------------------------------------------------------
 
     def take(self, positions: np.ndarray) -> EventArrays:
-        """The rows at ``positions`` (ascending), sharing the texts.
+        """The rows at ``positions`` (ascending), sharing the texts."""
+        mask = np.zeros(len(self), dtype=bool)
+        mask[np.asarray(positions, dtype=np.int64)] = True
+        return self._subset(mask)
 
-        The lanes' order, when these arrays have it, is carried over (a subset keeps
-        its order, no sorting again).
-        """
-        positions = np.asarray(positions, dtype=np.int64)
-        out = EventArrays(**{c: getattr(self, c)[positions] for c in _COLUMNS}, texts=self.texts)
-        if "lane_order" in self.__dict__:
-            inverse = np.full(len(self), -1, dtype=np.int64)
-            inverse[positions] = np.arange(len(positions))
-            order = inverse[self.lane_order]
-            out.lane_order = order[order >= 0]
-        return out
+    def copy(self) -> EventArrays:
+        """A copy of its own (the pipeline's arrays change in place on an edit: a view
+        that keeps them as they were, a presentation, takes a copy)."""
+        return EventArrays(**{c: getattr(self, c).copy() for c in _COLUMNS}, texts=self.texts)
 
     def where(self, mask: np.ndarray) -> EventArrays:
         """The rows where ``mask`` holds (all of them: these same arrays)."""
         if len(mask) == len(self) and bool(np.all(mask)):
             return self
-        return self.take(np.flatnonzero(mask))
+        return self._subset(np.asarray(mask, dtype=bool))
+
+    def _subset(self, mask: np.ndarray) -> EventArrays:
+        """The rows where ``mask`` holds, sharing the texts.
+
+        What these arrays derived (the order lane by lane, the lookup by id) is carried
+        over with the same mask: a filter of a million events costs a few passes that
+        keep or drop, nothing sorted.
+        """
+        out = EventArrays(**{c: getattr(self, c)[mask] for c in _COLUMNS}, texts=self.texts)
+        cache = self.__dict__
+        if len(out) * 4 < len(self):
+            return out  # few rows: sorting them again costs less than a pass over all
+        if "lane_order" in cache or "_by_id" in cache:
+            rank = np.cumsum(mask, dtype=np.int64) - 1  # position among those kept
+        if "lane_order" in cache:
+            kept = mask[cache["lane_order"]]
+            out.lane_order = rank[cache["lane_order"][kept]]
+            for name in ("lane_begin", "lane_finish"):
+                if name in cache:
+                    setattr(out, name, cache[name][kept])
+        if "_by_id" in cache:
+            sorted_ids, pos = cache["_by_id"]
+            kept = mask[pos]
+            out._by_id = (sorted_ids[kept], rank[pos[kept]])
+        return out
 
     def patched(
         self, remove: Iterable[int], add: EventArrays | None = None
@@ -488,84 +548,197 @@ class EventArrays:
         """New arrays without the events ``remove`` (ids) and with the rows of ``add``.
 
         A changed event is removed and added again.  The old arrays stay as they were.
-        Costs one binary search per row added or removed and one copy per column:
-        nothing is sorted again and no Python object is made per event.
+        Costs one binary search per row added or removed and one copy per column
+        (:func:`_splice`): nothing is sorted again and no Python object is made per
+        event.
         """
         drop = self.indices_of(np.fromiter((int(i) for i in remove), dtype=np.int64))
-        drop = np.unique(drop[drop >= 0])
+        drop = sorted_unique(drop[drop >= 0])
         add = add if add is not None else EventArrays.empty()
-        kept = {c: np.delete(getattr(self, c), drop) for c in _COLUMNS}
         n_add = len(add)
         if n_add:
-            at = _insertion_points(kept["begin"], kept["finish"], kept["ids"], add)
-            order = np.argsort(at, kind="stable")  # add is sorted too: ties keep its order
-            at = at[order]
-            new = {c: np.insert(kept[c], at, getattr(add, c)[order]) for c in _COLUMNS}
+            # where each new row goes among the old ones, then among those kept
+            where = _insertion_points(self.begin, self.finish, self.ids, add)
+            order = np.argsort(where, kind="stable")  # add is sorted too: ties keep its order
+            where = where[order]
+            at = where - np.searchsorted(drop, where, side="left")
+            new = {c: _splice(getattr(self, c), drop, at, getattr(add, c)[order]) for c in _COLUMNS}
             inserted = at + np.arange(n_add)
         else:
             at = np.zeros(0, dtype=np.int64)
-            new = kept
+            new = {c: _splice(getattr(self, c), drop, at, getattr(add, c)) for c in _COLUMNS}
             inserted = at
         texts = self.texts
         both_static = isinstance(add.texts, StaticTexts) and isinstance(texts, StaticTexts)
         if add.texts is not texts and both_static:  # held in memory: the new arrays know both
             texts = StaticTexts({**texts.known, **add.texts.known})  # type: ignore[union-attr]
         out = EventArrays(**new, texts=texts)
-        patch = Patch(drop.astype(np.int64), inserted.astype(np.int64), at.astype(np.int64))
+        ids = np.union1d(self.ids[drop], add.ids)
+        patch = Patch(drop.astype(np.int64), inserted.astype(np.int64), at.astype(np.int64), ids)
         out._inherit(self, patch)
         return out, patch
+
+    def move_in_place(self, row: EventArrays) -> Patch | None:
+        """Put the one changed event of ``row`` where it now belongs, in these arrays.
+
+        For an edit, which takes an event out and puts it back: the rows between its
+        old and new places shift by one, in place, so the cost is the distance it
+        moved (plus a few vectorised passes over the derived orders), not a copy of
+        every column.  These arrays change: whoever holds them is told by the patch.
+        ``None`` (nothing changed) when this is not such an edit; then use
+        :meth:`patched`.
+        """
+        if len(row) != 1:
+            return None
+        event_id = int(row.ids[0])
+        p = self.index_of(event_id)
+        if p is None:
+            return None
+        # where it goes among the others (as if taken out first)
+        f = int(_insertion_points(self.begin, self.finish, self.ids, row)[0])
+        if f > p:
+            f -= 1  # (its own old row came before)
+        cache = self.__dict__
+        old_lane = int(self.lane[p])
+        u = None
+        if "lane_order" in cache:  # its entry lane by lane: a binary search
+            order = cache["lane_order"]
+            u = _lane_slot(order, self.lane, old_lane, p, skip=None)
+        for name in _COLUMNS:
+            _move(getattr(self, name), p, f, getattr(row, name)[0])
+        lo, hi = min(p, f), max(p, f)
+        if "reach" in cache:
+            reach = cache["reach"]
+            reach[lo:] = np.maximum.accumulate(self.finish[lo:])
+            if lo > 0:
+                np.maximum(reach[lo:], reach[lo - 1], out=reach[lo:])
+        if "_by_id" in cache:
+            sorted_ids, pos = cache["_by_id"]
+            between = np.searchsorted(sorted_ids, self.ids[lo : hi + 1])
+            pos[between] = np.arange(lo, hi + 1)
+        if u is not None:
+            order = cache["lane_order"]
+            if lo < hi:  # the rows between moved by one
+                shifted = (order >= lo) & (order <= hi)
+                order[shifted] += -1 if f > p else 1
+            order[u] = f
+            v = _lane_slot(order, self.lane, int(self.lane[f]), f, skip=u)
+            _move(order, u, v, f)
+            for name, column in (("lane_begin", self.begin), ("lane_finish", self.finish)):
+                if name in cache:
+                    _move(cache[name], u, v, column[f])
+        return Patch(np.array([p]), np.array([f]), np.array([f]), np.array([event_id]))
 
     def _inherit(self, old: EventArrays, patch: Patch) -> None:
         """Carry over what ``old`` had derived, patched rather than made again."""
         cache = old.__dict__
+        removed, inserted = patch.removed, patch.inserted
         if "lane_order" in cache:
             order = old.lane_order
-            if len(patch.removed):
-                order = order[~np.isin(order, patch.removed)]
+            begins = {c: cache[c] for c in ("lane_begin", "lane_finish") if c in cache}
+            if len(removed):
+                gone = np.flatnonzero(_member_of(order, removed))
+                none = np.zeros(0, np.int64)
+                order = _splice(order, gone, none, order[:0])
+                begins = {c: _splice(v, gone, none, v[:0]) for c, v in begins.items()}
             order = patch.new_position(order)
-            new = patch.inserted
-            if len(new):
+            if len(inserted):
                 # each new row goes after the rows of lower lanes and of its lane before it
                 key_old = self.lane[order].astype(np.int64) * (len(self) + 1) + order
-                key_new = self.lane[new].astype(np.int64) * (len(self) + 1) + new
+                key_new = self.lane[inserted].astype(np.int64) * (len(self) + 1) + inserted
                 srt = np.argsort(key_new)
                 at = np.searchsorted(key_old, key_new[srt])
-                order = np.insert(order, at, new[srt])
+                rows = inserted[srt]
+                order = _splice(order, order[:0], at, rows)
+                values = {"lane_begin": self.begin[rows], "lane_finish": self.finish[rows]}
+                begins = {c: _splice(v, order[:0], at, values[c]) for c, v in begins.items()}
             self.lane_order = order
-        if "finish_sorted" in cache:
-            fs = old.finish_sorted
-            gone = np.sort(old.finish[patch.removed])
-            idx = np.searchsorted(fs, gone, side="left")
-            # equal values: take out one copy of each (any copy, they are equal)
-            idx = idx + _rank_within_equal(gone)
-            fs = np.delete(fs, idx)
-            added = np.sort(self.finish[patch.inserted])
-            self.finish_sorted = np.insert(fs, np.searchsorted(fs, added), added)
+            for c, v in begins.items():
+                setattr(self, c, v)
         if "_by_id" in cache:
             sorted_ids, pos = old._by_id
-            keep = np.ones(len(sorted_ids), dtype=bool)
-            if len(patch.removed):
-                keep[np.isin(pos, patch.removed)] = False
-            sorted_ids, pos = sorted_ids[keep], patch.new_position(pos[keep])
-            new_ids = self.ids[patch.inserted]
+            gone_ids = np.sort(old.ids[removed])
+            gone = np.searchsorted(sorted_ids, gone_ids)
+            new_ids = self.ids[inserted]
             srt = np.argsort(new_ids)
             k = np.searchsorted(sorted_ids, new_ids[srt])
+            k = k - np.searchsorted(gone, k, side="left")
+            kept_pos = patch.new_position(_splice(pos, gone, k[:0], pos[:0]))
             self._by_id = (
-                np.insert(sorted_ids, k, new_ids[srt]),
-                np.insert(pos, k, patch.inserted[srt]),
+                _splice(sorted_ids, gone, k, new_ids[srt]),
+                _splice(kept_pos, np.zeros(0, np.int64), k, inserted[srt]),
             )
 
 
-def _rank_within_equal(sorted_values: np.ndarray) -> np.ndarray:
-    """For sorted values, how many equal values come before each one (0, 1, 2…)."""
-    n = len(sorted_values)
-    if n == 0:
-        return np.zeros(0, dtype=np.int64)
-    first = np.ones(n, dtype=bool)
-    first[1:] = sorted_values[1:] != sorted_values[:-1]
-    starts = np.flatnonzero(first)
-    run_start = starts[np.cumsum(first) - 1]
-    return np.arange(n) - run_start
+def _lane_slot(order: np.ndarray, lane: np.ndarray, k: int, position: int, skip: int | None) -> int:
+    """Where ``(lane k, position)`` comes in ``order`` (positions sorted by lane, then
+    position), leaving out the entry ``skip``: a binary search of ``log n`` steps."""
+    n = len(order) - (skip is not None)
+
+    def key(j: int) -> tuple[int, int]:
+        if skip is not None and j >= skip:
+            j += 1
+        i = int(order[j])
+        return int(lane[i]), i
+
+    return bisect.bisect_left(range(n), (k, position), key=key)
+
+
+def _move(col: np.ndarray, p: int, f: int, value: object) -> None:
+    """In ``col``, take out the row at ``p`` and put ``value`` in at ``f`` (the same
+    length: the rows between shift by one)."""
+    if f > p:
+        col[p:f] = col[p + 1 : f + 1]
+    elif f < p:
+        col[f + 1 : p + 1] = col[f:p]
+    col[f] = value
+
+
+def _member_of(values: np.ndarray, few: np.ndarray) -> np.ndarray:
+    """Which of ``values`` are in ``few`` (sorted): comparisons for a handful, else a
+    binary search each."""
+    if len(few) <= 4:
+        out = np.zeros(len(values), dtype=bool)
+        for f in few.tolist():
+            out |= values == f
+        return out
+    k = np.minimum(np.searchsorted(few, values), len(few) - 1)
+    return few[k] == values
+
+
+#: Up to this many rows removed and added, :func:`_splice` copies slices around them;
+#: beyond, numpy's delete and insert.
+_FEW = 64
+
+
+def _splice(col: np.ndarray, drop: np.ndarray, at: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``col`` without the rows ``drop`` (ascending) and with ``values`` put in at
+    ``at`` (ascending, positions among the rows kept), in one pass: one allocation and
+    a copy of the slices between them."""
+    if len(drop) == 0 and len(at) == 0:
+        return col
+    if len(drop) + len(at) > _FEW:
+        kept = np.delete(col, drop) if len(drop) else col
+        return np.insert(kept, at, values) if len(at) else kept
+    # a position among the kept rows, as a position in ``col``: after the drops before it
+    shifted = drop - np.arange(len(drop))
+    where = at + np.searchsorted(shifted, at, side="right")
+    steps = sorted(
+        [(int(w), 0, k) for k, w in enumerate(where.tolist())]
+        + [(int(d), 1, 0) for d in drop.tolist()]
+    )
+    pieces: list[np.ndarray] = []
+    cursor = 0
+    for pos, is_drop, k in steps:
+        if pos > cursor:
+            pieces.append(col[cursor:pos])
+            cursor = pos
+        if is_drop:
+            cursor = pos + 1
+        else:
+            pieces.append(values[k : k + 1])
+    pieces.append(col[cursor:])
+    return np.concatenate(pieces).astype(col.dtype, copy=False)
 
 
 def _insertion_points(

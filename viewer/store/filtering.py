@@ -34,6 +34,25 @@ def is_member(ids: np.ndarray, sorted_ids: np.ndarray) -> np.ndarray:
     return sorted_ids[k] == ids
 
 
+def _holding(arrays: EventArrays, ids: np.ndarray) -> np.ndarray:
+    """A mask over ``arrays`` of the rows with these ids (sorted, unique).
+
+    The smaller side is looked up in the larger, both sorted (binary searches run
+    fastest over sorted keys): the ids among the rows' ids when they are fewer, else
+    the rows' ids among them.
+    """
+    mask = np.zeros(len(arrays), dtype=bool)
+    if len(ids) == 0 or len(arrays) == 0:
+        return mask
+    if len(ids) < len(arrays):
+        found = arrays.indices_of(ids)
+        mask[found[found >= 0]] = True
+        return mask
+    sorted_ids, pos = arrays.sorted_ids()
+    mask[pos[is_member(sorted_ids, ids)]] = True
+    return mask
+
+
 def hidden_keys(categories: Sequence[Category], names: Iterable[str]) -> np.ndarray:
     """The category keys (ids; ``-1`` for none, named ``""``) of hidden names.
 
@@ -96,10 +115,9 @@ class FilterState:
             keep &= arrays.finish > filters.date_from.begin()
         if filters.date_to is not None:
             keep &= arrays.begin < filters.date_to.finish()
-        if self.tag_ids is not None:
-            keep &= is_member(arrays.ids, self.tag_ids)
-        if self.text_ids is not None:
-            keep &= is_member(arrays.ids, self.text_ids)
+        for ids in (self.tag_ids, self.text_ids):
+            if ids is not None:
+                keep &= _holding(arrays, ids)
         return keep
 
     def patch(self, fresh: Iterable[int], gone: Iterable[int]) -> None:

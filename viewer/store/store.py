@@ -43,7 +43,7 @@ from viewer.model.filters import Filters
 from viewer.model.lanes import default_lanes, default_scale
 from viewer.store.batch import EventBatch, batches_of
 from viewer.store.bulk import read_columns
-from viewer.store.columns import CachedTexts, EventArrays, TextSource
+from viewer.store.columns import CachedTexts, EventArrays, TextSource, sorted_unique
 from viewer.store.layout import (
     derived,
     place,
@@ -127,10 +127,27 @@ class ImportResult:
 
 
 Listener = Callable[[Change], None]
+#: Places an event in the default layout from what the caller holds in memory:
+#: ``(begin, finish, is_range, event_id, prefer, placed_so_far) -> lane``, or ``None``
+#: to leave it to the store.  ``placed_so_far`` are ``(begin, finish, is_range,
+#: lane)`` of the events this transaction placed already (not committed yet, so not
+#: in the caller's view).
+Placer = Callable[
+    [float, float, bool, int | None, int | None, list[tuple[float, float, bool, int]]], int | None
+]
 
 
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def typed_words(text: str) -> list[str]:
+    """The words of a typed search, as :func:`fts_query` takes them (those with a letter
+    or digit)."""
+    # A NUL would end the query inside FTS5 ("unterminated string") and an unpaired
+    # surrogate cannot be encoded for SQLite at all: treat either as a space.
+    words = [w for w in re.split(r"[\s\x00\ud800-\udfff]+", text) if w]
+    return [w for w in words if re.search(r"\w", w)]
 
 
 def fts_query(text: str) -> str | None:
@@ -139,11 +156,7 @@ def fts_query(text: str) -> str | None:
     Each word becomes a quoted string, so FTS5 operators and punctuation lose their
     meaning; the last word matches as a prefix, for search-as-you-type.
     """
-    # A NUL would end the query inside FTS5 ("unterminated string") and an unpaired
-    # surrogate cannot be encoded for SQLite at all: treat either as a space.
-    words = [w for w in re.split(r"[\s\x00\ud800-\udfff]+", text) if w]
-    words = [w.replace('"', '""') for w in words]
-    words = [w for w in words if re.search(r"\w", w)]
+    words = [w.replace('"', '""') for w in typed_words(text)]
     if not words:
         return None
     quoted = [f'"{w}"' for w in words]
@@ -160,7 +173,7 @@ def _ids_text(text: str | None) -> np.ndarray:
     """Ids from a ``group_concat(id, ' ')`` (sorted, unique)."""
     if not text:
         return np.zeros(0, dtype=np.int64)
-    return np.unique(np.fromstring(text, dtype=np.int64, sep=" "))
+    return sorted_unique(np.fromstring(text, dtype=np.int64, sep=" "))
 
 
 class _Pending:
@@ -258,6 +271,9 @@ class EventStore:
         self._version = SCHEMA_VERSION
         self._unchecked = False  # the full integrity check is still to come
         self._trash_key = 0
+        self._placer: Placer | None = None
+        self._vocabulary = False  # the temporary fts5vocab table made
+        self._placed: list[tuple[float, float, bool, int]] = []  # in this transaction
 
     # -- opening -------------------------------------------------------------------
 
@@ -452,6 +468,7 @@ class EventStore:
         depth = self._depth
         mark = self._pending.mark()  # cut back to this if this savepoint rolls back
         if depth == 0:
+            self._placed.clear()
             try:
                 conn.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as exc:  # "database is locked"
@@ -742,15 +759,21 @@ class EventStore:
             json.dumps(event.extra, ensure_ascii=False, sort_keys=True),
         )
 
+    def set_placer(self, placer: Placer | None) -> None:
+        """Place events with ``placer`` (a view holding every event in memory) rather
+        than by asking SQLite for their neighbours, which costs more the more events
+        crowd there."""
+        self._placer = placer
+
     def _lane_for(self, event: Event, *, prefer: int | None, event_id: int | None) -> int:
-        return place(
-            self._conn,
-            event.begin,
-            event.finish,
-            event.is_range,
-            event_id=event_id,
-            prefer=prefer,
-        )
+        begin, finish, rng = event.begin, event.finish, event.is_range
+        lane = None
+        if self._placer is not None:
+            lane = self._placer(begin, finish, rng, event_id, prefer, self._placed)
+        if lane is None:
+            lane = place(self._conn, begin, finish, rng, event_id=event_id, prefer=prefer)
+        self._placed.append((begin, finish, rng, lane))
+        return lane
 
     def add_event(self, event: Event, *, lane: int | None = None) -> int:
         """Insert an event (with its own id when it has one, as undo needs); its id.
@@ -999,7 +1022,7 @@ class EventStore:
                 found = np.asarray(self.filtered_ids(Filters(text=text)), dtype=np.int64)
                 if among is not None:
                     found = np.intersect1d(found, np.asarray(among, dtype=np.int64))
-                return np.unique(found)
+                return sorted_unique(found)
         return _ids_text(row[0])
 
     def tagged_ids(self, tags: Iterable[str], among: Sequence[int] | None = None) -> np.ndarray:
@@ -1069,6 +1092,33 @@ class EventStore:
         return self._conn.execute(
             "SELECT category_id, count(*) FROM events GROUP BY category_id"
         ).fetchall()
+
+    def prefix_terms(self, prefix: str) -> tuple[str, ...]:
+        """The full-text index's terms that begin with ``prefix`` (as the index keeps
+        them: lower case), from its vocabulary."""
+        conn = self._conn
+        if not self._vocabulary:
+            # a temporary table of this connection's own; a read-only store may make it
+            if self.readonly:
+                conn.execute("PRAGMA query_only = OFF")
+            try:
+                conn.execute(
+                    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.events_vocab "
+                    "USING fts5vocab(main, events_fts, row)"
+                )
+            finally:
+                if self.readonly:
+                    conn.execute("PRAGMA query_only = ON")
+            self._vocabulary = True
+        if not prefix:
+            return ()
+        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        with self._reading():
+            rows = conn.execute(
+                "SELECT term FROM temp.events_vocab WHERE term >= ? AND term < ? ORDER BY term",
+                (prefix, upper),
+            ).fetchall()
+        return tuple(r[0] for r in rows)
 
     def interrupt(self) -> None:
         """Stop the query this store's connection runs now (from another thread)."""

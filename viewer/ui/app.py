@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import sys
 
 from PySide6.QtCore import QCoreApplication, QSettings
@@ -11,11 +12,40 @@ ORGANIZATION = "TimelineViewer"
 APPLICATION = "Timeline Viewer"
 
 
+def tune_allocator() -> bool:
+    """Have glibc keep and reuse the memory of big arrays freed (Linux only).
+
+    The timeline's columns are megabytes each, and a filter or an edit makes new ones
+    as old ones go.  By default glibc gives such blocks back to the system and the
+    next ones fault in page by page, and a block freed by the loading thread stays in
+    that thread's arena where the window's thread never reuses it: a first filter of
+    a million events took 250 ms instead of 110.  One arena and no trimming keep them
+    for reuse (at the cost of not shrinking after a peak).  Must run before threads
+    start; whether the settings took.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return False
+    m_trim_threshold, m_mmap_threshold, m_arena_max = -1, -3, -8
+    return all(
+        libc.mallopt(option, value) == 1
+        for option, value in (
+            (m_arena_max, 1),
+            (m_mmap_threshold, 256 * 1024 * 1024),
+            (m_trim_threshold, 512 * 1024 * 1024),
+        )
+    )
+
+
 def make_app(argv: list[str] | None = None) -> QApplication:
     """The QApplication (created once), named so QSettings finds its file."""
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
+    tune_allocator()
     QCoreApplication.setOrganizationName(ORGANIZATION)
     QCoreApplication.setApplicationName(APPLICATION)
     QCoreApplication.setApplicationVersion("0.1.0")

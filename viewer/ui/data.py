@@ -32,16 +32,17 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from viewer.model.filters import Filters
-from viewer.model.lanes import default_lanes, default_scale
+from viewer.model.lanes import default_lanes, default_scale, free_lane, within_reach
 from viewer.store import Change, EventArrays, EventStore, StoreError
 from viewer.store.columns import CachedTexts
 from viewer.store.filtering import FilterState
+from viewer.store.search import TypedSearch
 
 __all__ = ["PREVIEW_LANES", "PROGRESSIVE_LIMIT", "TimelineData"]
 
@@ -65,6 +66,8 @@ class TimelineData(QObject):
         reset(): ``all`` and ``shown`` were replaced (a new document, a full read, the
             end of a progressive load); views take them afresh.
         shownChanged(): the filter changed: ``shown`` is a new subset of ``all``.
+        filtered(): the filter asked for is the one shown now (after every change of
+            filter, also one that finds the events shown already).
         patched(object): events changed in place; the argument is the
             :class:`~viewer.store.columns.Patch` of ``shown`` (positions removed from
             the old ``shown`` and inserted into the new one).
@@ -76,6 +79,7 @@ class TimelineData(QObject):
 
     reset = Signal()
     shownChanged = Signal()
+    filtered = Signal()
     patched = Signal(object)
     countsChanged = Signal()
     categoriesChanged = Signal()
@@ -97,8 +101,11 @@ class TimelineData(QObject):
         self._generation = 0
         self._threads: list[threading.Thread] = []
         self._state: FilterState | None = None  # the ids the filter needs from SQL
+        self._counts: dict[int, int] | None = None  # events by category key
+        # what shown was last made from (see _refresh)
+        self._applied: tuple[object, ...] | None = None
         self._search_seq = 0
-        self._search_reader: EventStore | None = None
+        self._search_reader: TypedSearch | None = None
         self._search_lock = threading.Lock()
         self._check_error: str | None = None
         self._loaded.connect(self._on_loaded)
@@ -124,13 +131,15 @@ class TimelineData(QObject):
         """
         self._generation += 1
         self._stop_search()
+        if self.store is not None and self.store is not store:
+            self.store.set_placer(None)
         self.store = store
         self.filters = Filters()
         self._state = FilterState(store) if store is not None else None
         self.preview = None
         if store is None:
             self.texts = None
-            self.all = self.shown = EventArrays.empty()
+            self._set_all(EventArrays.empty())
             self.total = 0
             self._set_loading(False)
             self.reset.emit()
@@ -145,12 +154,12 @@ class TimelineData(QObject):
             store.check_integrity()
             arrays = store.load_arrays(self.texts)
         except StoreError as exc:
-            self.all = self.shown = EventArrays.empty(self.texts)
+            self._set_all(EventArrays.empty(self.texts))
             self._set_loading(False)
             self.reset.emit()
             self.failed.emit(str(exc))
             return
-        self.all = self.shown = self._placed(arrays)
+        self._set_all(self._placed(arrays))
         self._set_loading(False)
         self.reset.emit()
         self.countsChanged.emit()
@@ -160,7 +169,7 @@ class TimelineData(QObject):
         texts = self.texts
         assert texts is not None
         self.preview = _Preview.read(store, texts)
-        self.all = self.shown = self.preview.arrays
+        self._set_all(self.preview.arrays)
         self._set_loading(True)
         self.reset.emit()
         reader = store.reader()
@@ -170,8 +179,9 @@ class TimelineData(QObject):
                 checker = threading.Thread(target=self._check, args=(store,), daemon=True)
                 checker.start()
                 arrays = self._placed(reader.load_arrays(texts))
-                _ = arrays.lane_order  # the lanes' order, made here rather than on screen
-                _ = arrays.finish_sorted
+                # what the views derive, made here rather than on the screen's time
+                _ = arrays.lane_begin, arrays.lane_finish
+                arrays.index_of(0)
                 checker.join()
                 error = self._check_error
                 self._loaded.emit(_Loaded(generation, None if error else arrays, error))
@@ -203,23 +213,66 @@ class TimelineData(QObject):
             return  # a document since closed
         if result.arrays is None:
             self.preview = None
-            self.all = self.shown = EventArrays.empty(self.texts)
+            self._set_all(EventArrays.empty(self.texts))
             self._set_loading(False)
             self.reset.emit()
             self.failed.emit(result.error or "cannot read the file")
             return
         self.preview = None
-        self.all = self.shown = result.arrays
+        self._set_all(result.arrays)
         self._set_loading(False)
         self.reset.emit()
         self.countsChanged.emit()
         if not self.filters.is_empty:  # chosen while loading
             self._refresh()
 
+    def _set_all(self, arrays: EventArrays) -> None:
+        """Every event anew (nothing filtered yet)."""
+        self.all = self.shown = arrays
+        self._counts = None
+        self._applied = None
+
     def _set_loading(self, loading: bool) -> None:
         if loading != self._loading:
             self._loading = loading
             self.loadingChanged.emit(loading)
+        if self.store is not None:
+            self.store.set_placer(None if loading else self.place)
+
+    def place(
+        self,
+        begin: float,
+        finish: float,
+        is_range: bool,
+        event_id: int | None,
+        prefer: int | None,
+        placed: list[tuple[float, float, bool, int]],
+    ) -> int | None:
+        """The lane for an event in the default layout, found in the columns in memory
+        (the store's :data:`~viewer.store.store.Placer`); ``None`` if not ready.
+
+        The neighbours are the events near it (a binary search), those placed earlier
+        in the same transaction, and not the event itself.  Events the transaction
+        removed or moved are still counted where they were: a lane is never shared,
+        at worst one higher than needed.
+        """
+        store = self.store
+        if store is None or not self.ready:
+            return None
+        scale = store.layout_scale()
+        if scale is None:
+            return None
+        a = self.all
+        reach = 2 * within_reach(scale)
+        near = a.visible(begin - reach, finish + reach)
+        if event_id is not None:
+            near = near[a.ids[near] != event_id]
+        ob, of, orng, olane = a.begin[near], a.finish[near], a.is_range[near], a.lane[near]
+        if placed:
+            pb, pf, pr, pl = (np.asarray(c) for c in zip(*placed, strict=True))
+            ob, of = np.concatenate([ob, pb]), np.concatenate([of, pf])
+            orng, olane = np.concatenate([orng, pr.astype(bool)]), np.concatenate([olane, pl])
+        return free_lane(begin, finish, is_range, scale, (ob, of, orng, olane), prefer)
 
     def _placed(self, arrays: EventArrays) -> EventArrays:
         """``arrays`` with every event in a lane: a file written elsewhere (or an older
@@ -273,8 +326,21 @@ class TimelineData(QObject):
         if state.needs_search(f):
             self._search(f.text)
             return  # shown follows when the ids come
+        # the same parts (the id sets the very same arrays): the same events, kept
+        applied = (replace(f, text=""), state.text_ids, state.tag_ids, self.all)
+        last = self._applied
+        if (
+            last is not None
+            and state.text_ids is not None
+            and last[0] == applied[0]
+            and all(a is b for a, b in zip(last[1:], applied[1:], strict=True))
+        ):
+            self.filtered.emit()
+            return
+        self._applied = applied
         self.shown = self.all.where(state.mask(self.all, f))
         self.shownChanged.emit()
+        self.filtered.emit()
 
     def _search(self, text: str) -> None:
         """Find the ids for ``text`` in a thread; a newer query interrupts this one."""
@@ -283,16 +349,16 @@ class TimelineData(QObject):
         self._search_seq += 1
         seq = self._search_seq
         if self._search_reader is None:
-            self._search_reader = store.reader()
-        reader = self._search_reader
-        reader.interrupt()  # whatever it runs now is stale
+            self._search_reader = TypedSearch(store.reader())
+        searcher = self._search_reader
+        searcher.store.interrupt()  # whatever it runs now is stale
 
         def run() -> None:
             with self._search_lock:  # one query at a time on the reader
                 if seq != self._search_seq:
                     return
                 try:
-                    ids = reader.search_ids(text)
+                    ids = searcher.search(text)
                 except StoreError:
                     return  # interrupted: a newer query follows
             self._searched.emit(seq, (text, ids))
@@ -311,11 +377,11 @@ class TimelineData(QObject):
 
     def _stop_search(self) -> None:
         self._search_seq += 1
-        reader, self._search_reader = self._search_reader, None
-        if reader is not None:
-            reader.interrupt()
+        searcher, self._search_reader = self._search_reader, None
+        if searcher is not None:
+            searcher.store.interrupt()
             with self._search_lock:
-                reader.close()
+                searcher.store.close()
 
     # -- changes ---------------------------------------------------------------------
 
@@ -330,12 +396,14 @@ class TimelineData(QObject):
             return
         if self._loading:
             return  # what the thread reads includes it, or a reload follows
+        if self._search_reader is not None and "events" in change:
+            self._search_reader.forget()  # what it found may have changed
         if change.everything:
             self.total = store.count()
             assert self.texts is not None
             self.texts.forget()
             arrays = self._placed(store.load_arrays(self.texts))
-            self.all = self.shown = arrays
+            self._set_all(arrays)
             if self._state is not None:
                 self._state.forget()
             self.reset.emit()
@@ -348,6 +416,11 @@ class TimelineData(QObject):
         self.countsChanged.emit()
 
     def _patch(self, store: EventStore, change: Change) -> None:
+        """Patch ``all`` and ``shown`` for the events a commit named.
+
+        An edit of one event (the usual change) moves its row in place; anything else
+        makes new arrays with the rows spliced in (see :mod:`viewer.store.columns`).
+        """
         assert self.texts is not None
         gone = change.changed | change.removed
         fresh = change.added | change.changed
@@ -355,15 +428,38 @@ class TimelineData(QObject):
         rows = self._placed_rows(store.arrays_for(fresh, self.texts))
         self.total += len(change.added) - len(change.removed)
         filtered = not self.filters.is_empty
-        self.all, patch = self.all.patched(gone, rows)
+        gone_ids = np.fromiter(gone, dtype=np.int64, count=len(gone))
+        found = self.all.indices_of(gone_ids)
+        went = self.all.category[found[found >= 0]]  # (before they change in place)
+        one_edit = len(change.changed) == 1 and not change.added and not change.removed
+        was_shown = one_edit and filtered and bool(self.shown.contains(gone_ids)[0])
+        patch = self.all.move_in_place(rows) if one_edit else None
+        if patch is None:
+            self.all, patch = self.all.patched(gone, rows)
+        self._count_patch(went, rows.category)
         if not filtered:
             self.shown = self.all
         else:
             assert self._state is not None
             self._state.patch(fresh, gone)
             passing = rows.where(self._state.mask(rows, self.filters))
-            self.shown, patch = self.shown.patched(gone, passing)
+            shown_patch = None
+            if was_shown and len(passing) == 1:
+                shown_patch = self.shown.move_in_place(passing)
+            if shown_patch is None:
+                self.shown, shown_patch = self.shown.patched(gone, passing)
+            patch = shown_patch
         self.patched.emit(patch)
+
+    def _count_patch(self, went: np.ndarray, came: np.ndarray) -> None:
+        """The counts follow the rows that went (their categories) and came."""
+        if self._counts is None:
+            return
+        for key, n in _count(went).items():
+            self._counts[key] = self._counts.get(key, 0) - n
+        for key, n in _count(came).items():
+            self._counts[key] = self._counts.get(key, 0) + n
+        self._counts = {k: n for k, n in self._counts.items() if n}
 
     def _placed_rows(self, rows: EventArrays) -> EventArrays:
         if len(rows) == 0 or not np.any(rows.lane < 0):
@@ -384,20 +480,20 @@ class TimelineData(QObject):
 
     def category_counts(self) -> dict[int, int]:
         """How many events (of all, not only those shown) each category key has
-        (-1: none)."""
+        (-1: none): counted when the events are read, then kept up to date by the
+        patches."""
         if self.preview is not None:
             return self.preview.category_counts
-        cat = self.all.category
-        if len(cat) == 0:
-            return {}
-        counts = np.bincount(cat.astype(np.int64) + 1)
-        keys = np.flatnonzero(counts)
-        return dict(zip((keys - 1).tolist(), counts[keys].tolist(), strict=True))
+        if self._counts is None:
+            self._counts = _count(self.all.category)
+        return dict(self._counts)
 
     def shown_ids(self, positions: Sequence[int] | np.ndarray) -> list[int]:
         return self.shown.ids[np.asarray(positions, dtype=np.int64)].tolist()
 
     def close(self) -> None:
+        if self.store is not None:
+            self.store.set_placer(None)
         self.open(None)
         self.wait(5.0)
 
@@ -414,6 +510,15 @@ _NUMERIC = (
     "category",
     "lane",
 )
+
+
+def _count(keys: np.ndarray) -> dict[int, int]:
+    """How many times each key comes."""
+    if len(keys) == 0:
+        return {}
+    counts = np.bincount(keys.astype(np.int64) + 1)
+    found = np.flatnonzero(counts)
+    return dict(zip((found - 1).tolist(), counts[found].tolist(), strict=True))
 
 
 @dataclass

@@ -113,6 +113,8 @@ class MainWindow(QMainWindow):
         self._categories: list[Category] = []
         self._category_names: dict[int, str] = {}  # id → name at the last load
         self._fit_next = False  # fit everything when the data next comes in whole
+        # what the sidebar lists now: (categories with counts, without one, tags)
+        self._shown_counts: tuple[object, ...] | None = None
         self.theme: Theme | None = None
         self.last_error: QMessageBox | None = None
 
@@ -742,14 +744,18 @@ class MainWindow(QMainWindow):
     def _update_counts(self) -> None:
         store = self.doc.store if self.doc is not None else None
         if store is None:
+            self._shown_counts = None
             self.sidebar.set_categories([], 0)
             self.sidebar.set_tags([])
             return
         counts = self.data.category_counts()
-        self.sidebar.set_categories(
-            [(c, counts.get(c.id or 0, 0)) for c in self._categories], counts.get(-1, 0)
-        )
-        self.sidebar.set_tags(store.tag_counts())
+        rows = [(c, counts.get(c.id or 0, 0)) for c in self._categories]
+        tags = store.tag_counts()
+        if (rows, counts.get(-1, 0), tags) == self._shown_counts:
+            return  # (an edit that moved an event in time changes no count)
+        self._shown_counts = (rows, counts.get(-1, 0), tags)
+        self.sidebar.set_categories(rows, counts.get(-1, 0))
+        self.sidebar.set_tags(tags)
 
     def _on_loading(self, loading: bool) -> None:
         self._update_actions()
@@ -1045,7 +1051,7 @@ class MainWindow(QMainWindow):
 
         title = self.timeline_title()
         presenter = PresentationWindow(
-            shown,
+            shown.copy(),  # as it is now: the window's own change in place on an edit
             self.color_list(),
             load,
             uncategorised=self.uncategorised_color(),

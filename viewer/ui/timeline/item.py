@@ -411,15 +411,12 @@ class EventsItem(pg.GraphicsObject):
         every other event where it was, and a small set is laid out again at once
         (cheap, and its labels may need the room).
         """
-        old = self._arrays
-        gone = old.ids[patch.removed]
-        changed = np.union1d(gone, arrays.ids[patch.inserted])
         self.cancel_drag()
         self.prepareGeometryChange()
         self._arrays = arrays
         self._layout_cache.clear()
         self._label_hits = None
-        self._labels.forget(changed.tolist())
+        self._labels.forget(patch.ids.tolist())
         self._measure_all()
         self._selected = self._selection_mask()
         self._bounds = None
@@ -816,9 +813,11 @@ class EventsItem(pg.GraphicsObject):
             self.sigLayoutChanged.emit(self.lane_count)
 
     def _selection_mask(self) -> np.ndarray:
-        if not self._selected_ids or len(self._arrays) == 0:
-            return np.zeros(len(self._arrays), dtype=bool)
-        return np.isin(self._arrays.ids, np.fromiter(self._selected_ids, dtype=np.int64))
+        mask = np.zeros(len(self._arrays), dtype=bool)
+        if self._selected_ids and len(self._arrays):
+            found = self._arrays.indices_of(np.fromiter(self._selected_ids, dtype=np.int64))
+            mask[found[found >= 0]] = True
+        return mask
 
     # -- painting --------------------------------------------------------------------
 

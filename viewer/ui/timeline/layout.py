@@ -64,21 +64,14 @@ class ViewLayout:
         sides: np.ndarray | None,
         order: np.ndarray,
         arrays: EventArrays,
+        by_lane: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> ViewLayout:
         n_lanes = int(lanes.max()) + 1 if len(lanes) else 0
-        counts = np.bincount(lanes[order], minlength=n_lanes) if len(order) else np.zeros(0)
+        counts = np.bincount(lanes, minlength=n_lanes) if len(lanes) else np.zeros(0)
         offsets = np.zeros(n_lanes + 1, dtype=np.int64)
         np.cumsum(counts, out=offsets[1:])
-        return cls(
-            scale,
-            lanes,
-            sides,
-            n_lanes,
-            order,
-            offsets,
-            arrays.begin[order],
-            arrays.finish[order],
-        )
+        lane_begin, lane_finish = by_lane or (arrays.begin[order], arrays.finish[order])
+        return cls(scale, lanes, sides, n_lanes, order, offsets, lane_begin, lane_finish)
 
     @classmethod
     def packed(
@@ -121,12 +114,17 @@ class ViewLayout:
                 cached = (lanes, np.argsort(lanes, kind="stable").astype(np.int64))
                 arrays.__dict__["_placed_here"] = cached
             stored, order = cached
+            by_lane = None
         else:
-            order = arrays.lane_order
+            # the arrays keep these through filters and edits: nothing to sort or gather
+            order, by_lane = arrays.lane_order, (arrays.lane_begin, arrays.lane_finish)
         used = np.bincount(stored)
-        row = np.cumsum(used > 0, dtype=np.int64) - 1  # real lane → row shown
-        lanes = row[stored].astype(np.int32)
-        return cls._index(None, lanes, None, order, arrays)
+        if bool(used.all()):
+            lanes = stored  # every lane holds a shown event: rows are lanes
+        else:
+            row = np.cumsum(used > 0, dtype=np.int32) - 1  # real lane → row shown
+            lanes = row[stored]
+        return cls._index(None, lanes, None, order, arrays, by_lane)
 
     # -- reading -------------------------------------------------------------------------
 
