@@ -107,11 +107,13 @@ def check_patches(scenario) -> None:
 @given(st.lists(_ROW, max_size=40), st.data())
 def test_a_subset_keeps_the_order_of_the_lanes(rows, data) -> None:
     a = _arrays([(i + 1, *r) for i, r in enumerate(rows)])
-    _ = a.lane_order
+    _ = a.lane_order, a.index_of(1)
     mask = np.array(data.draw(st.lists(st.booleans(), min_size=len(a), max_size=len(a))))
     sub = a.where(mask) if len(a) else a
     fresh = EventArrays(**{n: getattr(sub, n) for n in _NAMES})
     assert sub.lane_order.tolist() == fresh.lane_order.tolist()
+    for i in a.ids.tolist():  # the lookup by id, carried over from the whole
+        assert sub.index_of(i) == fresh.index_of(i)
 
 
 def test_ids_are_found_by_binary_search() -> None:

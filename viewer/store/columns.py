@@ -73,6 +73,14 @@ def sorted_unique(values: np.ndarray) -> np.ndarray:
     return values[keep]
 
 
+def _stable_order(keys: np.ndarray) -> np.ndarray:
+    """The stable sort order of small non-negative integer keys (lanes): numpy sorts
+    16-bit keys by radix, six times faster than 32-bit ones."""
+    if len(keys) and int(keys.min()) >= 0 and int(keys.max()) < 65536:
+        keys = keys.astype(np.uint16)
+    return np.argsort(keys, kind="stable").astype(np.int64)
+
+
 def running_max(finish: np.ndarray) -> np.ndarray:
     """Running maximum of ``finish`` (in ``begin`` order): how far any event so far reaches."""
     if len(finish) == 0:
@@ -339,6 +347,18 @@ class EventArrays:
         order = np.lexsort((finish, begin)) if by_id else np.lexsort((ids, finish, begin))
         if len(order) and np.all(order[1:] > order[:-1]):
             order = None  # already in order: no copies
+        arrays = cls._sorted(columns, order, texts)
+        if by_id:  # the lookup by id for free: the ids in their given order, where each went
+            where = np.empty(len(ids), dtype=np.int64)
+            where[order if order is not None else slice(None)] = np.arange(len(ids))
+            # (its own copy of the ids: the column moves in place on an edit)
+            arrays._by_id = (ids if order is not None else ids.copy(), where)
+        return arrays
+
+    @classmethod
+    def _sorted(
+        cls, columns: Mapping[str, Any], order: np.ndarray | None, texts: TextSource | None
+    ) -> EventArrays:
         out: dict[str, np.ndarray] = {}
         seen: set[int] = set()
         for name, dtype in COLUMN_DTYPES.items():
@@ -442,7 +462,7 @@ class EventArrays:
     @cached_property
     def lane_order(self) -> np.ndarray:
         """Positions lane by lane (by ``lane``), in time order within each lane."""
-        return np.argsort(self.lane, kind="stable").astype(np.int64)
+        return _stable_order(self.lane)
 
     @cached_property
     def lane_begin(self) -> np.ndarray:
@@ -456,7 +476,16 @@ class EventArrays:
 
     @cached_property
     def _by_id(self) -> tuple[np.ndarray, np.ndarray]:
-        """``(ids sorted, position of each)``: finding an id is a binary search."""
+        """``(ids sorted, position of each)``: finding an id is a binary search.
+
+        A subset made from arrays that had it takes theirs, kept with the subset's
+        mask (no sort), unless it changed since.
+        """
+        source = self.__dict__.pop("_by_id_from", None)
+        if source is not None:
+            sorted_ids, pos, mask, rank = source
+            kept = mask[pos]
+            return sorted_ids[kept], rank[pos[kept]]
         order = np.argsort(self.ids, kind="stable")
         return self.ids[order], order.astype(np.int64)
 
@@ -475,6 +504,8 @@ class EventArrays:
     def indices_of(self, ids: Iterable[int] | np.ndarray) -> np.ndarray:
         """Positions of ``ids`` (``-1`` for those not here), in the order given."""
         want = np.asarray(ids if isinstance(ids, np.ndarray) else list(ids), dtype=np.int64)
+        if len(want) == 0:
+            return np.zeros(0, dtype=np.int64)
         sorted_ids, pos = self._by_id
         if len(sorted_ids) == 0:
             return np.full(len(want), -1, dtype=np.int64)
@@ -536,10 +567,10 @@ class EventArrays:
             for name in ("lane_begin", "lane_finish"):
                 if name in cache:
                     setattr(out, name, cache[name][kept])
-        if "_by_id" in cache:
+        if "_by_id" in cache:  # made when first asked for (a filter seldom needs it)
             sorted_ids, pos = cache["_by_id"]
-            kept = mask[pos]
-            out._by_id = (sorted_ids[kept], rank[pos[kept]])
+            # (a copy of the positions: these arrays' own move in place on an edit)
+            out.__dict__["_by_id_from"] = (sorted_ids, pos.copy(), mask, rank)
         return out
 
     def patched(
@@ -591,7 +622,7 @@ class EventArrays:
         if len(row) != 1:
             return None
         event_id = int(row.ids[0])
-        p = self.index_of(event_id)
+        p = self.index_of(event_id)  # (makes the lookup by id: it is moved along)
         if p is None:
             return None
         # where it goes among the others (as if taken out first)

@@ -920,8 +920,17 @@ class EventStore:
         return int(self._conn.execute("SELECT count(*) FROM events").fetchone()[0])
 
     def span(self) -> tuple[float, float] | None:
-        row = self._conn.execute("SELECT min(start_pos), max(end_pos) FROM events").fetchone()
-        return None if row[0] is None else (float(row[0]), float(row[1]))
+        """``(first begin, last finish)`` in axis seconds.
+
+        Two queries, each answered from its index: SQLite reads one end of an index
+        for a lone ``min`` or ``max``, but scans every row for both in one query.
+        """
+        conn = self._conn
+        first = conn.execute("SELECT min(start_pos) FROM events").fetchone()[0]
+        if first is None:
+            return None
+        last = conn.execute("SELECT max(end_pos) FROM events").fetchone()[0]
+        return float(first), float(last)
 
     def span_dates(self) -> tuple[PartialDate, PartialDate] | None:
         """The earliest start and the latest end, as the events give them (exact)."""

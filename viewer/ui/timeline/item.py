@@ -294,6 +294,30 @@ def _draw_sprites(
     )
 
 
+def _draw_fragments(
+    p: QtGui.QPainter,
+    atlas: QtGui.QPixmap,
+    cx: np.ndarray,
+    cy: np.ndarray,
+    source: np.ndarray,
+    dpr: float,
+) -> None:
+    """Stamp pieces of ``atlas`` centred on each ``(cx, cy)``, in one call; ``source``
+    gives each piece's ``(left, top, width, height)`` in the atlas' device pixels."""
+    n = len(cx)
+    if n == 0:
+        return
+    frag = np.zeros((n, 10), dtype=np.float64)  # QPainter::PixmapFragment, field by field
+    frag[:, 0] = cx
+    frag[:, 1] = cy
+    frag[:, 2:6] = source
+    frag[:, 6] = frag[:, 7] = 1.0 / dpr  # scale back to logical pixels
+    frag[:, 9] = 1.0  # opacity
+    p.drawPixmapFragments(
+        shiboken6.wrapInstance(frag.ctypes.data, QtGui.QPainter.PixmapFragment), n, atlas
+    )
+
+
 def _batches(keys: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, list[tuple[int, slice]]]:
     """Positions where ``mask`` holds, ordered by key, and the slice of each key's run.
 
@@ -367,6 +391,7 @@ class EventsItem(pg.GraphicsObject):
         # labels drawn by the last paint, for hit testing
         self._label_hits: _LabelHits | None = None
         self._sprites: dict[tuple[str, int, str, float], QtGui.QPixmap] = {}
+        self._atlases: dict[tuple[object, ...], tuple[QtGui.QPixmap, dict[str, np.ndarray]]] = {}
         self._brushes: dict[tuple[int, str], QtGui.QBrush] = {}
         self._bounds: QRectF | None = None
         self._bounds_key: tuple[float, float, float, float] | None = None
@@ -463,6 +488,7 @@ class EventsItem(pg.GraphicsObject):
         self._sizes = _Sizes.at(factor)
         self._labels.set_size(factor)
         self._sprites.clear()
+        self._atlases.clear()
         self._layout_cache.clear()
         self._measure_all()
         self._bounds = None
@@ -577,6 +603,7 @@ class EventsItem(pg.GraphicsObject):
         self._colors = cols or [QtGui.QColor(c) for c in DEFAULT_COLORS]
         self._uncategorised = QtGui.QColor(uncategorised or NEUTRAL_COLOR)
         self._brushes.clear()
+        self._atlases.clear()
         self.update()
 
     def set_selected(self, ids: Iterable[int]) -> None:
@@ -984,15 +1011,27 @@ class EventsItem(pg.GraphicsObject):
             for key, run in runs:
                 p.setBrush(self._brush(key, "bar"))
                 _draw_rects(p, rects[run])
+        # every rounded end and diamond, of every colour, in one call from an atlas
+        atlas, places = self._atlas(np.unique(keys).tolist(), dpr)
+        parts = []
         for kind, mask, x in (
             ("cap_l", cap_l, si + corner / 2),
             ("cap_r", cap_r, ei - corner / 2),
             ("diamond", pt, np.floor(cx + 0.5)),
         ):
-            idx, runs = _batches(keys, mask)
-            for key, run in runs:
-                k = idx[run]
-                _draw_sprites(p, self._sprite(kind, self._color(key), dpr), x[k], yi[k], dpr)
+            k = np.flatnonzero(mask)
+            if len(k):
+                source = places[kind][keys[k]]  # (left, top, width, height) by colour
+                parts.append((x[k], yi[k], source))
+        if parts:
+            _draw_fragments(
+                p,
+                atlas,
+                np.concatenate([a for a, _b, _c in parts]),
+                np.concatenate([b for _a, b, _c in parts]),
+                np.concatenate([c for _a, _b, c in parts]),
+                dpr,
+            )
 
         # hover and selection outlines
         sel = self._selected[ev] if len(self._selected) == len(a) else np.zeros(len(ev), bool)
@@ -1127,8 +1166,45 @@ class EventsItem(pg.GraphicsObject):
         q.end()
         if len(self._sprites) > 256:
             self._sprites.clear()
+        self._atlases.clear()
         self._sprites[key] = pm
         return pm
+
+    def _atlas(self, keys: list[int], dpr: float) -> tuple[QtGui.QPixmap, dict[str, np.ndarray]]:
+        """One pixmap with the rounded ends and the diamond of every colour of ``keys``
+        (a row each), and where each is in it: ``places[kind][key]`` is ``(left, top,
+        width, height)`` in device pixels (rows for other keys are zero)."""
+        wanted = tuple(sorted(keys))
+        cache_key = (wanted, self._theme["background"], dpr, self._sizes.factor)
+        found = self._atlases.get(cache_key)
+        if found is not None:
+            return found
+        kinds = ("cap_l", "cap_r", "diamond")
+        sprites = {
+            (kind, k): self._sprite(kind, self._color(k), dpr) for kind in kinds for k in wanted
+        }
+        widths = [max(sprites[(kind, k)].width() for k in wanted) for kind in kinds]
+        row = max(pm.height() for pm in sprites.values())
+        atlas = QtGui.QPixmap(sum(widths), row * len(wanted))
+        atlas.setDevicePixelRatio(1.0)  # coordinates in device pixels
+        atlas.fill(Qt.GlobalColor.transparent)
+        size = max(wanted) + 2  # key -1 (none) goes in the last slot
+        places = {kind: np.zeros((size, 4)) for kind in kinds}
+        q = QtGui.QPainter(atlas)
+        left = 0
+        for kind, width in zip(kinds, widths, strict=True):
+            for r, k in enumerate(wanted):
+                pm = sprites[(kind, k)]
+                pm_plain = QtGui.QPixmap(pm)
+                pm_plain.setDevicePixelRatio(1.0)
+                q.drawPixmap(left, r * row, pm_plain)
+                places[kind][k] = (left, r * row, pm.width(), pm.height())
+            left += width
+        q.end()
+        if len(self._atlases) > 16:
+            self._atlases.clear()
+        self._atlases[cache_key] = (atlas, places)
+        return atlas, places
 
     def _paint_fades(
         self,
