@@ -10,8 +10,9 @@ see :mod:`viewer.bench`.)
 
 Exactness: positions are whole seconds, so they are read as integers (exact for any
 value a position can take, up to 9.2e18).  A scan also counts the values that are not
-whole; if there are any (a file written by another program), that column is read
-again printed with 17 significant digits, which gives every double back exactly.
+whole; if there are any (a file written by another program), every column is read
+again in one scan of its own, the floats printed with 17 significant digits, which
+gives every double back exactly.
 """
 
 from __future__ import annotations
@@ -51,32 +52,35 @@ def read_columns(
     must never be NULL (use ``coalesce``).
     """
     names = list(columns)
-    select: list[str] = []
-    floats: list[str] = []
-    for name in names:
-        expr, dtype = columns[name]
-        if np.dtype(dtype).kind == "f":
-            floats.append(name)
-            select.append(f"group_concat(CAST(({expr}) AS INTEGER), ' ')")
-        else:
-            select.append(f"group_concat(({expr}), ' ')")
-    # one check for them all: the largest part of a second any of them has
-    fractions = [
-        f"abs(({columns[name][0]}) - CAST(({columns[name][0]}) AS INTEGER))" for name in floats
-    ]
-    if fractions:
-        select.append(
-            f"max({', '.join(fractions)}, 0)" if len(fractions) > 1 else f"max({fractions[0]})"
-        )
     clause = f" WHERE {where}" if where else ""
-    row = conn.execute(f"SELECT {', '.join(select)} FROM {table}{clause}", params).fetchone()
-    out = {name: _parse(row[k], columns[name][1]) for k, name in enumerate(names)}
-    if fractions and row[len(names)]:  # not all whole seconds: read them exactly
-        for name in floats:
-            expr = columns[name][0]
-            text = conn.execute(
-                f"SELECT group_concat(printf('%!.17g', ({expr})), ' ') FROM {table}{clause}",
-                params,
-            ).fetchone()[0]
-            out[name] = _parse(text, np.float64, floats=True)
-    return out
+
+    def scan(exact: bool) -> tuple[Any, ...]:
+        select: list[str] = []
+        for name in names:
+            expr, dtype = columns[name]
+            if np.dtype(dtype).kind != "f":
+                select.append(f"group_concat(({expr}), ' ')")
+            elif exact:
+                select.append(f"group_concat(printf('%!.17g', ({expr})), ' ')")
+            else:
+                select.append(f"group_concat(CAST(({expr}) AS INTEGER), ' ')")
+        if fractions and not exact:
+            # the largest part of a second any of them has, over every row (an
+            # aggregate max of the row's own max)
+            select.append(f"max(max({', '.join(fractions)}, 0))")
+        sql = f"SELECT {', '.join(select)} FROM {table}{clause}"
+        return tuple(conn.execute(sql, params).fetchone())
+
+    floats = [n for n in names if np.dtype(columns[n][1]).kind == "f"]
+    fractions = [f"abs(({columns[n][0]}) - CAST(({columns[n][0]}) AS INTEGER))" for n in floats]
+    row = scan(False)
+    if fractions and row[len(names)]:
+        # not all whole seconds: every column again, from one scan of its own (the
+        # order of two scans may differ: SQL may take one from an index), the floats
+        # printed exactly
+        row = scan(True)
+        return {
+            name: _parse(row[k], columns[name][1], floats=name in floats)
+            for k, name in enumerate(names)
+        }
+    return {name: _parse(row[k], columns[name][1]) for k, name in enumerate(names)}

@@ -21,6 +21,7 @@ from viewer.store.bulk import read_columns
 
 __all__ = [
     "derived",
+    "note_extent",
     "place",
     "read_lanes",
     "relayout_all",
@@ -130,6 +131,29 @@ def set_lane(conn: sqlite3.Connection, event_id: int, lane: int) -> None:
     )
 
 
+def note_extent(
+    conn: sqlite3.Connection, begin: float, finish: float, is_range: bool
+) -> tuple[float, float]:
+    """Keep ``derived`` right for a mark about to be placed, however it is placed:
+    the layout's scale (set by the first event) and ``max_extent`` (widened when this
+    mark is longer than any before, so that :func:`place` sees it in the way).
+    ``(scale, max_extent)``."""
+    scale = derived(conn, "layout_scale")
+    if scale is None:
+        scale = default_scale(begin, finish)
+        set_derived(conn, "layout_scale", scale)
+    extent = _longest(
+        np.array([begin], dtype=np.float64),
+        np.array([finish], dtype=np.float64),
+        np.array([is_range]),
+        scale,
+    )
+    before = derived(conn, "max_extent") or 0.0
+    if extent > before:
+        set_derived(conn, "max_extent", extent)
+    return scale, max(before, extent)
+
+
 def place(
     conn: sqlite3.Connection,
     begin: float,
@@ -145,19 +169,7 @@ def place(
     fits there.  Sets the layout's scale when this is the first event, and widens
     ``max_extent`` when this mark is longer than any before.
     """
-    scale = derived(conn, "layout_scale")
-    if scale is None:
-        scale = default_scale(begin, finish)
-        set_derived(conn, "layout_scale", scale)
-    extent = _longest(
-        np.array([begin], dtype=np.float64),
-        np.array([finish], dtype=np.float64),
-        np.array([is_range]),
-        scale,
-    )
-    longest = max(derived(conn, "max_extent") or 0.0, extent)
-    if longest > (derived(conn, "max_extent") or 0.0):
-        set_derived(conn, "max_extent", longest)
+    scale, longest = note_extent(conn, begin, finish, is_range)
     # marks reach at most ``reach`` beyond their periods (gap included), and none is
     # longer than ``longest``: anything in the way starts in this window
     reach = 2 * within_reach(scale)

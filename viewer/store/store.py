@@ -29,7 +29,7 @@ import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -46,9 +46,11 @@ from viewer.store.bulk import read_columns
 from viewer.store.columns import CachedTexts, EventArrays, TextSource, sorted_unique
 from viewer.store.layout import (
     derived,
+    note_extent,
     place,
     read_lanes,
     relayout_all,
+    set_derived,
     set_lane,
 )
 from viewer.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
@@ -113,7 +115,10 @@ class ImportResult:
     """What an import added, so that it can be undone (and redone, exactly).
 
     ``event_ids`` are the new events' ids (a ``range``: an import's ids follow on);
-    ``key`` names the copy of them an undo keeps, for the redo.
+    ``key`` names the copy of them an undo keeps, for the redo.  An import that
+    packed every lane again keeps the lanes the events had before it (``prior``
+    names them) and ``layout`` is the layout's scale and longest mark before it (its
+    undo gives both back) or, in what an undo returns, after it (for the redo).
     """
 
     event_ids: Sequence[int]
@@ -121,6 +126,8 @@ class ImportResult:
     created_eras: tuple[int, ...]
     meta_before: dict[str, str]
     key: int = 0
+    prior: int = 0
+    layout: tuple[float | None, float | None] = (None, None)
 
     def __len__(self) -> int:
         return len(self.event_ids)
@@ -274,6 +281,7 @@ class EventStore:
         self._placer: Placer | None = None
         self._vocabulary = False  # the temporary fts5vocab table made
         self._placed: list[tuple[float, float, bool, int]] = []  # in this transaction
+        self._repacked = False  # this transaction packed every lane again
 
     # -- opening -------------------------------------------------------------------
 
@@ -353,7 +361,10 @@ class EventStore:
                     f"this version reads up to {SCHEMA_VERSION}); please upgrade"
                 )
             upgrade = version < SCHEMA_VERSION and not self.readonly
-            if defer_check and not upgrade:
+            # (a file not in WAL mode is checked now: making it WAL, below, writes to
+            # its header, and nothing is written before the check has passed)
+            in_wal = conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+            if defer_check and not upgrade and (in_wal or self.readonly):
                 self._unchecked = True
             else:
                 check = conn.execute("PRAGMA quick_check").fetchone()[0]
@@ -440,7 +451,8 @@ class EventStore:
 
     def close(self) -> None:
         if self._conn is not None:
-            if not self.readonly and self.path != ":memory:":
+            if not self.readonly and self.path != ":memory:" and not self._unchecked:
+                # (optimize may write statistics: not into a file not known to be sound)
                 with contextlib.suppress(sqlite3.Error):
                     self._conn.execute("PRAGMA optimize")
             self._conn.close()
@@ -469,6 +481,7 @@ class EventStore:
         mark = self._pending.mark()  # cut back to this if this savepoint rolls back
         if depth == 0:
             self._placed.clear()
+            self._repacked = False
             try:
                 conn.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as exc:  # "database is locked"
@@ -768,8 +781,11 @@ class EventStore:
     def _lane_for(self, event: Event, *, prefer: int | None, event_id: int | None) -> int:
         begin, finish, rng = event.begin, event.finish, event.is_range
         lane = None
-        if self._placer is not None:
+        if self._placer is not None and not self._repacked:
+            # (the placer's lanes are those before this transaction: not after a repack)
             lane = self._placer(begin, finish, rng, event_id, prefer, self._placed)
+            if lane is not None:
+                note_extent(self._conn, begin, finish, rng)
         if lane is None:
             lane = place(self._conn, begin, finish, rng, event_id=event_id, prefer=prefer)
         self._placed.append((begin, finish, rng, lane))
@@ -836,9 +852,10 @@ class EventStore:
             self._touch_events(changed=[event.id])
 
     def delete_events(self, ids: Iterable[int]) -> list[Event]:
-        """Delete events; returns them as they were, so undo can put them back."""
+        """Delete events; returns them as they were (each once, however often named),
+        so undo can put them back."""
         with self.atomic() as conn:
-            removed = self.get_events(ids)
+            removed = self.get_events(dict.fromkeys(int(i) for i in ids))
             gone = [e.id for e in removed if e.id is not None]
             conn.executemany("DELETE FROM events WHERE id = ?", [(i,) for i in gone])
             if any(e.tags for e in removed):
@@ -1307,6 +1324,8 @@ class EventStore:
         """
         with self.atomic() as conn:
             meta_before = self.meta_with_extra()
+            layout_before = self._layout()
+            prior = 0
             known = self.categories()
             category_ids = {c.name: c.id for c in known}
             # Colours are picked here, not by add_category, which would look at every
@@ -1376,11 +1395,20 @@ class EventStore:
                 if bulk is not None:
                     bulk.fill_index(new_ids)
                 packing.write(conn)
+                self._repacked = True
             else:
                 if bulk is not None:
                     bulk.fill_index(new_ids)
                 # (without the indexes, placing one by one would read everything)
-                self._place_imported(new_ids, every=bulk is not None and bool(bulk.indexes))
+                every = bulk is not None and bool(bulk.indexes)
+                if new_ids and (every or len(new_ids) > PLACE_LIMIT):
+                    # every lane changes: the lanes before are kept for an undo
+                    prior = self._trash_key = self._trash_key + 1
+                    self._ensure_trash()
+                    conn.execute(
+                        "INSERT INTO temp.trash_lanes SELECT ?, id, lane FROM lanes", (prior,)
+                    )
+                self._place_imported(new_ids, every=every)
             if bulk is not None:
                 bulk.finish(new_ids)
             self._apply_header(header, meta_before)
@@ -1394,7 +1422,9 @@ class EventStore:
             else:
                 self._touch_events(added=new_ids)
             conn.execute("PRAGMA optimize")
-            return ImportResult(new_ids, tuple(created), era_ids, meta_before)
+            return ImportResult(
+                new_ids, tuple(created), era_ids, meta_before, prior=prior, layout=layout_before
+            )
 
     def _apply_header(self, header: Timeline, meta_before: Mapping[str, str]) -> None:
         """Take the header's metadata where the document has none."""
@@ -1469,6 +1499,7 @@ class EventStore:
         conn = self._conn
         if every or len(ids) > PLACE_LIMIT:
             relayout_all(conn)
+            self._repacked = True
             return
         rows = conn.execute(
             "SELECT id, start_pos, end_pos, end IS NOT NULL FROM events "
@@ -1476,7 +1507,21 @@ class EventStore:
             (ids[0], ids[-1]),
         ).fetchall()
         for id_, begin, finish, rng in rows:
-            set_lane(conn, id_, place(conn, begin, finish, bool(rng), event_id=id_))
+            lane = place(conn, begin, finish, bool(rng), event_id=id_)
+            set_lane(conn, id_, lane)
+            # (in the way of what a placer places later in this transaction)
+            self._placed.append((begin, finish, bool(rng), lane))
+
+    def _layout(self) -> tuple[float | None, float | None]:
+        """The layout's scale and longest mark, as ``derived`` keeps them."""
+        return derived(self._conn, "layout_scale"), derived(self._conn, "max_extent")
+
+    def _set_layout(self, layout: tuple[float | None, float | None]) -> None:
+        for name, value in zip(("layout_scale", "max_extent"), layout, strict=True):
+            if value is None:
+                self._conn.execute("DELETE FROM derived WHERE key = ?", (name,))
+            else:
+                set_derived(self._conn, name, value)
 
     def undo_import(self, result: ImportResult) -> ImportResult:
         """Take back exactly what :meth:`import_batches` added.
@@ -1489,14 +1534,16 @@ class EventStore:
             key = self._trash_key = self._trash_key + 1
             lo, hi = (result.event_ids[0], result.event_ids[-1]) if result.event_ids else (0, -1)
             self._ensure_trash()
+            layout_after = self._layout()
             conn.execute(
                 "INSERT INTO temp.trash_events SELECT ?, * FROM events WHERE id BETWEEN ? AND ?",
                 (key, lo, hi),
             )
+            # the lanes it gave (every lane, when it packed them all again)
             conn.execute(
                 "INSERT INTO temp.trash_lanes SELECT ?, id, lane FROM lanes "
-                "WHERE id BETWEEN ? AND ?",
-                (key, lo, hi),
+                + ("" if result.prior else "WHERE id BETWEEN ? AND ?"),
+                (key,) if result.prior else (key, lo, hi),
             )
             conn.execute(
                 "INSERT INTO temp.trash_tags SELECT ?, et.event_id, t.name FROM event_tags et "
@@ -1523,17 +1570,25 @@ class EventStore:
                 )
             self._restore_meta(result.meta_before)
             self._drop_unused_tags()
+            if result.prior:  # the lanes and layout there were before it
+                self._restore_lanes(result.prior)
+                self._set_layout(result.layout)
+            elif self.count() == 0:
+                self._set_layout(result.layout)
             self._touch("categories", "meta", "eras", "tags")
-            if len(result.event_ids) > PATCH_LIMIT:
+            if len(result.event_ids) > PATCH_LIMIT or result.prior:
                 self._pending.all()
             else:
                 self._touch_events(removed=result.event_ids)
-        return ImportResult(
-            result.event_ids,
-            result.created_categories,
-            result.created_eras,
-            result.meta_before,
-            key,
+        return replace(result, key=key, layout=layout_after)
+
+    def _restore_lanes(self, key: int) -> None:
+        """Give the events the lanes kept under ``key`` (for the events there are)."""
+        self._conn.execute(
+            "INSERT INTO lanes(id, lane) SELECT t.id, t.lane FROM temp.trash_lanes t "
+            "JOIN events e ON e.id = t.id WHERE t.key = ? "
+            "ON CONFLICT(id) DO UPDATE SET lane = excluded.lane",
+            (key,),
         )
 
     def redo_import(self, result: ImportResult, meta_after: Mapping[str, str]) -> None:
@@ -1556,10 +1611,9 @@ class EventStore:
                 "WHERE key = ?",
                 (key,),
             )
-            conn.execute(
-                "INSERT INTO lanes(id, lane) SELECT id, lane FROM temp.trash_lanes WHERE key = ?",
-                (key,),
-            )
+            self._restore_lanes(key)
+            if result.prior or self._layout()[0] is None:  # (its undo took them back)
+                self._set_layout(result.layout)
             conn.execute(
                 "INSERT OR IGNORE INTO tags(name) SELECT DISTINCT name FROM temp.trash_tags "
                 "WHERE key = ?",
@@ -1580,7 +1634,7 @@ class EventStore:
                 conn.execute(f"DELETE FROM temp.trash_{table} WHERE key = ?", (key,))
             self._restore_meta(meta_after)
             self._touch("categories", "meta", "eras", "tags")
-            if len(result.event_ids) > PATCH_LIMIT:
+            if len(result.event_ids) > PATCH_LIMIT or result.prior:
                 self._pending.all()
             else:
                 self._touch_events(added=result.event_ids)
@@ -1593,6 +1647,8 @@ class EventStore:
             self._ensure_trash()
             for table in ("events", "lanes", "tags", "eras", "categories"):
                 self._conn.execute(f"DELETE FROM temp.trash_{table} WHERE key = ?", (result.key,))
+            if result.prior:
+                self._conn.execute("DELETE FROM temp.trash_lanes WHERE key = ?", (result.prior,))
 
     def _ensure_trash(self) -> None:
         """Temporary tables (this connection's only, gone when it closes) that keep

@@ -413,6 +413,10 @@ class TimelineData(QObject):
             return
         if change.event_ids:
             self._patch(store, change)
+        state = self._state
+        if "events" in change and state is not None and state.needs_search(self.filters):
+            # a search still running read the events before this change: again
+            self._search(self.filters.text)
         self.countsChanged.emit()
 
     def _patch(self, store: EventStore, change: Change) -> None:
