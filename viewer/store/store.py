@@ -26,6 +26,7 @@ import itertools
 import json
 import os
 import re
+import secrets
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -322,6 +323,8 @@ class EventStore:
         else:
             if not p.parent.exists():
                 raise StoreError(f"cannot create {name}: the folder {p.parent} does not exist")
+            cls._create(p)
+            exists = True
         # A read-only store still opens "rw" (SQLite falls back to reading only when the
         # file is write-protected) and is guarded by ``PRAGMA query_only``: a "mode=ro"
         # connection of a WAL file creates -wal/-shm files and cannot delete them when it
@@ -342,6 +345,39 @@ class EventStore:
             conn.close()
             raise StoreError(f"{name} is damaged or not a timeline file ({exc})") from exc
         return store
+
+    @classmethod
+    def _create(cls, path: Path) -> None:
+        """Make a new, empty timeline file at ``path``, whole or not at all.
+
+        It is made beside it under a name of its own and linked into place once it has
+        its schema: a process killed meanwhile leaves no empty file at ``path``, which
+        would be no timeline file (a stray hidden file at worst).
+        """
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.new")
+        try:
+            conn = sqlite3.connect(tmp, isolation_level=None, check_same_thread=False)
+            store = cls(conn, os.fspath(tmp), readonly=False)
+            try:
+                store._prepare(new=True, defer_check=False)
+            finally:
+                store.close()
+            try:
+                os.link(tmp, path)  # (fails if something is at ``path`` now)
+            except FileExistsError:
+                raise StoreError(f"cannot create {path}: it was made meanwhile") from None
+            except OSError:  # a file system without hard links
+                if path.exists():
+                    raise StoreError(f"cannot create {path}: it was made meanwhile") from None
+                os.rename(tmp, path)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot create {path}: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"cannot create {path}: {exc.strerror or exc}") from exc
+        finally:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                with contextlib.suppress(OSError):
+                    os.remove(os.fspath(tmp) + suffix)
 
     def _prepare(self, *, new: bool, defer_check: bool) -> None:
         conn = self._conn

@@ -396,6 +396,10 @@ class TimelineData(QObject):
             return
         if self._loading:
             return  # what the thread reads includes it, or a reload follows
+        if "categories" in change and self.filters.hidden_categories and not change.everything:
+            # hidden by name: a category renamed to (or from) a hidden name
+            self._applied = None
+            self._refresh()
         if self._search_reader is not None and "events" in change:
             self._search_reader.forget()  # what it found may have changed
         if change.everything:
@@ -437,12 +441,24 @@ class TimelineData(QObject):
         went = self.all.category[found[found >= 0]]  # (before they change in place)
         one_edit = len(change.changed) == 1 and not change.added and not change.removed
         was_shown = one_edit and filtered and bool(self.shown.contains(gone_ids)[0])
+        # every event passed the filter: ``shown`` is ``all`` itself (moved with it)
+        shared = filtered and self.shown is self.all
         patch = self.all.move_in_place(rows) if one_edit else None
         if patch is None:
             self.all, patch = self.all.patched(gone, rows)
         self._count_patch(went, rows.category)
         if not filtered:
             self.shown = self.all
+        elif shared:
+            assert self._state is not None
+            self._state.patch(fresh, gone)
+            if bool(np.all(self._state.mask(rows, self.filters))):
+                self.shown = self.all  # still every one: the patch of ``all`` is shown's
+            else:  # (seldom) some no longer pass: the filtered subset afresh
+                self._applied = None
+                self.shown = self.all.where(self._state.mask(self.all, self.filters))
+                self.shownChanged.emit()
+                return
         else:
             assert self._state is not None
             self._state.patch(fresh, gone)
