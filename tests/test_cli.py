@@ -116,7 +116,7 @@ def test_import_news_creates_the_store_and_says_how_many(
         assert [e.start.iso() for e in events] == ["2000-07", "2019-04-25", "2024-05-16"]
         assert events[2].end is not None and events[2].end.iso() == "2024-05-17"
         assert events[1].display_date == "April 25, 2019"
-        assert store.search("vlad") == [events[1].id]
+        assert store.search_ids("vlad").tolist() == [events[1].id]
     # Importing again adds to the same store; the format is guessed from the content.
     out = run_ok(capsys, "import", str(src), "--db", str(db))
     assert out == f"imported 3 events into {db} (6 in all)\n"
@@ -158,7 +158,7 @@ def test_import_the_seed_file(
     assert digest(seed_path) == before
     with EventStore.open(db, readonly=True) as store:
         assert store.count() == 14
-        assert store.search("vlad") != []
+        assert store.search_ids("vlad").size > 0
 
 
 def test_import_timelinejs_and_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -438,6 +438,23 @@ def test_error_newer_schema_db_is_left_untouched(
     assert "newer Timeline Viewer" in run_error(capsys, "export", str(db), "--format", "timelinejs")
     assert (digest(db), db.stat().st_mtime_ns) == before
     assert sidecars(db) == []
+
+
+def test_a_store_that_fails_to_read_is_one_line(
+    news_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Another program dropped tables: the store's reads fail, as StoreErrors.
+    conn = sqlite3.connect(news_db)
+    conn.executescript("DROP TABLE lanes; DROP TABLE events;")
+    conn.close()
+    out = tmp_path / "out.csv"
+    message = run_error(capsys, "export", str(news_db), "--format", "csv", "--out", str(out))
+    assert message == f"could not read {news_db}: no such table: events"
+    assert not out.exists()
+    conn = sqlite3.connect(news_db)
+    conn.execute("DROP TABLE meta")
+    conn.close()
+    assert run_error(capsys, "info", str(news_db)).endswith("no such table: meta")
 
 
 def test_reading_commands_leave_an_empty_sqlite_database_untouched(

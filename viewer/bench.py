@@ -232,7 +232,7 @@ def measure(db: Path, frames: int, size: tuple[int, int]) -> dict[str, Any]:
     view = TimelineView()
     view.resize(*size)
     view.show()
-    view.set_colors(window.color_list(), window.uncategorised_color())
+    view.set_colors(window.categories.color_list(), window.categories.uncategorised_color())
     view.set_data(data.shown, fit=True)
     QApplication.processEvents()
     viewport = view.plot.viewport()

@@ -11,7 +11,6 @@ import argparse
 import contextlib
 import io
 import os
-import sqlite3
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -283,7 +282,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             stream.reconfigure(errors="backslashreplace")
     try:
         return COMMANDS[args.command](args)
-    except (CliError, StoreError, FormatError, DateError, OSError, sqlite3.Error) as exc:
+    except (CliError, StoreError, FormatError, DateError, OSError) as exc:
         message = str(exc) if not isinstance(exc, OSError) else (exc.strerror or str(exc))
         if isinstance(exc, OSError) and exc.filename:
             message = f"{exc.filename}: {message}"

@@ -45,11 +45,11 @@ def test_from_events_sorts_and_fills_every_column() -> None:
     # a month-precision point covers its whole month
     july = PartialDate(2000, 7)
     assert a.begin[1] == july.begin() and a.finish[1] == july.finish()
-    assert a.start_finish[1] == july.finish() and a.end_begin[1] == july.begin()
+    assert a.start_until[1] == july.finish() and a.end_from[1] == july.begin()
     # a range: start of the start's period to the end of the end's period
     assert a.begin[0] == PartialDate(1990).begin()
-    assert a.start_finish[0] == PartialDate(1991).begin()
-    assert a.end_begin[0] == PartialDate(1992, 3).begin()
+    assert a.start_until[0] == PartialDate(1991).begin()
+    assert a.end_from[0] == PartialDate(1992, 3).begin()
     assert a.finish[0] == PartialDate(1992, 4).begin()
     assert a.dates[2] == "14 October 2006 – 22 December 2017"
     assert a.index_of(3) == 2

@@ -28,8 +28,8 @@ from viewer.model.dates import PartialDate
 from viewer.model.event import Category, Era, Event, Timeline
 from viewer.model.lanes import DATA_GAP, mark_extents
 from viewer.store import Change, EventStore, StoreError
+from viewer.store.imports import PLACE_LIMIT
 from viewer.store.layout import derived
-from viewer.store.store import PLACE_LIMIT
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 TRASH_TABLES = ("trash_events", "trash_lanes", "trash_tags", "trash_eras", "trash_categories")
@@ -831,15 +831,45 @@ def _many(n: int = PLACE_LIMIT + 1) -> Timeline:
 
 def test_redo_of_an_import_that_packed_every_lane_is_exact(store: EventStore) -> None:
     add_all(store, CROWD)
+    before = state(store)
     result = store.import_timeline(_many())
     meta_after = store.meta_with_extra()
     after = state(store)
+    assert after.layout_scale != before.layout_scale
     undone = store.undo_import(result)
     assert store.count() == len(CROWD)
     assert_lanes_valid(store)
     store.redo_import(undone, meta_after)
     assert state(store) == after
     assert_lanes_valid(store)
+    # and again (as the undo stack does it: with what the last undo returned), each
+    # undo giving back the layout before the import, each redo the one after it
+    for _ in range(2):
+        undone = store.undo_import(undone)
+        assert state(store) == before
+        store.redo_import(undone, meta_after)
+        assert state(store) == after
+
+
+def test_redo_of_an_import_gives_the_same_ids_after_an_event_came_and_went(
+    store: EventStore,
+) -> None:
+    add_all(store, CROWD)
+    result = store.import_timeline(_ancient())
+    meta_after = store.meta_with_extra()
+    after = state(store)
+    undone = store.undo_import(result)
+    passing = store.add_event(Event("Passing", PartialDate(1995)))
+    assert passing == result.event_ids[0]  # SQLite gives out the first freed id again
+    store.delete_events([passing])
+    store.redo_import(undone, meta_after)
+    assert state(store) == after
+    # an event that stays, past the import's ids, changes nothing for the redo either
+    undone = store.undo_import(undone)
+    later = store.add_event(Event("Later", PartialDate(1995), id=result.event_ids[-1] + 50))
+    store.redo_import(undone, meta_after)
+    assert [e for e in store.events() if e.id != later] == after.events
+    assert store.lanes_of(result.event_ids) == {i: after.lanes[i] for i in result.event_ids}
 
 
 def test_undo_of_an_import_that_packed_every_lane_gives_back_the_lanes(

@@ -9,7 +9,7 @@ import json
 import sqlite3
 import struct
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -17,15 +17,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import viewer.store.store as store_module
+import viewer.store.core as core_module
 from viewer.model.dates import CALENDAR_YEAR_LIMIT, DEEP_TIME_LIMIT, PartialDate, days_in_month
 from viewer.model.event import Event, Timeline
+from viewer.model.filters import Filters
 from viewer.model.lanes import DATA_GAP, default_lanes, default_scale, mark_extents
 from viewer.store import EventStore, StoreError
 from viewer.store.bulk import read_columns
+from viewer.store.reads import _ARRAY_COLUMNS
 from viewer.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 from viewer.store.search import TypedSearch
-from viewer.store.store import _ARRAY_COLUMNS
 
 SIDECARS = ("-wal", "-shm", "-journal")
 FAST = settings(
@@ -58,6 +59,12 @@ def raw_rows(path: Path, sql: str) -> list[tuple[object, ...]]:
         return conn.execute(sql).fetchall()
     finally:
         conn.close()
+
+
+def add_all(store: EventStore, events: Iterable[Event]) -> list[int]:
+    """Add events in one transaction; their ids."""
+    with store.atomic():
+        return [store.add_event(e) for e in events]
 
 
 def ids_of(store: EventStore) -> list[int]:
@@ -362,7 +369,7 @@ def test_a_v1_file_is_checked_before_its_upgrade_even_when_the_check_may_wait(
 ) -> None:
     path = tmp_path / "old.db"
     make_v1_file(path)
-    monkeypatch.setattr(store_module, "DEFER_CHECK_BYTES", 0)
+    monkeypatch.setattr(core_module, "DEFER_CHECK_BYTES", 0)
     with EventStore.open(path, defer_check=True) as store:
         assert store.checked  # an upgrade writes, so it cannot wait for the check
         assert store.has_lanes
@@ -434,7 +441,7 @@ def assert_same_columns(got: dict[str, np.ndarray], want: dict[str, np.ndarray])
 
 
 def _fill(store: EventStore, drawn: Sequence[Event]) -> None:
-    store.add_events(drawn)
+    add_all(store, drawn)
 
 
 @FAST
@@ -500,7 +507,7 @@ def test_read_columns_reads_non_integral_positions_exactly(
         assert_same_columns(got, want)
         assert all(v % 1 == fraction for v in got["begin"].tolist())
         arrays = store.load_arrays()
-        for name in ("begin", "finish", "start_finish", "end_begin"):
+        for name in ("begin", "finish", "start_until", "end_from"):
             by_id = dict(zip(want["ids"].tolist(), want[name].tolist(), strict=True))
             assert getattr(arrays, name).tolist() == [by_id[i] for i in arrays.ids.tolist()]
 
@@ -508,7 +515,7 @@ def test_read_columns_reads_non_integral_positions_exactly(
 def test_the_exact_reread_keeps_the_rows_in_step() -> None:
     with EventStore.open(":memory:") as store:
         # ids ascending, dates descending
-        ids = store.add_events(Event(f"E{i}", PartialDate(2010 - i)) for i in range(3))
+        ids = add_all(store, [Event(f"E{i}", PartialDate(2010 - i)) for i in range(3)])
         _shift(store, 0.5)
         want = naive_columns(store._conn, _ARRAY_COLUMNS)
         assert want["ids"].tolist() == ids
@@ -517,7 +524,7 @@ def test_the_exact_reread_keeps_the_rows_in_step() -> None:
 
 def test_load_arrays_of_non_integral_positions_keeps_each_event_its_dates() -> None:
     with EventStore.open(":memory:") as store:
-        ids = store.add_events(Event(f"E{i}", PartialDate(2010 - i)) for i in range(3))
+        ids = add_all(store, [Event(f"E{i}", PartialDate(2010 - i)) for i in range(3)])
         _shift(store, 0.5)
         arrays = store.load_arrays()
         for event_id in ids:
@@ -578,7 +585,7 @@ def test_read_columns_several_float_columns_fraction_in_a_later_row(
 
 def test_load_arrays_keeps_a_non_integral_position_of_a_later_event() -> None:
     with EventStore.open(":memory:") as store:
-        ids = store.add_events(Event(f"E{i}", PartialDate(2000 + i)) for i in range(3))
+        ids = add_all(store, [Event(f"E{i}", PartialDate(2000 + i)) for i in range(3)])
         _shift(store, 0.5, f"WHERE id = {ids[1]}")
         want = store._conn.execute("SELECT start_pos FROM events WHERE id = ?", (ids[1],))
         begin = want.fetchone()[0]
@@ -603,14 +610,14 @@ SOME_EVENTS: tuple[Event, ...] = tuple(
 
 def make_store_file(path: Path) -> None:
     with EventStore.open(path) as store:
-        store.add_events(SOME_EVENTS)
+        add_all(store, SOME_EVENTS)
     assert sidecars(path) == []
 
 
 @pytest.fixture
 def deferring(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every file counts as big: its full check may be left for later."""
-    monkeypatch.setattr(store_module, "DEFER_CHECK_BYTES", 0)
+    monkeypatch.setattr(core_module, "DEFER_CHECK_BYTES", 0)
 
 
 def _writes(store: EventStore) -> list[tuple[str, Callable[[], object]]]:
@@ -618,7 +625,6 @@ def _writes(store: EventStore) -> list[tuple[str, Callable[[], object]]]:
     assert first is not None and first.id is not None
     return [
         ("add_event", lambda: store.add_event(Event("New", PartialDate(2001)))),
-        ("add_events", lambda: store.add_events([Event("New", PartialDate(2001))])),
         ("update_event", lambda: store.update_event(first.evolve(title="Changed"))),
         ("delete_events", lambda: store.delete_events([first.id or 0])),
         ("add_category", lambda: store.add_category("New")),
@@ -902,7 +908,7 @@ def amongs(ids: Sequence[int]) -> st.SearchStrategy[list[int]]:
 
 
 def _stored(store: EventStore, drawn: Sequence[Event]) -> list[Event]:
-    ids = store.add_events(drawn)
+    ids = add_all(store, drawn)
     return [e.evolve(id=i) for e, i in zip(drawn, ids, strict=True)]
 
 
@@ -918,7 +924,7 @@ def test_search_ids_among_is_the_unrestricted_answer_intersected(
         everything = store.search_ids(text)
         assert everything.dtype == np.int64
         assert everything.tolist() == naive_search(stored, words)
-        assert everything.tolist() == sorted(store.search(text))
+        assert everything.tolist() == sorted(store.filtered_ids(Filters(text=text)))
         for _ in range(3):
             among = data.draw(amongs(ids), label="among")
             restricted = store.search_ids(text, among=among)
@@ -1022,13 +1028,14 @@ def encodable(text: str) -> bool:
 @pytest.fixture
 def searchable() -> Iterator[tuple[EventStore, list[int]]]:
     with EventStore.open(":memory:") as store:
-        ids = store.add_events(
+        ids = add_all(
+            store,
             [
                 Event("Russia and North Korea", PartialDate(2000), description="a treaty"),
                 Event("Summit in Zürich", PartialDate(2001), tags=("summit",)),
                 Event("Москва", PartialDate(2002), description="北朝鮮 🚀", tags=("ünï",)),
                 Event("NEAR AND OR NOT", PartialDate(2003), description='say "hi" (x) -y'),
-            ]
+            ],
         )
         yield store, ids
 
@@ -1070,11 +1077,12 @@ def test_fts_syntax_is_searched_as_words(searchable: tuple[EventStore, list[int]
 def _searchable_store() -> EventStore:
     """One small store for the many texts below (searches do not change it)."""
     store = EventStore.open(":memory:")
-    store.add_events(
+    add_all(
+        store,
         [
             Event("Russia and North Korea", PartialDate(2000)),
             Event("Zürich", PartialDate(2001), tags=("a",)),
-        ]
+        ],
     )
     return store
 
@@ -1144,13 +1152,14 @@ def test_typed_search_follows_typing_backspacing_and_edits(
     typing_stores: tuple[EventStore, EventStore],
 ) -> None:
     main, reader = typing_stores
-    russia, envoy, _rusty, _north = main.add_events(
+    russia, envoy, _rusty, _north = add_all(
+        main,
         [
             Event("Russia and North Korea", PartialDate(2000)),
             Event("Russian envoy", PartialDate(2001), description="in Moscow"),
             Event("Rusty nail", PartialDate(2002)),
             Event("North", PartialDate(2003), description="korea"),
-        ]
+        ],
     )
     searcher = TypedSearch(reader)
     spy = Spy(reader)
@@ -1275,8 +1284,9 @@ def test_a_forget_while_a_search_runs_is_not_lost(db_path: Path) -> None:
 
 def test_typed_search_reuses_only_when_the_terms_are_the_same(db_path: Path) -> None:
     with EventStore.open(db_path) as store:
-        store.add_events(
-            [Event("Parliament", PartialDate(2000)), Event("Parliamentary", PartialDate(2001))]
+        add_all(
+            store,
+            [Event("Parliament", PartialDate(2000)), Event("Parliamentary", PartialDate(2001))],
         )
         searcher = TypedSearch(store)
         spy = Spy(store)

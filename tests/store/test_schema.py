@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
 
-import viewer.store.store as store_module
+import viewer.store.core as core_module
 from viewer.model.dates import PartialDate
 from viewer.model.event import Event
 from viewer.store import EventStore, StoreError
@@ -27,10 +28,16 @@ def sidecars(path: Path) -> list[str]:
     return [s for s in SIDECARS if Path(str(path) + s).exists()]
 
 
+def add_all(store: EventStore, events: Iterable[Event]) -> list[int]:
+    """Add events in one transaction; their ids."""
+    with store.atomic():
+        return [store.add_event(e) for e in events]
+
+
 def make_store(path: Path, n: int = 3) -> None:
     with EventStore.open(path) as store:
-        store.add_events(
-            Event(f"Event {i}", PartialDate(2000 + i), category="Cat") for i in range(n)
+        add_all(
+            store, [Event(f"Event {i}", PartialDate(2000 + i), category="Cat") for i in range(n)]
         )
 
 
@@ -130,8 +137,8 @@ def test_forward_migration_upgrades_an_older_file_and_keeps_its_events(
     before = EventStore.open(db_path)
     events = before.events()
     before.close()
-    monkeypatch.setattr(store_module, "MIGRATIONS", [*MIGRATIONS, _add_notes_column])
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setattr(core_module, "MIGRATIONS", [*MIGRATIONS, _add_notes_column])
+    monkeypatch.setattr(core_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
     with EventStore.open(db_path) as store:
         assert store.events() == events
         cols = {r[1] for r in store._conn.execute("PRAGMA table_info(events)")}
@@ -148,8 +155,8 @@ def test_failed_migration_rolls_back_entirely(
         conn.execute("CREATE TABLE half_done (x)")
         conn.execute("INSERT INTO no_such_table VALUES (1)")  # fails midway
 
-    monkeypatch.setattr(store_module, "MIGRATIONS", [*MIGRATIONS, half_done])
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setattr(core_module, "MIGRATIONS", [*MIGRATIONS, half_done])
+    monkeypatch.setattr(core_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
     with pytest.raises(StoreError):
         EventStore.open(db_path)
     monkeypatch.undo()
@@ -194,8 +201,8 @@ def test_read_only_open_of_a_file_needing_an_upgrade_is_refused(
 ) -> None:
     make_store(db_path)
     before = fingerprint(db_path)
-    monkeypatch.setattr(store_module, "MIGRATIONS", [*MIGRATIONS, _add_notes_column])
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setattr(core_module, "MIGRATIONS", [*MIGRATIONS, _add_notes_column])
+    monkeypatch.setattr(core_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
     with pytest.raises(StoreError, match="read-only and needs an upgrade"):
         EventStore.open(db_path, readonly=True)
     assert fingerprint(db_path) == before

@@ -7,9 +7,10 @@ import hashlib
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,7 +20,7 @@ from viewer.model.colors import CATEGORY_COLORS
 from viewer.model.dates import PartialDate
 from viewer.model.event import Category, Era, Event, Timeline
 from viewer.model.filters import Filters
-from viewer.store import Change, EventStore, ImportCancelled, StoreError, fts_query
+from viewer.store import Change, EventStore, ImportCancelled, ImportResult, StoreError, fts_query
 from viewer.store.filtering import FilterState
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "store"
@@ -28,6 +29,20 @@ IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
 
 # -- helpers --------------------------------------------------------------------------
+
+
+def add_all(store: EventStore, events: Iterable[Event]) -> list[int]:
+    """Add events in one transaction; their ids."""
+    with store.atomic():
+        return [store.add_event(e) for e in events]
+
+
+def searched(store: EventStore, text: str) -> list[int]:
+    """The ids (sorted) a search for ``text`` finds, the same both ways the store
+    searches: by the full-text index alone (the views) and by SQL with the filters."""
+    found = store.search_ids(text).tolist()
+    assert sorted(store.filtered_ids(Filters(text=text))) == found
+    return found
 
 
 def digest(path: Path) -> str:
@@ -105,14 +120,14 @@ def store(db_path: Path) -> Iterator[EventStore]:
 @pytest.fixture
 def filled(store: EventStore) -> dict[str, int]:
     """The sample events, by title → id."""
-    ids = store.add_events(SAMPLE)
+    ids = add_all(store, SAMPLE)
     return {e.title: i for e, i in zip(SAMPLE, ids, strict=True)}
 
 
 def make_store_file(path: Path, events: tuple[Event, ...] = SAMPLE) -> None:
     with EventStore.open(path) as s:
         s.set_meta(title="A timeline")
-        s.add_events(events)
+        add_all(s, events)
 
 
 # -- opening: files that are not ours are refused and left untouched ------------------
@@ -237,7 +252,6 @@ def _assert_every_write_refused(s: EventStore) -> None:
     event = s.events()[0]
     writes = [
         lambda: s.add_event(Event("New", PartialDate(2001))),
-        lambda: s.add_events([Event("New", PartialDate(2001))]),
         lambda: s.update_event(event.evolve(title="Changed")),
         lambda: s.delete_events([event.id]),
         lambda: s.add_category("New"),
@@ -258,7 +272,7 @@ def test_explicit_read_only_open_reads_and_refuses_writes(db_path: Path) -> None
     with EventStore.open(db_path, readonly=True) as s:
         assert s.readonly
         assert s.count() == len(SAMPLE)
-        assert [s.get_event(i).title for i in s.search("vlad")] == [VLADIVOSTOK.title]
+        assert [s.get_event(i).title for i in searched(s, "vlad")] == [VLADIVOSTOK.title]
         _assert_every_write_refused(s)
         # Even SQL that bypasses the store's checks cannot write.
         with pytest.raises(sqlite3.OperationalError):
@@ -289,7 +303,7 @@ def test_write_protected_file_opens_read_only(db_path: Path) -> None:
 def test_each_write_is_a_transaction(store: EventStore, filled: dict[str, int]) -> None:
     before = store.events()
     with pytest.raises(StoreError, match="headline"):
-        store.add_events([Event("Fine", PartialDate(1990)), Event("  ", PartialDate(1991))])
+        add_all(store, [Event("Fine", PartialDate(1990)), Event("  ", PartialDate(1991))])
     with pytest.raises(StoreError, match="there is no event"):
         store.update_event(PUTIN.evolve(id=999_999, category="Brand new"))
     with pytest.raises(StoreError):
@@ -456,6 +470,133 @@ def test_subscribers_hear_once_per_outermost_commit_and_not_on_rollback(
     assert seen == []
 
 
+# -- driver errors: what SQLite refuses is a StoreError, for reads as for writes -----
+
+#: Every public read, called as the views and the command line call it.
+READS: dict[str, Callable[[EventStore], object]] = {
+    "arrays_for": lambda s: s.arrays_for([1, 2]),
+    "arrays_in_lanes": lambda s: s.arrays_in_lanes(0, 4),
+    "categories": lambda s: s.categories(),
+    "category": lambda s: s.category("Politics"),
+    "category_counts": lambda s: s.category_counts(),
+    "category_keys_counted": lambda s: s.category_keys_counted(),
+    "count": lambda s: s.count(),
+    "era_spans": lambda s: s.era_spans(),
+    "eras": lambda s: s.eras(),
+    "events": lambda s: s.events(),
+    "export_timeline": lambda s: s.export_timeline(),
+    "filtered_ids": lambda s: s.filtered_ids(Filters(text="vlad", tags=frozenset({"visit"}))),
+    "get_event": lambda s: s.get_event(1),
+    "get_events": lambda s: s.get_events([1, 2]),
+    "iter_events": lambda s: next(s.iter_events()),
+    "lane_count": lambda s: s.lane_count(),
+    "lanes_of": lambda s: s.lanes_of([1, 2]),
+    "layout_scale": lambda s: s.layout_scale(),
+    "load_arrays": lambda s: s.load_arrays(),
+    "meta": lambda s: s.meta(),
+    "meta_with_extra": lambda s: s.meta_with_extra(),
+    "next_color": lambda s: s.next_color(),
+    "prefix_terms": lambda s: s.prefix_terms("vl"),
+    "search_ids": lambda s: s.search_ids("vlad", among=[1, 2]),
+    "span": lambda s: s.span(),
+    "span_dates": lambda s: s.span_dates(),
+    "start_counts": lambda s: s.start_counts(np.array([0.0, 1e9, 2e9])),
+    "tag_counts": lambda s: s.tag_counts(),
+    "tagged_ids": lambda s: s.tagged_ids(["visit"]),
+    "texts": lambda s: s.texts([1, 2]),
+    "timeline_header": lambda s: s.timeline_header(),
+    "title": lambda s: s.title,
+}
+#: Every public write (each through ``atomic()``).
+WRITES: dict[str, Callable[[EventStore], object]] = {
+    "add_category": lambda s: s.add_category("New"),
+    "add_event": lambda s: s.add_event(Event("New", PartialDate(2001))),
+    "delete_category": lambda s: s.delete_category("Politics"),
+    "delete_events": lambda s: s.delete_events([1]),
+    "import_batches": lambda s: s.import_batches(Timeline(title="T"), []),
+    "import_timeline": lambda s: s.import_timeline(Timeline(events=[PUTIN])),
+    "redo_import": lambda s: s.redo_import(_IMPORTED, {}),
+    "set_event_categories": lambda s: s.set_event_categories([1], "UN"),
+    "set_meta": lambda s: s.set_meta(title="Changed"),
+    "undo_import": lambda s: s.undo_import(_IMPORTED),
+    "update_category": lambda s: s.update_category("Politics", color="#000000"),
+    "update_event": lambda s: s.update_event(PUTIN.evolve(id=1)),
+}
+_IMPORTED = ImportResult(range(1, 3), (), (), {}, key=1)
+#: The rest: no query of the document's tables, or errors of their own kind.
+OTHERS = {
+    "atomic",  # the way of every write: tested through them
+    "backup_to",  # "cannot write …" (see the backup tests)
+    "check_integrity",  # through a connection of its own
+    "checked",
+    "close",
+    "copy_to_memory",  # SQLite's backup, not a query: see below
+    "filling",
+    "forget_import",  # never raises: a copy kept for a redo is dropped or gone
+    "has_lanes",
+    "interrupt",
+    "open",
+    "reader",  # opens a store: "cannot open …", refused as any file is
+    "set_placer",
+    "subscribe",
+    "text_cache",
+    "unsubscribe",
+}
+
+
+def test_every_public_method_is_a_read_a_write_or_named_apart() -> None:
+    public = {name for name in dir(EventStore) if not name.startswith("_")}
+    assert public == READS.keys() | WRITES.keys() | OTHERS
+
+
+@pytest.fixture(params=["closed", "refusing"])
+def broken(request: pytest.FixtureRequest, db_path: Path) -> Iterator[EventStore]:
+    """A store whose connection fails every statement: closed, or refusing each one
+    (as SQLite does an interrupted query)."""
+    store = EventStore.open(db_path)
+    add_all(store, SAMPLE)
+    if request.param == "closed":
+        store.close()
+        yield store
+        return
+    store._conn.set_progress_handler(lambda: 1, 1)
+    yield store
+    store._conn.set_progress_handler(None, 1)
+    store.close()
+
+
+@pytest.mark.parametrize("name", sorted(READS))
+def test_a_read_on_a_broken_connection_is_a_store_error(broken: EventStore, name: str) -> None:
+    with pytest.raises(StoreError) as caught:
+        READS[name](broken)
+    assert not isinstance(caught.value, sqlite3.Error)
+    assert isinstance(caught.value.__cause__, sqlite3.Error)
+
+
+@pytest.mark.parametrize("name", sorted(WRITES))
+def test_a_write_on_a_broken_connection_is_a_store_error(broken: EventStore, name: str) -> None:
+    with pytest.raises(StoreError, match="could not save to"):
+        WRITES[name](broken)
+
+
+def test_a_copy_of_a_closed_store_is_a_store_error(store: EventStore) -> None:
+    store.close()
+    with pytest.raises(StoreError, match="could not read"):
+        store.copy_to_memory()
+
+
+def test_a_file_whose_events_table_is_gone_reads_as_store_errors(
+    db_path: Path, store: EventStore, filled: dict[str, int]
+) -> None:
+    other = sqlite3.connect(db_path)  # another program, behind the store's back
+    other.executescript("DROP TABLE lanes; DROP TABLE events;")
+    other.close()
+    assert store.meta()["title"] == ""  # what is still there reads as before
+    for read in ("count", "events", "get_event", "load_arrays", "filtered_ids", "span", "texts"):
+        with pytest.raises(StoreError, match=r"could not read .*: no such table"):
+            READS[read](store)
+
+
 # -- undo -----------------------------------------------------------------------------
 
 
@@ -468,12 +609,12 @@ def test_deleted_events_come_back_exactly(store: EventStore, filled: dict[str, i
     assert store.count() == len(SAMPLE) - 3
     assert store.get_event(ids[0]) is None
     assert "visit" not in dict(store.tag_counts())
-    assert store.search("vladivostok") == []
+    assert searched(store, "vladivostok") == []
     for event in removed:  # undo
         assert store.add_event(event) == event.id
     assert store.events() == before_events
     assert store.tag_counts() == before_tags
-    assert store.search("vladivostok") == [filled[VLADIVOSTOK.title]]
+    assert searched(store, "vladivostok") == [filled[VLADIVOSTOK.title]]
     # Deleting ids that do not exist is harmless and returns nothing for them.
     assert store.delete_events([424242]) == []
 
@@ -714,17 +855,17 @@ def test_filters_combine_with_text(store: EventStore, filled: dict[str, int]) ->
 def test_prefix_search_as_you_type(store: EventStore, filled: dict[str, int]) -> None:
     vlad = filled[VLADIVOSTOK.title]
     for typed in ("v", "vl", "vlad", "VLAD", "Vladivo", "vladivostok", " vlad  "):
-        assert vlad in store.search(typed), typed
-    assert store.search("vlad") == [vlad]
-    assert store.search("summit vlad") == [vlad]  # every word, the last as a prefix
-    assert store.search("vladx") == []
-    assert store.search("zurich") == [filled[BORDER.title]]  # diacritics are ignored
-    assert store.search("security council") == [filled[RESOLUTIONS.title]]
+        assert vlad in searched(store, typed), typed
+    assert searched(store, "vlad") == [vlad]
+    assert searched(store, "summit vlad") == [vlad]  # every word, the last as a prefix
+    assert searched(store, "vladx") == []
+    assert searched(store, "zurich") == [filled[BORDER.title]]  # diacritics are ignored
+    assert searched(store, "security council") == [filled[RESOLUTIONS.title]]
     # Operators and punctuation are just text.
-    assert store.search('"far east"') == [vlad]
-    assert store.search("Putin OR Caesar") == []
-    assert store.search("kim NOT jong") == []
-    assert sorted(store.search("")) == sorted(filled.values())
+    assert searched(store, '"far east"') == [vlad]
+    assert searched(store, "Putin OR Caesar") == []
+    assert searched(store, "kim NOT jong") == []
+    assert sorted(searched(store, "")) == sorted(filled.values())
 
 
 def test_fts_query_quotes_everything() -> None:
@@ -744,32 +885,32 @@ def test_fts_query_quotes_everything() -> None:
 def test_a_nul_in_the_typed_text_does_not_spoil_the_search(
     store: EventStore, filled: dict[str, int]
 ) -> None:
-    assert store.search("vlad\x00") == [filled[VLADIVOSTOK.title]]
-    assert store.search("\x00summit\x00vlad") == [filled[VLADIVOSTOK.title]]
+    assert searched(store, "vlad\x00") == [filled[VLADIVOSTOK.title]]
+    assert searched(store, "\x00summit\x00vlad") == [filled[VLADIVOSTOK.title]]
 
 
 def test_an_unpaired_surrogate_in_the_typed_text_is_not_an_error(
     store: EventStore, filled: dict[str, int]
 ) -> None:
     # Qt can hand over half of a pasted emoji; encoding it for SQLite raised.
-    assert store.search("vlad\ud83d") == [filled[VLADIVOSTOK.title]]
+    assert searched(store, "vlad\ud83d") == [filled[VLADIVOSTOK.title]]
     assert _shown(store, Filters(text="\ude00vladivostok")) == [filled[VLADIVOSTOK.title]]
 
 
 def test_search_index_follows_inserts_updates_and_deletes(store: EventStore) -> None:
     a = store.add_event(Event("Alpha launch", PartialDate(1990), description="rocket"))
     b = store.add_event(Event("Beta test", PartialDate(1991), description="prototype"))
-    assert store.search("alpha") == [a]
-    assert store.search("rocket") == [a]
+    assert searched(store, "alpha") == [a]
+    assert searched(store, "rocket") == [a]
     store.update_event(store.get_event(a).evolve(title="Gamma launch", description="ship"))
-    assert store.search("alpha") == []
-    assert store.search("rocket") == []
-    assert store.search("gamma") == [a]
-    assert store.search("ship") == [a]
-    assert store.search("launch") == [a]
+    assert searched(store, "alpha") == []
+    assert searched(store, "rocket") == []
+    assert searched(store, "gamma") == [a]
+    assert searched(store, "ship") == [a]
+    assert searched(store, "launch") == [a]
     store.delete_events([a])
-    assert store.search("gamma") == []
-    assert store.search("beta") == [b]
+    assert searched(store, "gamma") == []
+    assert searched(store, "beta") == [b]
     # The external-content FTS index agrees with the events table.
     with store.atomic() as conn:
         conn.execute("INSERT INTO events_fts(events_fts, rank) VALUES ('integrity-check', 1)")
@@ -849,7 +990,7 @@ def test_search_never_raises_on_typed_text(store: EventStore, filled: dict[str, 
             store._conn.execute(
                 "SELECT count(*) FROM events_fts WHERE events_fts MATCH ?", (query,)
             ).fetchone()
-        found = store.search(text)
+        found = store.filtered_ids(Filters(text=text))
         assert set(found) <= everything
         assert _shown(store, Filters(text=text)) == found
         assert store.search_ids(text).tolist() == sorted(found)
@@ -878,7 +1019,7 @@ def test_bce_and_deep_time_dates_store_and_sort(db_path: Path) -> None:
         PartialDate(100_000_000_000),
     ]
     with EventStore.open(db_path) as s:
-        ids = s.add_events(Event(f"At {d.iso()}", d) for d in dates)
+        ids = add_all(s, [Event(f"At {d.iso()}", d) for d in dates])
     with EventStore.open(db_path) as s:
         for event_id, date in zip(ids, dates, strict=True):
             assert s.get_event(event_id).start == date
@@ -890,8 +1031,11 @@ def test_bce_and_deep_time_dates_store_and_sort(db_path: Path) -> None:
         assert arrays.finish.tolist() == [d.finish() for d in ordered]
         assert [e.start for e in s.events()] == ordered
         assert s.span() == (dates[6].begin(), dates[8].finish())
-        deep = s.ids_in_range(PartialDate(-14_000_000_000).begin(), PartialDate(-1).begin())
-        assert set(deep) == {ids[1], ids[2], ids[3], ids[7]}
+        # (what overlaps [-14e9 years, the end of 1 BCE), in chronological order)
+        deep = s.filtered_ids(
+            Filters(date_from=PartialDate(-14_000_000_000), date_to=PartialDate(-1))
+        )
+        assert deep == [ids[1], ids[2], ids[7], ids[3]]
 
 
 def test_columns_are_sorted_by_begin(store: EventStore) -> None:
@@ -912,8 +1056,8 @@ def test_columns_are_sorted_by_begin(store: EventStore) -> None:
         assert bool(a.is_range[i]) == event.is_range
         assert a.titles[i] == event.title
         assert a.dates[i] == event.date_text()
-        assert a.start_finish[i] == event.start.finish()
-        assert a.end_begin[i] == end.begin()
+        assert a.start_until[i] == event.start.finish()
+        assert a.end_from[i] == end.begin()
         assert names.get(int(a.category[i]), "") == (event.category or "")
     # and the columns of some events alone are those rows of the whole
     some = store.arrays_for([int(a.ids[7]), int(a.ids[3]), 99_999])
@@ -922,12 +1066,12 @@ def test_columns_are_sorted_by_begin(store: EventStore) -> None:
     assert some.lane.tolist() == [a.lane[3], a.lane[7]]
 
 
-def test_ids_in_range_uses_an_index_and_is_right(store: EventStore) -> None:
+def test_a_date_range_filter_uses_an_index_and_is_right(store: EventStore) -> None:
     store.import_timeline(synthetic_timeline(2000, seed=5))  # runs PRAGMA optimize too
     executed: list[str] = []
     store._conn.set_trace_callback(executed.append)
-    x0, x1 = PartialDate(1900).begin(), PartialDate(1950).finish()
-    found = store.ids_in_range(x0, x1)
+    shown = Filters(date_from=PartialDate(1900), date_to=PartialDate(1950))
+    found = store.filtered_ids(shown)
     store._conn.set_trace_callback(None)
     queries = [q for q in executed if q.lstrip().upper().startswith("SELECT")]
     assert len(queries) == 1
@@ -935,10 +1079,12 @@ def test_ids_in_range_uses_an_index_and_is_right(store: EventStore) -> None:
         str(r[-1]) for r in store._conn.execute("EXPLAIN QUERY PLAN " + queries[0]).fetchall()
     )
     assert "USING INDEX events_start_pos" in plan or "USING INDEX events_end_pos" in plan
+    x0, x1 = PartialDate(1900).begin(), PartialDate(1950).finish()
     a = store.load_arrays()
     expected = set(a.ids[(a.begin < x1) & (a.finish > x0)].tolist())
     assert set(found) == expected
     assert 0 < len(found) < 2000
+    assert found == [i for i in a.ids.tolist() if i in expected]  # in chronological order
 
 
 # -- whole documents ------------------------------------------------------------------
@@ -991,7 +1137,7 @@ def test_export_import_export_round_trip(tmp_path: Path) -> None:
 
 def test_backup_is_a_consistent_openable_copy(store: EventStore, tmp_path: Path) -> None:
     store.set_meta(title="Backed up")
-    store.add_events(SAMPLE)
+    add_all(store, SAMPLE)
     copy = tmp_path / "backup.db"
     store.backup_to(copy)
     store.add_event(Event("After the backup", PartialDate(2025)))  # not in the copy
@@ -1001,7 +1147,7 @@ def test_backup_is_a_consistent_openable_copy(store: EventStore, tmp_path: Path)
         assert without_ids(b.export_timeline()).events == [
             e.evolve(id=None) for e in store.events() if e.title != "After the backup"
         ]
-        assert b.search("vlad") != []
+        assert searched(b, "vlad") != []
         assert b._conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
     with EventStore.open(copy, readonly=True) as b:
         assert b.count() == len(SAMPLE)
@@ -1009,9 +1155,9 @@ def test_backup_is_a_consistent_openable_copy(store: EventStore, tmp_path: Path)
 
 def test_seed_sized_store_is_quick_with_memory_store() -> None:
     with EventStore.open(":memory:") as s:
-        ids = s.add_events(SAMPLE)
+        ids = add_all(s, SAMPLE)
         assert s.count() == len(SAMPLE)
-        assert s.search("vlad") == [ids[2]]
+        assert searched(s, "vlad") == [ids[2]]
 
 
 def test_backup_into_a_missing_folder_is_a_store_error(store: EventStore, tmp_path: Path) -> None:
@@ -1036,12 +1182,12 @@ def test_a_failed_backup_leaves_a_file_that_was_there_alone(
 def test_copy_to_memory_is_editable_and_leaves_the_file_alone(tmp_path: Path) -> None:
     path = tmp_path / "t.db"
     with EventStore.open(path) as store:
-        store.add_events(SAMPLE)
+        add_all(store, SAMPLE)
     before = path.read_bytes()
     with EventStore.open(path, create=False, readonly=True) as source:
         copy = source.copy_to_memory()
     assert copy.count() == len(SAMPLE)
     copy.add_event(Event("Only in memory", PartialDate(2030)))
-    assert copy.search("memory") != []
+    assert searched(copy, "memory") != []
     copy.close()
     assert path.read_bytes() == before

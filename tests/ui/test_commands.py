@@ -3,6 +3,7 @@ what was there (compared through the store, and through a fresh connection)."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from PySide6.QtGui import QUndoCommand
 from viewer.model.dates import PartialDate
 from viewer.model.event import Category, Era, Event, Timeline
 from viewer.store import EventStore, ImportCancelled, StoreError
+from viewer.store.imports import PLACE_LIMIT
 from viewer.ui.commands import (
     AddCategoryCommand,
     AddEventCommand,
@@ -389,7 +391,7 @@ def test_import_undo_redo(doc: Document, db: Path) -> None:
     assert doc.store.eras() == []
     assert on_disk(db) == before
     doc.undo_stack.redo()
-    assert snapshot(doc.store) == after  # the freed ids are given out again
+    assert snapshot(doc.store) == after  # the same ids: the undo kept the rows aside
     assert ImportCommand(doc, Timeline(events=imported().events[:1])).text() == "Import 1 event"
 
 
@@ -399,6 +401,78 @@ def test_cancelled_import_leaves_nothing(doc: Document, db: Path) -> None:
     command = ImportCommand(doc, big, progress=lambda done, total: False)
     assert not push(doc, command)
     assert isinstance(command.failed, ImportCancelled)
+    assert doc.undo_stack.count() == 0
+    assert snapshot(doc.store) == before == on_disk(db)
+
+
+def test_import_redo_gives_back_the_same_ids_whatever_came_between(doc: Document, db: Path) -> None:
+    command = ImportCommand(doc, imported())
+    assert push(doc, command)
+    assert command.result is not None
+    ids = list(command.result.event_ids)
+    after = snapshot(doc.store)
+    lanes = doc.store.lanes_of(ids)
+    doc.undo_stack.undo()
+    # Behind the undo stack's back: an event takes the first freed id and goes again.
+    passing = doc.store.add_event(Event("Passing", PartialDate(1995)))
+    assert passing == ids[0]
+    doc.store.delete_events([passing])
+    doc.undo_stack.redo()
+    assert command.failed is None
+    assert snapshot(doc.store) == after == on_disk(db)
+    assert doc.store.lanes_of(ids) == lanes
+    # Again, with an event that stays, past the import's ids: SQLite would now give a
+    # new import other ids, and the redo gives back the same ones all the same.
+    doc.undo_stack.undo()
+    later = doc.store.add_event(Event("Later", PartialDate(1995), id=ids[-1] + 50))
+    doc.undo_stack.redo()
+    assert command.failed is None
+    assert [e for e in doc.store.events() if e.id != later] == after[0]
+    assert doc.store.lanes_of(ids) == lanes
+
+
+def test_undo_and_redo_of_an_import_that_packed_every_lane_twice(doc: Document) -> None:
+    """Each undo gives back the layout before the import, each redo the one after it."""
+
+    def layout() -> tuple[Any, ...]:
+        ids = [e.id for e in doc.store.events() if e.id is not None]
+        return snapshot(doc.store), doc.store.lanes_of(ids), doc.store.layout_scale()
+
+    before = layout()
+    many = Timeline(
+        events=[Event(f"Many {i}", PartialDate(1000 + 5 * i)) for i in range(PLACE_LIMIT + 1)]
+    )
+    command = ImportCommand(doc, many)
+    assert push(doc, command)
+    assert command.result is not None and command.result.prior  # every lane packed again
+    after = layout()
+    assert after[2] != before[2]  # a longer span: another scale
+    for _ in range(2):
+        doc.undo_stack.undo()
+        assert layout() == before
+        doc.undo_stack.redo()
+        assert layout() == after
+
+
+def test_a_store_that_fails_to_read_fails_the_step_with_a_store_error(
+    doc: Document, db: Path
+) -> None:
+    before = snapshot(doc.store)
+    errors: list[object] = []
+    command_errors(doc).failed.connect(lambda step, err: errors.append(err))
+
+    def no_meta(action: int, table: str | None, *_: object) -> int:
+        return sqlite3.SQLITE_DENY if table == "meta" else sqlite3.SQLITE_OK
+
+    doc.store._conn.set_authorizer(no_meta)
+    try:
+        command = SetMetaCommand(doc, "Renamed", "", "")
+        assert not push(doc, command)
+    finally:
+        doc.store._conn.set_authorizer(None)
+    assert isinstance(command.failed, StoreError)
+    assert isinstance(command.failed.__cause__, sqlite3.Error)
+    assert errors == [command.failed]
     assert doc.undo_stack.count() == 0
     assert snapshot(doc.store) == before == on_disk(db)
 

@@ -13,9 +13,9 @@ from viewer.ui.detail import (
     EMPTY_MESSAGE,
     DetailPanel,
     SafeTextBrowser,
-    contrast_text_color,
     muted_color,
 )
+from viewer.ui.theme import contrast_text
 
 # Showing a top-level widget with a layout on the offscreen platform logs this warning.
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
@@ -282,13 +282,13 @@ def test_follows_a_dark_palette(panel: DetailPanel) -> None:
 @pytest.mark.parametrize(
     ("background", "text"),
     [
-        ("#ffffff", "#1b1b1b"),
-        ("#edc948", "#1b1b1b"),
+        ("#ffffff", "#000000"),
+        ("#edc948", "#000000"),
         ("#000000", "#ffffff"),
-        ("#4e79a7", "#ffffff"),
-        ("#e15759", "#1b1b1b"),
-        ("not a colour", "#1b1b1b"),
+        ("#4e79a7", "#000000"),
+        ("#e15759", "#000000"),
+        ("not a colour", "#000000"),
     ],
 )
 def test_chip_text_contrasts_with_its_colour(background: str, text: str) -> None:
-    assert contrast_text_color(background).name() == text
+    assert contrast_text(background).name() == text

@@ -120,7 +120,7 @@ def on_disk(db: Path, event_id: int) -> Event:
 
 
 def undo_text(w: MainWindow) -> str:
-    action = w.editing._undo_action
+    action = w.editing.undo_action
     assert action is not None
     return action.text().replace("&", "")
 

@@ -95,7 +95,7 @@ def assert_disk_matches_screen(window: MainWindow) -> None:
         if uncategorised:
             on_disk[""] = uncategorised
         assert sidebar_rows(window.sidebar.category_list) == on_disk
-        assert window.category_colors() == {c.name: c.color for c, _n in counts}
+        assert window.categories.colors() == {c.name: c.color for c, _n in counts}
         assert sidebar_rows(window.sidebar.tag_list) == dict(fresh.tag_counts())
         # the detail panel
         current = window.state.current
@@ -181,7 +181,7 @@ def redo(qtbot, window, *, ctrl_y: bool = False):
 
 def menu_texts(window: MainWindow) -> tuple[str, str]:
     """The Edit menu's undo and redo entries, as shown (without the & mnemonics)."""
-    undo_action, redo_action = window.editing._undo_action, window.editing._redo_action
+    undo_action, redo_action = window.editing.undo_action, window.editing.redo_action
     assert undo_action in window.edit_menu.actions()
     assert redo_action in window.edit_menu.actions()
     return undo_action.text().replace("&", ""), redo_action.text().replace("&", "")
@@ -598,8 +598,8 @@ def test_an_ampersand_in_a_name_reads_as_written_in_the_menus(
     assert on_disk(window, event_id).category == "R&D"
     # the Open Recent menu names files the same way
     other = make_store(tmp_path / "Q&A.db", EVENTS[:1])
-    recent = window.recent_menu
-    window._remember_recent(str(other))
+    recent = window.files.recent_menu
+    window.files.remember_recent(str(other))
     recent.aboutToShow.emit()
     assert recent.actions()[0].text() == "Q&&A.db"
 
@@ -672,7 +672,7 @@ def test_create_rename_and_recolour_categories(qtbot, window: MainWindow, monkey
     monkeypatch.setattr(dialog, "ask_color", lambda *a, **k: QColor("#123456"))
     qtbot.mouseClick(dialog.color_button, LEFT)
     assert categories_on_disk(window)["Athletics"] == "#123456"
-    assert window.category_colors()["Athletics"] == "#123456"
+    assert window.categories.colors()["Athletics"] == "#123456"
     assert menu_texts(window)[0] == "Undo Recolour category 'Athletics'"
 
     # a name in use is refused and nothing changes
@@ -841,7 +841,7 @@ def test_import_is_one_undoable_step(qtbot, window: MainWindow, tmp_path) -> Non
         "Two more.\nMarch 3, 1999\nA bridge opens.\nJune 2005\nA river floods.\n",
         encoding="utf-8",
     )
-    assert window.import_file(news) == 2
+    assert window.files.import_file(news) == 2
     assert window.count_label.text() == "16 events"
     assert menu_texts(window)[0] == "Undo Import 2 events"
     assert_disk_matches_screen(window)
@@ -873,7 +873,7 @@ def test_a_big_import_shows_progress_and_is_one_step(
         original(self, value)
 
     monkeypatch.setattr(QProgressDialog, "setValue", set_value)
-    assert window.import_file(big_import_file(tmp_path)) == 2500
+    assert window.files.import_file(big_import_file(tmp_path)) == 2500
     assert shown and shown[-1] == 2500  # the dialog followed the import to the end
     assert window.count_label.text() == "2,514 events"
     assert menu_texts(window)[0] == "Undo Import 2500 events"
@@ -887,7 +887,7 @@ def test_cancelling_a_big_import_adds_nothing_and_says_nothing(
 ):
     monkeypatch.setattr(QProgressDialog, "wasCanceled", lambda self: True)
     undo_count = window.doc.undo_stack.count()
-    assert window.import_file(big_import_file(tmp_path)) is None
+    assert window.files.import_file(big_import_file(tmp_path)) is None
     assert window.last_error is None
     assert window.count_label.text() == "14 events"
     assert window.doc.undo_stack.count() == undo_count
@@ -908,9 +908,9 @@ def test_save_as_makes_a_copy_and_works_on_it(qtbot, window: MainWindow, db, mon
     key(qtbot, window, Qt.Key.Key_S, CTRL | SHIFT)
     assert offered == [str(db.with_name("t copy.db"))]
     assert window.doc.path == str(copy)
-    assert window.recent_files()[0] == str(copy)
+    assert window.files.recent_files()[0] == str(copy)
     assert window.doc.undo_stack.count() == 0
-    assert not window.editing._undo_action.isEnabled()
+    assert not window.editing.undo_action.isEnabled()
     with (
         EventStore.open(db, create=False, readonly=True) as original,
         EventStore.open(copy, create=False, readonly=True) as saved,
@@ -986,7 +986,7 @@ def test_no_two_actions_share_a_key(window: MainWindow) -> None:
 def test_the_progress_dialog_of_a_big_import_is_deleted(
     qtbot, window: MainWindow, tmp_path
 ) -> None:
-    assert window.import_file(big_import_file(tmp_path)) == 2500
+    assert window.files.import_file(big_import_file(tmp_path)) == 2500
     qtbot.waitUntil(lambda: window.findChildren(QProgressDialog) == [], timeout=2000)
     undo(qtbot, window)
 

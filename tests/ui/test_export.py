@@ -19,16 +19,22 @@ from viewer.generate import synthetic_timeline
 from viewer.model.dates import PartialDate as P
 from viewer.model.event import Category, Event, Timeline
 from viewer.model.filters import Filters
+from viewer.model.lanes import mark_bounds
 from viewer.store import EventStore
 from viewer.ui import export
 from viewer.ui.export import (
+    RenderData,
     layout_size,
     paint_timeline,
     print_timeline,
     render_data,
     render_file,
     render_image,
+    render_picture,
 )
+from viewer.ui.theme import dark_theme, light_theme
+from viewer.ui.timeline.painter import short_date
+from viewer.ui.timeline.view import TimelineView
 
 SVG = "{http://www.w3.org/2000/svg}"
 TITLE = "Key events in relations between Russia and North Korea"
@@ -94,14 +100,9 @@ def distinct_colors(image: QImage) -> int:
     return len(np.unique(bits))
 
 
-def label_boxes(lay) -> list[tuple[int, float, float]]:
-    fm_widths = []
-    for label in lay.labels:
-        end = label.x + label.title_width
-        if label.date:
-            end += export.QFontMetricsF(lay.fonts.label).horizontalAdvance("  " + label.date)
-        fm_widths.append((int(lay.lanes[label.index]), label.x, end))
-    return fm_widths
+def label_boxes(lay: export.PageLayout, data: RenderData) -> list[tuple[int, float, float]]:
+    """``(lane, x0, x1)`` in page pixels of each label the last paint drew."""
+    return [(lab.lane, lay.x_px(lab.x0), lay.x_px(lab.x1)) for lab in lay.drawn_labels(data.arrays)]
 
 
 # -- files -------------------------------------------------------------------------------
@@ -119,12 +120,12 @@ def test_png_has_the_width_asked_for_and_is_a_picture(store, tmp_path):
     assert not (tmp_path / "seed.png.part").exists()
 
 
-def test_dark_png_has_a_dark_background(store, tmp_path):
+def test_dark_png_has_the_dark_canvas(store, tmp_path):
     out = tmp_path / "dark.png"
-    render_file(store, out, width=1000, dark=True)
+    render_file(store, out, width=1000, theme=dark_theme())
     image = QImage(str(out))
     assert image.width() == 1000
-    assert image.pixelColor(2, 2).lightness() < 40
+    assert image.pixelColor(2, 2) == dark_theme().timeline_bg  # the window's canvas colour
 
 
 def test_svg_keeps_text_as_text(store, tmp_path):
@@ -222,8 +223,8 @@ def test_the_whole_timeline_has_a_margin_and_its_span_in_the_subtitle(store):
     assert data.x0 < P(2000, 7).begin() and data.x1 > P(2024, 6, 19).finish()
     assert data.subtitle == "July 2000 – June 2024 · 14 events"
     assert data.title == TITLE
-    assert data.date_text(1) == "14 Oct 2006 – 22 Dec 2017"
-    assert data.date_text(0) == "Jul 2000"
+    assert short_date(data.arrays.dates[1]) == "14 Oct 2006 – 22 Dec 2017"
+    assert short_date(data.arrays.dates[0]) == "Jul 2000"
 
 
 def test_events_without_a_category_are_other_in_the_legend(tmp_path, qapp):
@@ -240,10 +241,9 @@ def test_events_without_a_category_are_other_in_the_legend(tmp_path, qapp):
 @pytest.mark.parametrize("width", [900, 1200, 1600, 2400])
 def test_labels_never_overlap_nor_leave_the_picture(store, width):
     data = render_data(store)
-    lay = export._layout(data, width)
-    assert lay.mode == "labels"
-    assert len(lay.labels) == len(data)  # every event of the seed is labelled
-    boxes = label_boxes(lay)
+    _, lay = render_picture(data, width)
+    boxes = label_boxes(lay, data)
+    assert len(boxes) == len(data)  # every event of the seed is labelled
     for _, x0, x1 in boxes:
         assert lay.plot_left - 0.5 <= x0 and x1 <= lay.plot_right + 0.5
     by_lane: dict[int, list[tuple[float, float]]] = {}
@@ -260,18 +260,57 @@ def test_labels_never_overlap_nor_leave_the_picture(store, width):
 def test_a_label_never_covers_another_mark_in_its_lane(tmp_path, qapp):
     with EventStore.open(make_store(tmp_path / "s.db", synthetic_timeline(150, seed=3))) as st:
         data = render_data(st)
-    lay = export._layout(data, 1600)
-    assert lay.mode == "marks"
-    assert 0 < len(lay.labels) < len(data)
-    geo = export._geometry(data, lay, lay.marks, 0.0)
-    for lane, x0, x1 in label_boxes(lay):
-        others = np.flatnonzero(lay.lanes == lane)
-        for j in others.tolist():
-            label = next((lb for lb in lay.labels if lb.index == j), None)
-            if label is not None and label.x == x0:
-                continue  # its own mark
-            overlap = min(x1, geo.m1[j]) - max(x0, geo.m0[j])
-            assert overlap <= 0 or (label is not None and label.on_bar)
+    _, lay = render_picture(data, 1600)
+    assert lay.events is not None
+    a, layout = data.arrays, lay.events.layout
+    drawn = lay.drawn_labels(a)
+    assert 0 < len(drawn) <= len(data)
+    sizes = lay.events.painter.style.sizes
+    lo, hi = mark_bounds(
+        np.array([lay.x_px(x) for x in a.begin]),
+        np.array([lay.x_px(x) for x in a.finish]),
+        a.is_range,
+        marker_radius=sizes.marker_radius,
+        min_range=sizes.min_range,
+    )
+    for label in drawn:
+        x0, x1 = lay.x_px(label.x0), lay.x_px(label.x1)
+        for j in np.flatnonzero(layout.lanes == label.lane).tolist():
+            if int(a.ids[j]) == label.event_id:
+                continue  # its own mark (a label may sit inside its bar)
+            assert min(x1, hi[j]) - max(x0, lo[j]) <= 0.5, (label, j)
+
+
+def test_a_picture_of_the_window_has_the_window_lanes(store, qtbot):
+    """File ▸ Export Image… of what the window shows: the same events in the same
+    lanes, whatever the picture's width."""
+    arrays = store.load_arrays()
+    view = TimelineView()
+    qtbot.addWidget(view)
+    view.resize(1280, 700)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_data(arrays)
+    x0, x1 = view.visible_range()
+    view.set_visible_range(x0 + (x1 - x0) * 0.4, x1)  # zoomed in: lanes of that zoom
+    view.relayout()
+    assert view.item.layout is not None
+    shown = dict(zip(arrays.ids.tolist(), view.item.layout.lanes.tolist(), strict=True))
+    for width in (1000, 1600, 3000):
+        data = render_data(
+            store,
+            x_range=view.visible_range(),
+            arrays=arrays,
+            layout_key=view.item.layout_key,
+            view_width=view.plot.viewport().width(),
+        )
+        lay = export.layout_page(data, width)
+        assert lay.lanes_of(data.arrays) == shown
+    # without the window's key, at the window's own width, the lanes come out the same
+    viewport = view.plot.viewport().width()
+    data = render_data(store, x_range=view.visible_range(), arrays=arrays, view_width=viewport)
+    width = viewport + 2 * export.MARGIN_X
+    assert export.layout_page(data, width).lanes_of(data.arrays) == shown
 
 
 def test_bce_timeline_has_bc_axis_labels(tmp_path, qapp):
@@ -310,7 +349,7 @@ def test_deep_time_renders(tmp_path, qapp):
     assert any("years ago" in t for t in texts if t not in ("", texts[1]))
 
 
-def test_a_dense_timeline_is_drawn_without_labels_quickly(tmp_path, qapp):
+def test_a_dense_timeline_shows_its_first_lanes_and_the_density_quickly(tmp_path, qapp):
     db = make_store(tmp_path / "dense.db", synthetic_timeline(5000, seed=2))
     out = tmp_path / "dense.svg"
     with EventStore.open(db) as st:
@@ -320,13 +359,18 @@ def test_a_dense_timeline_is_drawn_without_labels_quickly(tmp_path, qapp):
         render_file(st, out, width=1600)
         data = render_data(st)
     assert elapsed < 10
-    assert export._layout(data, 1600).mode in ("compact", "density")
+    lay = export.layout_page(data, 1600)
+    assert lay.events is not None and lay.events.rows == export.MAX_ROWS
+    assert lay.events.lanes > export.MAX_ROWS
     texts = svg_texts(out)
-    assert not any("approves" in t or "rejects" in t for t in texts)  # no headlines
-    assert any(t.startswith("Events per") for t in texts)
+    assert f"The first {export.MAX_ROWS} of {lay.events.lanes:,} lanes" in texts
     image = QImage(str(tmp_path / "dense.png"))
-    assert image.width() == 1600 and image.height() < 1000
+    assert image.width() == 1600 and image.height() < 1600
     assert distinct_colors(image) > 50
+    # the density strip at the bottom of the events: the theme's colour, painted
+    bottom = round(lay.plot_bottom) - 3
+    row = {image.pixelColor(x, bottom).name() for x in range(100, 1500)}
+    assert light_theme().density.name() in row or len(row) > 3
 
 
 def test_an_empty_timeline_still_renders(tmp_path, qapp):

@@ -29,7 +29,8 @@ from viewer.store import EventStore
 from viewer.store.schema import SCHEMA_VERSION
 from viewer.ui.document import Document
 from viewer.ui.event_list import HEADLINE, ID_ROLE
-from viewer.ui.main_window import MainWindow, sample_store_path
+from viewer.ui.file_actions import sample_store_path
+from viewer.ui.main_window import MainWindow
 from viewer.ui.timeline.view import ZOOM_STEP
 
 LEFT = Qt.MouseButton.LeftButton
@@ -190,7 +191,7 @@ def test_the_bundled_sample_imports_and_shows(qtbot, tmp_path, settings) -> None
     window.set_document(Document(store))
     try:
         assert window.count_label.text() == "0 events"
-        assert window.import_file(sample_path()) == len(expected.events)
+        assert window.files.import_file(sample_path()) == len(expected.events)
         n = len(expected.events)
         assert len(shown(window)) == n == len(window.view.arrays())
         assert window.event_list.model().rowCount() == n
@@ -211,7 +212,7 @@ def test_open_sample_copies_the_bundled_sample_once(qtbot, window, monkeypatch, 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home"))
     bundled = sample_path().read_bytes()
     n = len(read_file(sample_path()).events)
-    assert window.open_sample()
+    assert window.files.open_sample()
     copy = sample_store_path()
     assert copy.is_relative_to(tmp_path / "home")
     assert window.doc.path == str(copy)
@@ -219,7 +220,7 @@ def test_open_sample_copies_the_bundled_sample_once(qtbot, window, monkeypatch, 
     window.editing.delete_selected()  # nothing selected: nothing happens
     window.select_index(0)
     window.editing.delete_selected()
-    assert window.open_sample()  # the user's copy is kept, with their change
+    assert window.files.open_sample()  # the user's copy is kept, with their change
     assert window.count_label.text() == f"{n - 1} events"
     assert sample_path().read_bytes() == bundled
 
@@ -243,7 +244,7 @@ def test_ctrl_o_opens_and_new_creates(qtbot, window, monkeypatch, tmp_path) -> N
     assert window.count_label.text() == "0 events"
     assert window.editing.act_add.isEnabled()
     # a name in use is refused
-    window.act_new.trigger()
+    window.files.act_new.trigger()
     assert "exists already" in window.last_error.text()
     assert window.doc.path == str(fresh)
 
@@ -587,7 +588,7 @@ def assert_unchanged(window: MainWindow, db: Path, bad: Path, content: bytes) ->
     assert window.count_label.text() == "14 events"
     assert bad.read_bytes() == content
     assert not Path(str(bad) + "-wal").exists()
-    assert str(bad) not in window.recent_files()
+    assert str(bad) not in window.files.recent_files()
 
 
 def test_opening_a_file_that_is_not_sqlite_fails_cleanly(window: MainWindow, db, tmp_path) -> None:
@@ -630,25 +631,25 @@ def test_open_recent_lists_and_reopens_files(qtbot, window: MainWindow, db, tmp_
     other = make_store(tmp_path / "other.db", EVENTS[:3], title="Other")
     assert window.open_path(other)
     assert shown(window).titles == TITLES[:3]
-    window.recent_menu.aboutToShow.emit()
-    names = [a.text() for a in window.recent_menu.actions() if not a.isSeparator()]
+    window.files.recent_menu.aboutToShow.emit()
+    names = [a.text() for a in window.files.recent_menu.actions() if not a.isSeparator()]
     assert names[:2] == ["other.db", "t.db"]
     assert names[-1] == "Clear List"
-    assert window.recent_files()[:2] == [str(other), str(db)]
-    second = next(a for a in window.recent_menu.actions() if a.text() == "t.db")
+    assert window.files.recent_files()[:2] == [str(other), str(db)]
+    second = next(a for a in window.files.recent_menu.actions() if a.text() == "t.db")
     assert second.toolTip() == str(db)
     second.trigger()
     assert window.doc.path == str(db)
     assert shown(window).titles == TITLES
-    assert window.recent_files()[:2] == [str(db), str(other)]
+    assert window.files.recent_files()[:2] == [str(db), str(other)]
     # a file that disappeared is not offered
     other.unlink()
-    window.recent_menu.aboutToShow.emit()
-    names = [a.text() for a in window.recent_menu.actions()]
+    window.files.recent_menu.aboutToShow.emit()
+    names = [a.text() for a in window.files.recent_menu.actions()]
     assert "other.db" not in names
-    next(a for a in window.recent_menu.actions() if a.text() == "Clear List").trigger()
-    window.recent_menu.aboutToShow.emit()
-    assert [a.text() for a in window.recent_menu.actions()] == ["No recent files"]
+    next(a for a in window.files.recent_menu.actions() if a.text() == "Clear List").trigger()
+    window.files.recent_menu.aboutToShow.emit()
+    assert [a.text() for a in window.files.recent_menu.actions()] == ["No recent files"]
 
 
 def test_geometry_splitters_and_last_file_persist(qtbot, tmp_path, db) -> None:
@@ -676,7 +677,7 @@ def test_geometry_splitters_and_last_file_persist(qtbot, tmp_path, db) -> None:
         assert second.main_split.sizes() == main_sizes
         assert second.center_split.sizes() == center_sizes
         assert second.settings.value("files/last") == str(db)
-        assert second.recent_files() == [str(db)]
+        assert second.files.recent_files() == [str(db)]
         assert second.doc is None  # opening the last file is the app's job (app.run)
     finally:
         second.close()
@@ -703,7 +704,7 @@ def test_dropping_a_file_imports_it(window: MainWindow, tmp_path) -> None:
     drop(window, news)
     assert window.count_label.text() == "16 events"
     assert {"A bridge opens", "A river floods"} <= set(shown(window).titles)
-    assert window.editing._undo_action.text() == "&Undo Import 2 events"
+    assert window.editing.undo_action.text() == "&Undo Import 2 events"
     assert window.doc.path.endswith("t.db")
     # a dropped timeline file opens instead
     other = make_store(tmp_path / "other.db", EVENTS[:2], title="Other")
@@ -730,7 +731,7 @@ def test_importing_a_malformed_file_adds_nothing(window: MainWindow, db, monkeyp
         QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(path), ""))
     )
     undo_count = window.doc.undo_stack.count()
-    window.act_import.trigger()
+    window.files.act_import.trigger()
     assert isinstance(window.last_error, QMessageBox)
     assert window.last_error.windowTitle() == "Cannot import file"
     assert path.name in window.last_error.text()
@@ -746,7 +747,7 @@ def test_import_through_the_menu(window: MainWindow, monkeypatch) -> None:
     monkeypatch.setattr(
         QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(path), ""))
     )
-    window.act_import.trigger()
+    window.files.act_import.trigger()
     assert window.last_error is None
     n = len(expected.events)
     assert window.count_label.text() == f"{14 + n} events"
@@ -770,7 +771,7 @@ def test_a_read_only_document_shows_the_banner_and_cannot_be_edited(
         editing.act_duplicate,
         editing.act_categories,
         editing.act_properties,
-        window.act_import,
+        window.files.act_import,
     ):
         assert not action.isEnabled(), action.text()
     assert not editing.category_menu.isEnabled()
@@ -791,7 +792,7 @@ def test_a_read_only_document_shows_the_banner_and_cannot_be_edited(
     assert editing.dialog is None
     assert window.state.current == ids[2]
     assert shown(window).ids == ids
-    assert window.import_file(DATA / "timelinejs" / "ancient.json") is None
+    assert window.files.import_file(DATA / "timelinejs" / "ancient.json") is None
     assert window.last_error.windowTitle() == "Cannot import"
     # another, writable file lifts it
     window.set_document(Document(EventStore.open(tmp_path / "fresh.db")))
@@ -836,12 +837,12 @@ def save_name(monkeypatch, path: Path, chosen_filter: str | None = None) -> None
 def test_export_writes_the_format_the_name_says(window: MainWindow, monkeypatch, tmp_path):
     # the JSON filter is the one offered first, but the name typed ends in .csv
     save_name(monkeypatch, tmp_path / "events.csv")
-    window.act_export.trigger()
+    window.files.act_export.trigger()
     assert window.last_error is None
     assert (tmp_path / "events.csv").read_text(encoding="utf-8").startswith("Year,Month,Day")
     # no extension: the chosen filter's
     save_name(monkeypatch, tmp_path / "plain", "News-style text timeline (*.txt *.text *.md)")
-    window.act_export.trigger()
+    window.files.act_export.trigger()
     assert not (tmp_path / "plain").exists()
     assert "Treaty signed" in (tmp_path / "plain.txt").read_text(encoding="utf-8")
     assert window.statusBar().currentMessage() == f"Exported to {tmp_path / 'plain.txt'}"
@@ -853,13 +854,13 @@ def test_an_export_that_cannot_be_written_says_so_and_leaves_nothing(
     folder = tmp_path / "events.json"
     folder.mkdir()  # the name chosen is a folder: the final move fails
     save_name(monkeypatch, folder)
-    window.act_export.trigger()
+    window.files.act_export.trigger()
     assert window.last_error.windowTitle() == "Cannot export"
     assert str(folder) in window.last_error.text()
     assert ".part" not in window.last_error.text()
     assert sorted(p.name for p in tmp_path.iterdir() if "events" in p.name) == ["events.json"]
     save_name(monkeypatch, tmp_path / "missing" / "t.png")
-    window.act_export_image.trigger()
+    window.files.act_export_image.trigger()
     assert window.last_error.windowTitle() == "Cannot export the image"
     assert "missing" in window.last_error.text()
 
@@ -868,7 +869,7 @@ def test_each_print_preview_is_deleted_when_closed(qtbot, window: MainWindow) ->
     from PySide6.QtPrintSupport import QPrintPreviewDialog
 
     for _ in range(2):
-        window.act_print.trigger()
+        window.files.act_print.trigger()
         dialog = window.findChild(QPrintPreviewDialog)
         qtbot.waitUntil(dialog.isVisible, timeout=2000)
         dialog.reject()
@@ -927,8 +928,8 @@ def test_markup_in_a_file_is_shown_as_written_never_loaded(window: MainWindow, t
     assert window.last_error.textFormat() == Qt.TextFormat.PlainText
     # the toolbar's undo button names the step
     window.editing.delete_selected()
-    undo = window.editing._undo_action
+    undo = window.editing.undo_action
     assert shows_as_written(f"Undo Delete '{MARKUP}'", undo.toolTip())
     window.doc.undo_stack.undo()
-    assert shows_as_written(f"Redo Delete '{MARKUP}'", window.editing._redo_action.toolTip())
+    assert shows_as_written(f"Redo Delete '{MARKUP}'", window.editing.redo_action.toolTip())
     assert undo.toolTip() == "Undo"

@@ -77,7 +77,9 @@ def db(tmp_path: Path) -> Path:
         store.add_category("Politics", "#2e86de")
         store.add_category("Labour", "#c0392b")
         store.add_category("Economy", "#f4e04d")
-        store.add_events(EVENTS)
+        with store.atomic():
+            for event in EVENTS:
+                store.add_event(event)
     return path
 
 
@@ -399,7 +401,9 @@ def test_dark_theme_colours_the_slide(qtbot, window: MainWindow) -> None:
     theme = dark_theme()
     window.apply_theme(theme)
     p = present(qtbot, window)
-    assert p.view.is_dark()
+    assert p.view.theme.is_dark
+    band = p.view.grab().toImage()
+    assert band.pixelColor(3, 3) == theme.timeline_bg  # the band is the canvas, dark
     image = p.grab().toImage()
     assert QColor(image.pixel(3, 3)) == theme.window  # the stage, not a white page
     card = p.card.geometry()
@@ -526,8 +530,9 @@ def test_opening_another_file_ends_the_presentation(
 ) -> None:
     p = present(qtbot, window)
     other = tmp_path / "other.db"
-    with EventStore.open(other) as store:
-        store.add_events(EVENTS[:2])
+    with EventStore.open(other) as store, store.atomic():
+        for event in EVENTS[:2]:
+            store.add_event(event)
     with qtbot.waitSignal(p.finished, timeout=1000):
         assert window.open_path(other)
     assert window.presentation is None

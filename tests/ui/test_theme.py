@@ -8,10 +8,10 @@ from collections.abc import Iterator
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QByteArray, QObject, QSize, QSizeF, Qt
+from PySide6.QtCore import QByteArray, QObject, QPointF, QSize, QSizeF, Qt
 from PySide6.QtGui import QColor, QIcon, QImage, QPalette
 from PySide6.QtSvg import QSvgRenderer
-from PySide6.QtWidgets import QApplication, QCheckBox, QFrame, QLabel, QLineEdit, QPushButton
+from PySide6.QtWidgets import QApplication, QCheckBox, QFrame, QLabel, QLineEdit
 
 from viewer.paths import resources_dir
 from viewer.ui import theme
@@ -23,7 +23,6 @@ from viewer.ui.theme import (
     ThemeManager,
     app_icon,
     apply_theme,
-    category_color,
     contrast_ratio,
     contrast_text,
     current_theme,
@@ -218,8 +217,6 @@ def test_category_palette_is_distinct_and_repeats():
     assert len(CATEGORY_PALETTE) == 10
     assert len({c.lower() for c in CATEGORY_PALETTE}) == 10
     assert all(QColor(c).isValid() for c in CATEGORY_PALETTE)
-    assert category_color(0) == QColor(CATEGORY_PALETTE[0])
-    assert category_color(len(CATEGORY_PALETTE) + 3) == QColor(CATEGORY_PALETTE[3])
     # Told apart by hue, or (orange/brown, blue/grey) by saturation.
     colours = [QColor(c) for c in CATEGORY_PALETTE]
     for i, a in enumerate(colours):
@@ -257,9 +254,82 @@ def test_theme_colours_are_legible(make):
         assert contrast_ratio(fg, bg) >= 4.5, (fg.name(), bg.name())
     # Translucent colours are used as overlays, and stay translucent.
     assert 0 < t.hover.alpha() < 255
-    assert 0 < t.label_halo.alpha() < 255
     assert t.is_dark == (t.name == "dark")
     assert t.is_dark == (relative_luminance(t.window) < 0.2)
+
+
+def _readable(img: QImage, box: tuple[int, int, int, int], background: QColor) -> float:
+    """The best contrast against ``background`` of any pixel in ``box`` (x0, y0, x1, y1):
+    the colour text in it was painted with, once antialiasing is set aside."""
+    x0, y0, x1, y1 = box
+    return max(
+        contrast_ratio(img.pixelColor(x, y), background)
+        for x in range(max(0, x0), min(img.width(), x1))
+        for y in range(max(0, y0), min(img.height(), y1))
+    )
+
+
+@pytest.mark.parametrize("make", [light_theme, dark_theme])
+def test_the_timeline_paints_the_theme_colours_and_they_read(make, qtbot):
+    """The canvas colours the theme names are the ones painted, by the window's
+    timeline and by a picture, and what is painted on the canvas reads on it."""
+    from viewer.model.dates import PartialDate
+    from viewer.model.event import Era, Event, Timeline
+    from viewer.store import EventStore
+    from viewer.ui.export import render_data, render_picture
+    from viewer.ui.timeline.view import TimelineView
+
+    t: Theme = make()
+    colors = t.canvas_colors
+    bg = colors["timeline_bg"]
+    for name in ("label_text",):
+        assert contrast_ratio(colors[name], bg) >= 7, name
+    for name in ("axis_text", "era_text"):
+        assert contrast_ratio(colors[name], bg) >= 4.5, name
+    assert contrast_ratio(colors["axis_text"], colors["overview_bg"]) >= 4.5
+    assert contrast_ratio(colors["accent"], bg) >= 3  # the selection outline
+    assert contrast_ratio(colors["density"], bg) >= 3
+    store = EventStore.open(":memory:")
+    store.import_timeline(
+        Timeline(
+            title="Canvas",
+            events=[
+                Event("A summit in the capital", PartialDate(2000, 3, 1)),
+                Event("A long negotiation", PartialDate(2001, 1), PartialDate(2003, 6)),
+                Event("A treaty is signed", PartialDate(2004, 5, 2)),
+            ],
+            eras=[Era("The talks", PartialDate(2001), PartialDate(2003))],
+        )
+    )
+    view = TimelineView()
+    qtbot.addWidget(view)
+    view.resize(900, 300)
+    view.set_theme(t)
+    view.set_eras(store.era_spans())
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_data(store.load_arrays())
+    img = view.grab().toImage()
+    assert img.pixelColor(2, 2) == bg  # the canvas, as the theme names it
+    plot = view.plot.viewport().mapTo(view, view.plot.viewport().rect().topLeft())
+    labels = view.item.drawn_labels()
+    assert len(labels) == 3
+    vb = view.viewbox
+    for label in labels:
+        a = vb.mapViewToDevice(QPointF(label.x0, label.lane))
+        b = vb.mapViewToDevice(QPointF(label.x1, label.lane))
+        box = (int(a.x()) + plot.x(), int(a.y()) - 6 + plot.y(), int(b.x()) + plot.x(),
+               int(a.y()) + 6 + plot.y())  # fmt: skip
+        assert _readable(img, box, bg) >= 4.5, label.text
+    # a picture of the same: its canvas and its title
+    data = render_data(store)
+    picture, lay = render_picture(data, 1000, theme=t)
+    assert picture.pixelColor(2, 2) == bg
+    baseline, _ = lay.title_lines[0]
+    title_box = (int(lay.plot_left), int(baseline) - 20, int(lay.plot_left) + 200, int(baseline))
+    assert _readable(picture, title_box, bg) >= 7
+    assert len(lay.drawn_labels(data.arrays)) == 3
+    store.close()
 
 
 @pytest.mark.parametrize("mode", ["light", "dark"])
@@ -302,8 +372,6 @@ def test_apply_theme_installs_fusion_and_the_style_sheet(mode: str, qapp: QAppli
     assert installed.banner_bg.name() in sheet
     for selector in (
         "QFrame#banner",
-        "QPushButton#chip",
-        "QFrame#presentCard",
         "QLabel#countLabel",
         "QLineEdit#search",
         "QSplitter::handle",
@@ -426,25 +494,19 @@ def test_named_widgets_are_styled(mode: str, qtbot, qapp: QApplication):
     banner = QFrame()
     banner.setObjectName("banner")
     banner.resize(200, 40)
-    chip = QPushButton("Military")
-    chip.setObjectName("chip")
-    chip.setCheckable(True)
-    chip.setChecked(True)
     search = QLineEdit()
     search.setObjectName("search")
     count = QLabel("12 events")
     count.setObjectName("countLabel")
-    card = QFrame()
-    card.setObjectName("presentCard")
-    card.resize(300, 200)
+    title = QLabel("A timeline")
+    title.setObjectName("timelineTitle")
     # Not shown (offscreen windows warn about size hints): grab() polishes them.
-    for widget in (banner, chip, search, count, card):
+    for widget in (banner, search, count, title):
         qtbot.addWidget(widget)
         widget.ensurePolished()
     assert _centre_colour(banner.grab().toImage()) == installed.banner_bg
-    assert _centre_colour(card.grab().toImage()) == installed.card_bg
-    chip_image = chip.grab().toImage()
-    assert chip_image.pixelColor(6, chip_image.height() // 2) == installed.accent
+    # the title strip above the timeline is the timeline's own canvas colour
+    assert title.grab().toImage().pixelColor(1, 1) == installed.timeline_bg
     assert count.palette().color(count.foregroundRole()) == installed.muted_text
 
 

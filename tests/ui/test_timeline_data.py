@@ -69,14 +69,20 @@ def random_event(rng: random.Random, n: int = 0) -> Event:
     )
 
 
+def add_all(store: EventStore, events: list[Event]) -> list[int]:
+    """Add events in one transaction (one change for the pipeline); their ids."""
+    with store.atomic():
+        return [store.add_event(e) for e in events]
+
+
 def make_store(path: Path, n: int = 120, seed: int = 7) -> EventStore:
     rng = random.Random(seed)
     store = EventStore.open(path)
     store.set_meta(title="Pipeline test")
-    store.add_events(random_event(rng, i) for i in range(n))
+    add_all(store, [random_event(rng, i) for i in range(n)])
     # a few ties on dates, which the sort breaks by finish and then id
     same = PartialDate(1995, 5, 5)
-    store.add_events(Event(f"Tie {k}", same, category="Sport", tags=("alpha",)) for k in range(4))
+    add_all(store, [Event(f"Tie {k}", same, category="Sport", tags=("alpha",)) for k in range(4)])
     return store
 
 
@@ -261,7 +267,7 @@ def random_edit(store: EventStore, rng: random.Random, serial: list[int]) -> str
     elif kind == "delete":
         store.delete_events([rng.choice(ids)])
     elif kind == "add-many":
-        store.add_events(random_event(rng, n * 10 + k) for k in range(rng.randint(2, 6)))
+        add_all(store, [random_event(rng, n * 10 + k) for k in range(rng.randint(2, 6))])
     elif kind == "delete-many":
         store.delete_events(rng.sample(ids, min(len(ids), rng.randint(2, 5))))
     elif kind == "set-categories":
@@ -349,7 +355,7 @@ def test_opening_progressively_delivers_every_event_after_a_preview(
 
 def test_opening_another_store_and_none(qtbot, tmp_path: Path, data: TimelineData) -> None:
     other = EventStore.open(":memory:")
-    other.add_events(random_event(random.Random(k), k) for k in range(30))
+    add_all(other, [random_event(random.Random(k), k) for k in range(30)])
     try:
         data.open(other)
         assert_matches_store(data, other)

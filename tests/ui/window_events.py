@@ -104,7 +104,7 @@ class Shown:
 
 def shown(window: MainWindow) -> Shown:
     arrays = window.data.shown
-    names = {key: name for key, (name, _color) in window.category_names().items()}
+    names = {key: name for key, (name, _color) in window.categories.names().items()}
     return Shown(
         arrays.ids.tolist(),
         list(arrays.titles),

@@ -1,15 +1,14 @@
-"""The SQLite event store. Imports no Qt."""
+"""The SQLite event store (imports no Qt): :class:`EventStore` and what it deals in.
+
+See :mod:`viewer.store.store` for a map of the modules.
+"""
 
 from viewer.store.batch import EventBatch
 from viewer.store.columns import EventArrays
-from viewer.store.store import (
-    Change,
-    EventStore,
-    ImportCancelled,
-    ImportResult,
-    StoreError,
-    fts_query,
-)
+from viewer.store.core import Change, StoreError
+from viewer.store.imports import ImportCancelled, ImportResult
+from viewer.store.reads import fts_query
+from viewer.store.store import EventStore
 
 __all__ = [
     "Change",

@@ -50,8 +50,8 @@ COLUMN_DTYPES: dict[str, type[np.generic]] = {
     "ids": np.int64,
     "begin": np.float64,
     "finish": np.float64,
-    "start_finish": np.float64,
-    "end_begin": np.float64,
+    "start_until": np.float64,
+    "end_from": np.float64,
     "start_precision": np.int8,
     "end_precision": np.int8,
     "is_range": np.bool_,
@@ -283,10 +283,10 @@ class Patch:
 class EventArrays:
     """Parallel arrays of events, sorted by ``begin`` (ties: ``finish``, then ``ids``).
 
-    ``start_finish`` is where the start date's own period ends and ``end_begin`` where
+    ``start_until`` is where the start date's own period ends and ``end_from`` where
     the end date's period starts; the timeline fades those periods when the date is
-    only known to the month or year.  For a point event ``start_finish == finish`` and
-    ``end_begin == begin``, and ``end_precision == start_precision``.  ``category`` is a
+    only known to the month or year.  For a point event ``start_until == finish`` and
+    ``end_from == begin``, and ``end_precision == start_precision``.  ``category`` is a
     key into the colours (the store gives category ids; ``-1``: none) and ``lane`` the
     event's lane in the store's default layout (``-1``: not placed).
 
@@ -300,17 +300,17 @@ class EventArrays:
     end_precision: np.ndarray  # int8
     is_range: np.ndarray  # bool
     category: np.ndarray  # int32
-    start_finish: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.float64))
-    end_begin: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.float64))
+    start_until: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.float64))
+    end_from: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.float64))
     lane: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int32))
     texts: TextSource = field(default_factory=StaticTexts)
 
     def __post_init__(self) -> None:
         n = len(self.ids)
-        if len(self.start_finish) != n:
-            self.start_finish = np.asarray(self.finish, dtype=np.float64).copy()
-        if len(self.end_begin) != n:
-            self.end_begin = np.asarray(self.begin, dtype=np.float64).copy()
+        if len(self.start_until) != n:
+            self.start_until = np.asarray(self.finish, dtype=np.float64).copy()
+        if len(self.end_from) != n:
+            self.end_from = np.asarray(self.begin, dtype=np.float64).copy()
         if len(self.lane) != n:
             self.lane = np.full(n, -1, dtype=np.int32)
         if any(len(getattr(self, c)) != n for c in _COLUMNS):
@@ -332,7 +332,7 @@ class EventArrays:
         """Arrays from columns in any order (as the store gives them): sorted here.
 
         ``columns`` maps the names of :data:`COLUMN_DTYPES` to arrays; ``lane``,
-        ``start_finish`` and ``end_begin`` may be missing.
+        ``start_until`` and ``end_from`` may be missing.
         """
         ids = np.asarray(columns["ids"], dtype=np.int64)
         begin = np.asarray(columns["begin"], dtype=np.float64)
@@ -385,8 +385,8 @@ class EventArrays:
         category: np.ndarray,
         titles: Sequence[str],
         dates: Sequence[str],
-        start_finish: np.ndarray | None = None,
-        end_begin: np.ndarray | None = None,
+        start_until: np.ndarray | None = None,
+        end_from: np.ndarray | None = None,
     ) -> EventArrays:
         """Arrays from unsorted columns and texts held in memory."""
         ids = np.asarray(ids, dtype=np.int64)
@@ -398,8 +398,8 @@ class EventArrays:
             "end_precision": end_precision,
             "is_range": is_range,
             "category": category,
-            "start_finish": finish if start_finish is None else start_finish,
-            "end_begin": begin if end_begin is None else end_begin,
+            "start_until": finish if start_until is None else start_until,
+            "end_from": begin if end_from is None else end_from,
         }
         if len(titles) != len(ids) or len(dates) != len(ids):
             raise ValueError("all EventArrays columns must have the same length")
@@ -419,9 +419,9 @@ class EventArrays:
             end = ev.end if ev.end is not None else ev.start
             cols["ids"][i] = ev.id if ev.id is not None else -(i + 1)
             cols["begin"][i] = ev.start.begin()
-            cols["start_finish"][i] = ev.start.finish()
-            cols["end_begin"][i] = end.begin()
-            cols["finish"][i] = end.finish() if ev.end is not None else cols["start_finish"][i]
+            cols["start_until"][i] = ev.start.finish()
+            cols["end_from"][i] = end.begin()
+            cols["finish"][i] = end.finish() if ev.end is not None else cols["start_until"][i]
             cols["start_precision"][i] = int(ev.start.precision)
             cols["end_precision"][i] = int(end.precision)
             cols["is_range"][i] = ev.end is not None

@@ -1,6 +1,6 @@
 """Search as a person types: one more letter often finds nothing new (no Qt here).
 
-The last word typed is searched as a prefix (see :func:`~viewer.store.store.fts_query`),
+The last word typed is searched as a prefix (see :func:`~viewer.store.reads.fts_query`),
 so "parliamen" and "parliament" both ask for every term that begins so.  When the
 full-text index holds the same terms for both (it usually does, once a word is a few
 letters long), the events found are the same: :class:`TypedSearch` asks the index's
@@ -18,7 +18,8 @@ import threading
 
 import numpy as np
 
-from viewer.store.store import EventStore, typed_words
+from viewer.store.reads import typed_words
+from viewer.store.store import EventStore
 
 __all__ = ["TypedSearch"]
 

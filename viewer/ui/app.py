@@ -82,6 +82,6 @@ def run(path: str | None = None) -> int:
         last = settings.value("files/last")
         opened = bool(last) and Path(str(last)).exists() and window.open_path(str(last))
         if not opened:
-            opened = window.open_sample()
+            opened = window.files.open_sample()
     window.show()
     return app.exec()

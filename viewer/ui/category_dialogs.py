@@ -52,9 +52,9 @@ from viewer.ui.event_dialog import (
     hint_label,
     muted_color,
     save_buttons,
-    swatch_icon,
 )
 from viewer.ui.richtext import shown_as_written
+from viewer.ui.theme import swatch_icon
 
 __all__ = ["CategoryManagerDialog", "ReassignDialog", "TimelinePropertiesDialog"]
 

@@ -12,9 +12,9 @@ Command texts name the step for the Edit menu ("Undo Move 'Vladivostok summit'")
 
 Failures
 --------
-A ``StoreError`` (or an ``sqlite3.Error``) raised while a command runs is *caught*:
-the transaction has rolled back, so the file is exactly as before the step.  The
-command then
+A ``StoreError`` raised while a command runs (the store gives what SQLite refuses as
+one too) is *caught*: the transaction has rolled back, so the file is exactly as
+before the step.  The command then
 
 * keeps the error in its ``failed`` attribute (``None`` after a step that worked),
 * marks itself obsolete, so the undo stack drops it (a failed push leaves no entry;
@@ -34,7 +34,6 @@ duplicate, set category take many ids) where a step must be all-or-nothing.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 
 from PySide6.QtCore import QObject, Signal
@@ -154,11 +153,10 @@ class StoreCommand(QUndoCommand):
     def _run(self, step: Callable[[], None], verb: str) -> bool:
         try:
             step()
-        except (StoreError, sqlite3.Error) as exc:
-            error = exc if isinstance(exc, StoreError) else StoreError(f"could not save: {exc}")
-            self.failed = error
+        except StoreError as exc:
+            self.failed = exc
             self.setObsolete(True)
-            command_errors(self.doc).failed.emit(verb + self.text(), error)
+            command_errors(self.doc).failed.emit(verb + self.text(), exc)
             return False
         self.failed = None
         return True
@@ -532,7 +530,8 @@ class ImportCommand(StoreCommand):
     leaves nothing behind.  ``result`` is the last :class:`ImportResult`.  Undo keeps
     the imported rows aside in the store's connection (:meth:`EventStore.undo_import`),
     so a redo gives back the same events with the same ids and lanes without reading
-    the file again; the timeline itself is not kept after the first redo.
+    the file again (and without counting on SQLite to give out the same ids twice);
+    the timeline itself is not kept after the first redo.
     """
 
     def __init__(

@@ -249,7 +249,7 @@ class TimelineData(QObject):
         placed: list[tuple[float, float, bool, int]],
     ) -> int | None:
         """The lane for an event in the default layout, found in the columns in memory
-        (the store's :data:`~viewer.store.store.Placer`); ``None`` if not ready.
+        (the store's :data:`~viewer.store.writes.Placer`); ``None`` if not ready.
 
         The neighbours are the events near it (a binary search), those placed earlier
         in the same transaction, and not the event itself.  Events the transaction
@@ -522,8 +522,8 @@ _NUMERIC = (
     "ids",
     "begin",
     "finish",
-    "start_finish",
-    "end_begin",
+    "start_until",
+    "end_from",
     "start_precision",
     "end_precision",
     "is_range",

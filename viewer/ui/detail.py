@@ -25,12 +25,10 @@ from PySide6.QtGui import (
     QFont,
     QFontMetrics,
     QFontMetricsF,
-    QIcon,
     QPainter,
     QPaintEvent,
     QPalette,
     QPen,
-    QPixmap,
     QResizeEvent,
     QTextDocument,
 )
@@ -46,18 +44,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from viewer.model.colors import NEUTRAL_COLOR
 from viewer.model.event import Category, Event
 from viewer.ui.richtext import plain_text, safe_url, sanitize_html, shown_as_written
+from viewer.ui.theme import ERROR_ON_DARK, ERROR_ON_LIGHT, contrast_text
 
 __all__ = [
     "ChipRow",
     "DetailPanel",
     "SafeTextBrowser",
-    "contrast_text_color",
     "error_color",
     "muted_color",
     "open_safe_url",
-    "swatch_icon",
 ]
 
 EMPTY_MESSAGE = "Select an event on the timeline to see its details"
@@ -67,30 +65,6 @@ UrlOpener = Callable[[QUrl], Any]
 
 
 # -- colour helpers (shared with the sidebar and the dialogs) -------------------------------
-
-
-def _relative_luminance(color: QColor) -> float:
-    def channel(c: float) -> float:
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    return (
-        0.2126 * channel(color.redF())
-        + 0.7152 * channel(color.greenF())
-        + 0.0722 * channel(color.blueF())
-    )
-
-
-def contrast_text_color(background: str | QColor) -> QColor:
-    """Near-black or white, whichever reads better on ``background`` (WCAG contrast)."""
-    bg = QColor(background)
-    if not bg.isValid():
-        bg = QColor("#888888")
-    lum = _relative_luminance(bg)
-    dark = QColor("#1b1b1b")
-    # Contrast ratio against white is 1.05 / (L + 0.05); against near-black ~(L+0.05)/0.06.
-    on_white = 1.05 / (lum + 0.05)
-    on_dark = (lum + 0.05) / (_relative_luminance(dark) + 0.05)
-    return dark if on_dark >= on_white else QColor("#ffffff")
 
 
 def muted_color(
@@ -112,34 +86,7 @@ def muted_color(
 
 def error_color(palette: QPalette) -> QColor:
     """A red that reads well on the palette's window colour, light or dark."""
-    return QColor("#ff8a80") if is_dark(palette) else QColor("#b3261e")
-
-
-def swatch_icon(color: QColor | None, outline: QColor, size: int = 14) -> QIcon:
-    """A round colour swatch; ``None`` draws a dashed empty ring (no category).
-
-    The same pixmap serves the normal and selected states, so a selected row does not
-    tint the category colour.
-    """
-    ratio = 2.0  # drawn at 2x so it stays crisp on high-DPI screens
-    pixmap = QPixmap(int(size * ratio), int(size * ratio))
-    pixmap.setDevicePixelRatio(ratio)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    rect = QRectF(1.5, 1.5, size - 3, size - 3)
-    if color is None:
-        painter.setPen(QPen(outline, 1.2, Qt.PenStyle.DashLine))
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-    else:
-        painter.setPen(QPen(color.darker(130), 1))
-        painter.setBrush(color)
-    painter.drawEllipse(rect)
-    painter.end()
-    icon = QIcon()
-    for mode in (QIcon.Mode.Normal, QIcon.Mode.Selected, QIcon.Mode.Active):
-        icon.addPixmap(pixmap, mode)
-    return icon
+    return QColor(ERROR_ON_DARK if is_dark(palette) else ERROR_ON_LIGHT)
 
 
 def is_dark(palette: QPalette) -> bool:
@@ -280,7 +227,7 @@ class ChipRow(QWidget):
             if chip.color is not None:
                 painter.setPen(Qt.PenStyle.NoPen)
                 painter.setBrush(chip.color)
-                fg = contrast_text_color(chip.color)
+                fg = contrast_text(chip.color)
             else:
                 painter.setPen(QPen(muted_color(pal), 1))
                 painter.setBrush(pal.color(QPalette.ColorRole.AlternateBase))
@@ -310,6 +257,7 @@ class DetailPanel(QWidget):
 
     editRequested = Signal()
     linkActivated = Signal(QUrl)
+    _built = False  # (Qt sends palette changes while it is being built)
 
     def __init__(self, parent: QWidget | None = None, *, open_url: UrlOpener | None = None) -> None:
         super().__init__(parent)
@@ -400,6 +348,7 @@ class DetailPanel(QWidget):
         self._empty_page = empty_page
         self._event_page = event_page
 
+        self._built = True  # palette changes from now on recolour it
         self._apply_palette()
         self.clear()
 
@@ -431,7 +380,7 @@ class DetailPanel(QWidget):
         chips: list[Chip] = []
         if event.category:
             color = QColor(category.color) if category is not None else QColor()
-            chips.append(Chip(event.category, color if color.isValid() else QColor("#8a8a8a")))
+            chips.append(Chip(event.category, color if color.isValid() else QColor(NEUTRAL_COLOR)))
         chips.extend(Chip(tag) for tag in event.tags if tag)
         self.chips.set_chips(chips)
         self.chips.setVisible(bool(chips))
@@ -524,7 +473,7 @@ class DetailPanel(QWidget):
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "_stack"):
+        if event.type() == QEvent.Type.PaletteChange and self._built:
             self._apply_palette()
 
     def sizeHint(self) -> QSize:

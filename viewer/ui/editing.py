@@ -11,17 +11,18 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QFileDialog, QMenu
+from PySide6.QtWidgets import QDialog, QFileDialog, QMenu, QToolBar, QWidget
 
 from viewer.model.dates import SECONDS_PER_DAY, PartialDate, Precision
-from viewer.model.event import Event
+from viewer.model.event import Event, Timeline
 from viewer.store import EventStore, ImportCancelled, StoreError
+from viewer.ui.actions import Shortcut, make_action
 from viewer.ui.category_dialogs import CategoryManagerDialog, TimelinePropertiesDialog
 from viewer.ui.commands import (
     AddEventCommand,
@@ -34,14 +35,13 @@ from viewer.ui.commands import (
     push,
     quoted,
 )
+from viewer.ui.data import TimelineData
 from viewer.ui.document import Document
 from viewer.ui.event_dialog import EventDialog
 from viewer.ui.richtext import menu_text, shown_as_written
+from viewer.ui.state import ViewState
 from viewer.ui.theme import load_icon
-
-if TYPE_CHECKING:
-    from viewer.model.event import Timeline
-    from viewer.ui.main_window import MainWindow
+from viewer.ui.timeline.view import TimelineView
 
 _YEAR = 365.2425 * SECONDS_PER_DAY
 #: A mnemonic marker in an action's text ("&Undo"; "&&" is a literal "&").
@@ -59,103 +59,114 @@ def precision_for_span(span: float) -> Precision:
     return Precision.MINUTE
 
 
-class EditController(QObject):
-    """The Edit menu, the editing shortcuts and what they do to the open document."""
+class EditingWindow(Protocol):
+    """What editing needs of the window (the main window has it)."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
+    state: ViewState
+    data: TimelineData
+    view: TimelineView
+
+    @property
+    def doc(self) -> Document | None: ...
+
+    def show_error(self, title: str, text: str) -> None: ...
+
+    def show_message(self, text: str, msecs: int) -> None: ...
+
+    def open_path(self, path: str | os.PathLike[str], *, keep_view: bool = False) -> bool: ...
+
+
+class EditController(QObject):
+    """The Edit menu's actions, Save As, and what they do to the open document.
+
+    ``window`` is what they read and ask (seen through :class:`EditingWindow`);
+    ``parent`` is the window as a widget, the parent of the actions and the dialogs.
+    The window places the actions in its menus and toolbar and calls
+    :meth:`set_document` when another document opens; the undo and redo actions of
+    the document's stack then take the places of :attr:`undo_placeholder` and
+    :attr:`redo_placeholder`, wherever the window put those.
+    """
+
+    def __init__(self, window: EditingWindow, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._window = window
+        self._parent = parent
         self.dialog: QDialog | None = None
         self._undo_action: QAction | None = None
         self._redo_action: QAction | None = None
-        w = window
-        Key = QKeySequence.StandardKey
 
         def action(
-            text: str, slot: object, shortcuts: Sequence[object] = (), icon: str = ""
+            text: str,
+            slot: Callable[[], object],
+            shortcut: Shortcut | None = None,
+            icon: str | None = None,
         ) -> QAction:
-            a = w._action(text, slot, icon=icon or None)
-            keys = [QKeySequence(s) for s in shortcuts]  # type: ignore[arg-type]
-            if keys:
-                a.setShortcuts(keys)
-            return a
+            return make_action(parent, text, slot, shortcut=shortcut, icon=icon)
 
-        self.act_add = action("&Add Event…", lambda: self.add_event(), ["Ctrl+N"], "add")
-        self.act_edit = action("&Edit Event…", lambda: self.edit_event(), ["Ctrl+E"], "edit")
+        self.act_add = action("&Add Event…", lambda: self.add_event(), "Ctrl+N", "add")
+        self.act_edit = action("&Edit Event…", lambda: self.edit_event(), "Ctrl+E", "edit")
         # Not QKeySequence.Delete: on X11, KDE and GNOME that is also Ctrl+D, which
         # would make Duplicate's Ctrl+D ambiguous (and neither would run).
-        self.act_delete = action("&Delete", self.delete_selected, ["Del"], "delete")
-        self.act_duplicate = action("D&uplicate", self.duplicate_selected, ["Ctrl+D"], "duplicate")
+        self.act_delete = action("&Delete", self.delete_selected, "Del", "delete")
+        self.act_duplicate = action("D&uplicate", self.duplicate_selected, "Ctrl+D", "duplicate")
         self.act_categories = action("&Categories…", self.manage_categories, icon="category")
         self.act_properties = action("Timeline &Properties…", self.edit_properties)
-        self.act_save_as = action("Save &As…", self.save_as, [Key.SaveAs], "save-as")
-        self.category_menu = QMenu("Set Ca&tegory", w)
+        self.act_save_as = action(
+            "Save &As…", self.save_as, QKeySequence.StandardKey.SaveAs, "save-as"
+        )
+        self.category_menu = QMenu("Set Ca&tegory", parent)
         self.category_menu.aboutToShow.connect(self._fill_category_menu)
 
         # The undo/redo actions come from the document's stack; these placeholders hold
         # their place in the menu while no document is open.
-        self.undo_placeholder = QAction(load_icon("undo"), "&Undo", w)
-        self.redo_placeholder = QAction(load_icon("redo"), "&Redo", w)
+        self.undo_placeholder = QAction(load_icon("undo"), "&Undo", parent)
+        self.redo_placeholder = QAction(load_icon("redo"), "&Redo", parent)
         self.undo_placeholder.setEnabled(False)
         self.redo_placeholder.setEnabled(False)
 
-        menu = w.edit_menu
-        first = menu.actions()[0] if menu.actions() else None
-        for item in (self.undo_placeholder, self.redo_placeholder):
-            menu.insertAction(first, item)  # type: ignore[arg-type]
-        menu.insertSeparator(first)  # type: ignore[arg-type]
-        for item in (self.act_add, self.act_edit, self.act_duplicate, self.act_delete):
-            menu.insertAction(first, item)  # type: ignore[arg-type]
-        menu.insertMenu(first, self.category_menu)  # type: ignore[arg-type]
-        menu.insertSeparator(first)  # type: ignore[arg-type]
-        menu.addSeparator()
-        menu.addAction(self.act_categories)
-        menu.addAction(self.act_properties)
-        w.file_menu.insertAction(w.act_import, self.act_save_as)
-        w.file_menu.insertSeparator(w.act_import)
-
-        bar = w.toolbar
-        bar.addSeparator()
-        for item in (self.act_add, self.act_edit, self.act_delete):
-            bar.addAction(item)
-        bar.addSeparator()
-        bar.addAction(self.undo_placeholder)
-        bar.addAction(self.redo_placeholder)
-
-        w.documentChanged.connect(self._on_document)
-        w.state.selectionChanged.connect(lambda _ids: self.update_actions())
-        w.detail.editRequested.connect(lambda: self.edit_event())
-        self._on_document(w.doc)
+        window.state.selectionChanged.connect(lambda _ids: self.update_actions())
+        self.set_document(window.doc)
 
     # -- helpers ---------------------------------------------------------------------
 
     @property
     def doc(self) -> Document | None:
-        return self.window.doc
+        return self._window.doc
 
     @property
     def editable(self) -> bool:
         """Whether the open document may be changed now (not read-only, and loaded
         and checked in full)."""
-        return self.doc is not None and not self.doc.readonly and self.window.data.ready
+        return self.doc is not None and not self.doc.readonly and self._window.data.ready
+
+    @property
+    def undo_action(self) -> QAction | None:
+        """The open document's Undo action (its text names the step), if one is open."""
+        return self._undo_action
+
+    @property
+    def redo_action(self) -> QAction | None:
+        """The open document's Redo action, if one is open."""
+        return self._redo_action
 
     def _push(self, command: object) -> bool:
         assert self.doc is not None
         return push(self.doc, command)  # type: ignore[arg-type]
 
-    def _on_document(self, doc: Document | None) -> None:
-        w = self.window
+    def set_document(self, doc: Document | None) -> None:
+        """Another document is shown: its undo stack's actions replace the last one's."""
+        parent = self._parent
         for old in (self._undo_action, self._redo_action):
             if old is not None:
-                for widget in (w.edit_menu, w.toolbar):
+                for widget in _menus_and_toolbars(old):
                     widget.removeAction(old)
-                w.removeAction(old)
+                parent.removeAction(old)
                 old.deleteLater()
         self._undo_action = self._redo_action = None
         if doc is not None:
             stack = doc.undo_stack
-            undo = stack.createUndoAction(w, "&Undo")
-            redo = stack.createRedoAction(w, "&Redo")
+            undo = stack.createUndoAction(parent, "&Undo")
+            redo = stack.createRedoAction(parent, "&Redo")
             undo.setIcon(load_icon("undo"))
             redo.setIcon(load_icon("redo"))
             undo.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
@@ -163,9 +174,9 @@ class EditController(QObject):
             for real in (undo, redo):
                 _tooltip_as_written(real)
             for placeholder, real in ((self.undo_placeholder, undo), (self.redo_placeholder, redo)):
-                for widget in (w.edit_menu, w.toolbar):
+                for widget in _menus_and_toolbars(placeholder):
                     widget.insertAction(placeholder, real)
-                w.addAction(real)
+                parent.addAction(real)
             self._undo_action, self._redo_action = undo, redo
             command_errors(doc).failed.connect(self._on_command_failed)
         for placeholder in (self.undo_placeholder, self.redo_placeholder):
@@ -175,13 +186,14 @@ class EditController(QObject):
     def _on_command_failed(self, step: str, error: object) -> None:
         if isinstance(error, ImportCancelled):
             return  # the person asked for it; nothing was added
-        self.window.show_error("Could not change the timeline", f"{step}: {error}")
+        self._window.show_error("Could not change the timeline", f"{step}: {error}")
 
     def update_actions(self) -> None:
         editable = self.editable
-        selected = bool(self.window.state.selection)
+        state = self._window.state
+        selected = bool(state.selection)
         self.act_add.setEnabled(editable)
-        self.act_edit.setEnabled(editable and self.window.state.current is not None)
+        self.act_edit.setEnabled(editable and state.current is not None)
         self.act_delete.setEnabled(editable and selected)
         self.act_duplicate.setEnabled(editable and selected)
         self.category_menu.setEnabled(editable and selected)
@@ -197,7 +209,7 @@ class EditController(QObject):
         assert self.doc is not None
         store = self.doc.store
         dialog = EventDialog(
-            self.window,
+            self._parent,
             categories=store.categories(),
             tags=[t for t, _n in store.tag_counts()],
             event=event,
@@ -215,7 +227,7 @@ class EditController(QObject):
             return None
         prefill = None
         if at is not None:
-            x0, x1 = self.window.view.visible_range()
+            x0, x1 = self._window.view.visible_range()
             prefill = PartialDate.from_position(at, precision_for_span(x1 - x0))
         dialog = self._event_dialog("Add Event", None, prefill)
 
@@ -231,7 +243,7 @@ class EditController(QObject):
     def edit_event(self, event_id: int | None = None) -> EventDialog | None:
         if not self.editable:
             return None
-        event_id = event_id if event_id is not None else self.window.state.current
+        event_id = event_id if event_id is not None else self._window.state.current
         if event_id is None:
             return None
         assert self.doc is not None
@@ -254,32 +266,30 @@ class EditController(QObject):
 
         One the filters hide is only reported, so that nothing hidden is selected.
         """
-        w = self.window
-        if w.is_shown(event_id):
+        w = self._window
+        if w.data.is_shown(event_id):
             w.state.set_selection([event_id], event_id)
             w.view.ensure_visible(event_id)
         else:
-            w.statusBar().showMessage(
-                f"{done}; the filters hide it (View ▸ Reset Filters shows it).", 8000
-            )
+            w.show_message(f"{done}; the filters hide it (View ▸ Reset Filters shows it).", 8000)
 
     def delete_selected(self) -> None:
-        ids = self.window.state.selection
+        ids = self._window.state.selection
         if not self.editable or not ids:
             return
         if self._push(DeleteEventsCommand(self.doc, ids)):  # type: ignore[arg-type]
-            self.window.state.clear_selection()
+            self._window.state.clear_selection()
 
     def duplicate_selected(self) -> None:
-        ids = self.window.state.selection
+        ids = self._window.state.selection
         if not self.editable or not ids:
             return
         command = DuplicateEventsCommand(self.doc, ids)  # type: ignore[arg-type]
         if self._push(command) and command.new_ids:
-            self.window.state.set_selection(list(command.new_ids))
+            self._window.state.set_selection(list(command.new_ids))
 
     def set_category(self, name: str | None) -> None:
-        ids = self.window.state.selection
+        ids = self._window.state.selection
         if self.editable and ids:
             self._push(SetCategoryCommand(self.doc, ids, name))  # type: ignore[arg-type]
 
@@ -288,7 +298,7 @@ class EditController(QObject):
         menu.clear()
         if self.doc is None:
             return
-        from viewer.ui.event_dialog import swatch_icon  # takes the "#rrggbb" text
+        from viewer.ui.theme import swatch_icon
 
         for cat in self.doc.store.categories():
             menu.addAction(
@@ -306,13 +316,32 @@ class EditController(QObject):
         make = EditEventCommand.resize if resize else EditEventCommand.move
         return self._push(make(self.doc, before, after))  # type: ignore[arg-type]
 
+    def event_dates(self, event_id: int) -> tuple[PartialDate, PartialDate | None] | None:
+        """The stored dates of an event, for a drag on the timeline."""
+        event = self.doc.store.get_event(event_id) if self.doc is not None else None
+        return None if event is None else (event.start, event.end)
+
+    def drop_dragged(
+        self, event_id: int, start: PartialDate, end: PartialDate | None, resize: bool
+    ) -> None:
+        """A drag on the timeline ended on new dates: one undoable Move/Resize."""
+        before = self.doc.store.get_event(event_id) if self.doc is not None else None
+        if before is None or (start, end) == (before.start, before.end):
+            return
+        # the source's date text described the old dates (as in the event dialog)
+        after = before.evolve(start=start, end=end, display_date="")
+        moved = self.move_event(before, after, resize=resize)
+        if moved and event_id not in self._window.state.selection:
+            verb = "Resized" if resize else "Moved"
+            self.select_if_shown(event_id, f"{verb} {quoted(before.title)}")
+
     # -- document-wide ---------------------------------------------------------------
 
     def manage_categories(self) -> CategoryManagerDialog | None:
         if not self.editable:
             return None
         assert self.doc is not None
-        dialog = CategoryManagerDialog(self.doc, self.window)
+        dialog = CategoryManagerDialog(self.doc, self._parent)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.dialog = dialog
         dialog.open()
@@ -322,7 +351,7 @@ class EditController(QObject):
         if not self.editable:
             return None
         assert self.doc is not None
-        dialog = TimelinePropertiesDialog(self.doc, self.window)
+        dialog = TimelinePropertiesDialog(self.doc, self._parent)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.dialog = dialog
         dialog.open()
@@ -341,7 +370,7 @@ class EditController(QObject):
             return
         start = "" if self.doc.path == ":memory:" else str(Path(self.doc.path).with_suffix(""))
         path, _ = QFileDialog.getSaveFileName(
-            self.window, "Save a Copy As", f"{start} copy.db", "Timeline files (*.db)"
+            self._parent, "Save a Copy As", f"{start} copy.db", "Timeline files (*.db)"
         )
         if path:
             self.save_copy(path)
@@ -356,7 +385,7 @@ class EditController(QObject):
         assert self.doc is not None
         target = Path(path)
         if _same_file(target, self.doc.path):
-            self.window.show_error("Cannot save a copy", "Choose a different file name.")
+            self._window.show_error("Cannot save a copy", "Choose a different file name.")
             return False
         partial = target.with_name(target.name + ".part")
         try:
@@ -370,10 +399,10 @@ class EditController(QObject):
         except (OSError, StoreError) as exc:
             with contextlib.suppress(OSError):
                 _remove_database(partial)
-            self.window.show_error("Cannot save a copy", str(exc))
+            self._window.show_error("Cannot save a copy", str(exc))
             return False
         if open_copy:
-            self.window.open_path(target, keep_view=True)
+            self._window.open_path(target, keep_view=True)
         return True
 
 
@@ -389,6 +418,11 @@ def _tooltip_as_written(action: QAction) -> None:
 
     action.changed.connect(follow)
     follow()
+
+
+def _menus_and_toolbars(action: QAction) -> list[QMenu | QToolBar]:
+    """The menus and toolbars showing ``action`` (wherever the window put it)."""
+    return [w for w in action.associatedObjects() if isinstance(w, QMenu | QToolBar)]
 
 
 def _same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:

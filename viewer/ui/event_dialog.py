@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, QStringListModel, Qt
-from PySide6.QtGui import QColor, QIcon, QKeySequence, QPainter, QPalette, QPixmap, QShortcut
+from PySide6.QtGui import QColor, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -37,6 +37,7 @@ from viewer.model.dates import DateError, PartialDate, format_range
 from viewer.model.event import Category, Event
 from viewer.model.parse import DateSyntaxError, parse_date, parse_date_range
 from viewer.ui.detail import error_color, is_dark, muted_color
+from viewer.ui.theme import swatch_icon
 
 __all__ = [
     "NO_CATEGORY",
@@ -49,7 +50,6 @@ __all__ = [
     "is_dark",
     "muted_color",
     "save_buttons",
-    "swatch_icon",
 ]
 
 #: The category combo's entry for "no category".
@@ -118,20 +118,6 @@ def save_buttons(dialog: QDialog, save: Callable[[], None]) -> tuple[QDialogButt
         shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
         shortcut.activated.connect(save)
     return box, button
-
-
-def swatch_icon(color: str, size: int = 14) -> QIcon:
-    """A rounded colour square for category lists."""
-    pixmap = QPixmap(size, size)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    fill = QColor(color)
-    painter.setPen(fill.darker(130))
-    painter.setBrush(fill)
-    painter.drawRoundedRect(0.5, 0.5, size - 1.0, size - 1.0, 3.0, 3.0)
-    painter.end()
-    return QIcon(pixmap)
 
 
 def _parse_message(error: DateError) -> str:

@@ -27,8 +27,8 @@ from PySide6.QtGui import QColor, QIcon, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from viewer.store.columns import EventArrays, Patch
-from viewer.ui.detail import swatch_icon
 from viewer.ui.richtext import shown_as_written
+from viewer.ui.theme import swatch_icon
 
 __all__ = [
     "COLUMNS",
@@ -444,12 +444,6 @@ class EventListView(QTableView):
                 self.scrollTo(current, QAbstractItemView.ScrollHint.EnsureVisible)
         finally:
             self._silent -= 1
-
-    def scroll_to_id(self, event_id: int) -> None:
-        row = self._model.row_of(event_id)
-        if row is not None:
-            self.executeDelayedItemsLayout()
-            self.scrollTo(self._model.index(row, 0), QAbstractItemView.ScrollHint.EnsureVisible)
 
     # -- signals ----------------------------------------------------------------------------
 

@@ -260,6 +260,38 @@ def _css(color: QColor) -> str:
     return f"rgba({color.red()}, {color.green()}, {color.blue()}, {color.alpha()})"
 
 
+def _stage_style(t: Theme, base: float) -> str:
+    """The presentation's style sheet: ``t``'s colours, type sized from ``base`` px."""
+    small = round(base * 0.6)
+    return f"""
+            QWidget#presentStage {{ background: {_css(t.window)}; }}
+            QWidget#presentBlank {{ background: black; }}
+            QFrame#presentCard {{
+                background: {_css(t.card_bg)};
+                border: 1px solid {_css(t.border)};
+                border-radius: {round(base * 0.6)}px;
+            }}
+            QFrame#presentCard QLabel {{ background: transparent; color: {_css(t.text)}; }}
+            QFrame#presentCard QLabel#presentDate {{
+                color: {_css(t.accent)}; font-size: {round(base * 1.1)}px; font-weight: 600;
+                padding-bottom: {round(base * 0.35)}px;
+            }}
+            QFrame#presentCard QLabel#presentCategory {{
+                font-size: {round(base * 0.7)}px; font-weight: 600;
+                border-radius: {round(base * 0.5)}px;
+                padding: {round(base * 0.12)}px {round(base * 0.55)}px;
+            }}
+            QLabel#presentHeadline {{ font-weight: 700; }}
+            QLabel#presentDescription {{ padding-top: {round(base * 0.6)}px; }}
+            QLabel#presentFooter, QLabel#presentProgress {{
+                color: {_css(t.muted_text)}; font-size: {small}px;
+            }}
+            QLabel#presentJump {{
+                color: {_css(t.accent)}; font-size: {small}px; font-weight: 600;
+            }}
+            """
+
+
 class PresentationWindow(QWidget):
     """The full-screen presentation of some events of a timeline, one step at a time.
 
@@ -309,7 +341,7 @@ class PresentationWindow(QWidget):
         self.view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.view.set_scrollbar_policy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view.set_colors(list(colors), uncategorised)
-        self.view.set_dark(self._theme.is_dark)
+        self.view.set_theme(self._theme)
         # no fit: every step sets its own frame
         self.view.set_data(arrays, fit=False)
         #: Rows of the busiest step's frame, and the band's width and scale they were
@@ -594,38 +626,7 @@ class PresentationWindow(QWidget):
 
     def _apply_style(self) -> None:
         """Colours from the theme and type sizes in proportion to the window."""
-        base = self._base_px()
-        t = self._theme
-        small = round(base * 0.6)
-        self.setStyleSheet(
-            f"""
-            QWidget#presentStage {{ background: {_css(t.window)}; }}
-            QWidget#presentBlank {{ background: black; }}
-            QFrame#presentCard {{
-                background: {_css(t.card_bg)};
-                border: 1px solid {_css(t.border)};
-                border-radius: {round(base * 0.6)}px;
-            }}
-            QFrame#presentCard QLabel {{ background: transparent; color: {_css(t.text)}; }}
-            QFrame#presentCard QLabel#presentDate {{
-                color: {_css(t.accent)}; font-size: {round(base * 1.1)}px; font-weight: 600;
-                padding-bottom: {round(base * 0.35)}px;
-            }}
-            QFrame#presentCard QLabel#presentCategory {{
-                font-size: {round(base * 0.7)}px; font-weight: 600;
-                border-radius: {round(base * 0.5)}px;
-                padding: {round(base * 0.12)}px {round(base * 0.55)}px;
-            }}
-            QLabel#presentHeadline {{ font-weight: 700; }}
-            QLabel#presentDescription {{ padding-top: {round(base * 0.6)}px; }}
-            QLabel#presentFooter, QLabel#presentProgress {{
-                color: {_css(t.muted_text)}; font-size: {small}px;
-            }}
-            QLabel#presentJump {{
-                color: {_css(t.accent)}; font-size: {small}px; font-weight: 600;
-            }}
-            """
-        )
+        self.setStyleSheet(_stage_style(self._theme, self._base_px()))
 
     def _apply_layout(self) -> None:
         """Margins, paddings and the band's height, then the card's type."""

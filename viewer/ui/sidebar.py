@@ -32,8 +32,9 @@ from viewer.model.dates import DateError, PartialDate
 from viewer.model.event import Category
 from viewer.model.filters import Filters
 from viewer.model.parse import parse_date
-from viewer.ui.detail import error_color, muted_color, swatch_icon
+from viewer.ui.detail import error_color, muted_color
 from viewer.ui.richtext import menu_text, shown_as_written
+from viewer.ui.theme import swatch_icon
 
 __all__ = ["FilterSidebar", "error_color"]
 
@@ -115,6 +116,7 @@ class FilterSidebar(QWidget):
     """
 
     filtersChanged = Signal(object)
+    _built = False  # (Qt sends palette changes while it is being built)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -240,6 +242,7 @@ class FilterSidebar(QWidget):
         layout.addWidget(self.reset_button)
 
         self.tags_section.hide()
+        self._built = True  # palette changes from now on recolour it
         self._apply_palette()
         self._show_date_hint("from", None, None)
         self._show_date_hint("to", None, None)
@@ -504,7 +507,7 @@ class FilterSidebar(QWidget):
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "to_hint"):
+        if event.type() == QEvent.Type.PaletteChange and self._built:
             self._apply_palette()
             # Swatch outlines follow the palette too.
             if self.category_list.count():

@@ -13,15 +13,18 @@
   with the placeholder colour ``#000000``, which is replaced by the palette's text colour
   (or the colour given); the disabled and selected modes get their own colours.  Icons
   without the placeholder (``app``) keep their own colours.
-* :func:`contrast_text` picks black or white text for a coloured chip;
-  :data:`CATEGORY_PALETTE` holds the default category colours.
+* :func:`contrast_text` picks black or white text for a coloured chip,
+  :func:`swatch_icon` draws a category's swatch; :data:`CATEGORY_PALETTE` holds the
+  default category colours.
+* A :class:`Theme`'s last fields are the timeline canvas' colours: every view of the
+  timeline (window, overview, presentation band, image files, print) paints with them,
+  and this is the one module that names canvas colours.
 
 Object names the style sheet knows: ``QLineEdit#search`` (rounded search box),
-``QLabel#countLabel`` (muted count), ``QFrame#banner`` (read-only / warning notice),
-``QPushButton#chip`` (checkable tag/category chip), ``QFrame#presentCard`` with
-``QLabel#presentTitle``, ``#presentDate``, ``#presentBody``, ``#presentMeta``, and
-``QWidget#presentStage`` (the presentation background).  ``QLabel[muted="true"]`` is a
-muted label anywhere.
+``QLabel#countLabel`` (muted count), ``QFrame#banner`` (read-only / warning notice) and
+``QLabel#timelineTitle`` (the title above the timeline); ``QLabel[muted="true"]`` is a
+muted label anywhere.  The presentation styles its own widgets, in proportion to its
+screen (:mod:`viewer.ui.presentation`).
 """
 
 from __future__ import annotations
@@ -54,6 +57,8 @@ from viewer.paths import resources_dir
 
 __all__ = [
     "CATEGORY_PALETTE",
+    "ERROR_ON_DARK",
+    "ERROR_ON_LIGHT",
     "ICON_NAMES",
     "ICON_SIZES",
     "MODES",
@@ -61,7 +66,6 @@ __all__ = [
     "ThemeManager",
     "app_icon",
     "apply_theme",
-    "category_color",
     "clear_icon_cache",
     "contrast_ratio",
     "contrast_text",
@@ -73,6 +77,7 @@ __all__ = [
     "load_icon",
     "relative_luminance",
     "style_sheet",
+    "swatch_icon",
     "theme_for",
 ]
 
@@ -134,19 +139,51 @@ def contrast_ratio(a: QColor, b: QColor) -> float:
     return (hi + 0.05) / (lo + 0.05)
 
 
+#: Error text (a date that cannot be read…) on light and on dark windows.
+ERROR_ON_LIGHT: Final = "#b3261e"
+ERROR_ON_DARK: Final = "#ff8a80"
+
 _BLACK: Final = "#000000"
 _WHITE: Final = "#ffffff"
 
 
-def contrast_text(color: QColor) -> QColor:
-    """Black or white, whichever reads better on ``color`` (e.g. a category chip)."""
+def contrast_text(color: QColor | str) -> QColor:
+    """Black or white, whichever reads better on ``color`` (e.g. a category chip; an
+    invalid colour counts as mid grey)."""
+    color = QColor(color)
+    if not color.isValid():
+        color = QColor.fromRgbF(0.5, 0.5, 0.5)
     white, black = QColor(_WHITE), QColor(_BLACK)
     return white if contrast_ratio(color, white) >= contrast_ratio(color, black) else black
 
 
-def category_color(index: int) -> QColor:
-    """The default colour of the ``index``-th category (the palette repeats)."""
-    return QColor(CATEGORY_PALETTE[index % len(CATEGORY_PALETTE)])
+def swatch_icon(color: QColor | str | None, outline: QColor | None = None, size: int = 14) -> QIcon:
+    """A round colour swatch for category lists; ``None`` draws a dashed empty ring in
+    ``outline`` (no category).
+
+    The same pixmap serves the normal and selected states, so a selected row does not
+    tint the category colour.
+    """
+    ratio = 2.0  # drawn at 2x so it stays crisp on high-DPI screens
+    pixmap = QPixmap(int(size * ratio), int(size * ratio))
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    rect = QRectF(1.5, 1.5, size - 3, size - 3)
+    if color is None:
+        painter.setPen(QPen(outline or QColor(_BLACK), 1.2, Qt.PenStyle.DashLine))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+    else:
+        fill = QColor(color)
+        painter.setPen(QPen(fill.darker(130), 1))
+        painter.setBrush(fill)
+    painter.drawEllipse(rect)
+    painter.end()
+    icon = QIcon()
+    for mode in (QIcon.Mode.Normal, QIcon.Mode.Selected, QIcon.Mode.Active):
+        icon.addPixmap(pixmap, mode)
+    return icon
 
 
 def _rgba(color: str, alpha: float) -> QColor:
@@ -209,14 +246,19 @@ class Theme:
     dark: QColor
     shadow: QColor
     bright_text: QColor
-    # Timeline canvas
+    # The timeline canvas: the window's timeline, overview strip and title above them,
+    # the presentation band, image files and print all paint with these
     timeline_bg: QColor
     grid: QColor
     grid_major: QColor
-    lane_stripe: QColor
-    label_text: QColor
-    label_halo: QColor
-    axis_text: QColor
+    label_text: QColor  # labels, and the titles of pictures
+    axis_text: QColor  # axis labels, and the muted text of pictures
+    axis_line: QColor  # the axis line and its ticks
+    density: QColor  # the density strip's columns
+    era_tints: tuple[QColor, QColor]  # alternating era bands
+    era_text: QColor
+    overview_bg: QColor
+    overview_fill: QColor  # the overview's silhouette of the events
 
     @property
     def is_dark(self) -> bool:
@@ -273,6 +315,19 @@ class Theme:
             pal.setColor(QPalette.ColorGroup.Disabled, role, color)
         return pal
 
+    @property
+    def canvas_colors(self) -> dict[str, QColor]:
+        """Every colour a timeline canvas paints with, by field name (the eras' tints
+        as ``era_tint_0`` and ``era_tint_1``)."""
+        names = (
+            "timeline_bg", "grid", "grid_major", "label_text", "axis_text", "axis_line",
+            "density", "era_text", "overview_bg", "overview_fill", "accent",
+        )  # fmt: skip
+        out = {name: QColor(getattr(self, name)) for name in names}
+        for k, tint in enumerate(self.era_tints):
+            out[f"era_tint_{k}"] = QColor(tint)
+        return out
+
     def qss_vars(self) -> dict[str, str]:
         """``{field: css colour}`` for the style sheet template (``$text``, ``$accent``…)."""
         return {
@@ -281,7 +336,6 @@ class Theme:
 
 
 def light_theme() -> Theme:
-    halo = _rgba("#fcfcfd", 0.86)
     return Theme(
         name="light",
         window=QColor("#f4f5f7"),
@@ -321,18 +375,21 @@ def light_theme() -> Theme:
         dark=QColor("#9aa1ab"),
         shadow=QColor("#5b6270"),
         bright_text=QColor("#ffffff"),
-        timeline_bg=QColor("#fcfcfd"),
-        grid=QColor("#eceef1"),
+        timeline_bg=QColor("#ffffff"),
+        grid=QColor("#eef0f3"),
         grid_major=QColor("#d5d9df"),
-        lane_stripe=QColor("#f4f6f8"),
         label_text=QColor("#1c1f24"),
-        label_halo=halo,
         axis_text=QColor("#5b6270"),
+        axis_line=_rgba("#3c4048", 0.43),
+        density=QColor("#5f6368"),
+        era_tints=(_rgba("#4e7cb0", 0.086), _rgba("#a67f00", 0.086)),
+        era_text=QColor("#505660"),
+        overview_bg=QColor("#f6f7f9"),
+        overview_fill=_rgba("#707c8c", 0.47),
     )
 
 
 def dark_theme() -> Theme:
-    halo = _rgba("#15171b", 0.86)
     return Theme(
         name="dark",
         window=QColor("#202328"),
@@ -374,11 +431,15 @@ def dark_theme() -> Theme:
         bright_text=QColor("#ffffff"),
         timeline_bg=QColor("#15171b"),
         grid=QColor("#25282e"),
-        grid_major=QColor("#363a42"),
-        lane_stripe=QColor("#1a1d21"),
+        grid_major=QColor("#383c44"),
         label_text=QColor("#e6e8eb"),
-        label_halo=halo,
         axis_text=QColor("#9ba3af"),
+        axis_line=_rgba("#dce1eb", 0.35),
+        density=QColor("#9aa0a6"),
+        era_tints=(_rgba("#78a0dc", 0.118), _rgba("#dcb45a", 0.102)),
+        era_text=QColor("#aab0ba"),
+        overview_bg=QColor("#1d2024"),
+        overview_fill=_rgba("#96a2b4", 0.39),
     )
 
 

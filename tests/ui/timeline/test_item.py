@@ -13,9 +13,11 @@ from viewer.model.dates import SECONDS_PER_DAY, PartialDate
 from viewer.model.event import Event
 from viewer.model.lanes import LABEL_GAP, MARKER_RADIUS
 from viewer.store.columns import EventArrays
-from viewer.ui.timeline import item as item_mod
+from viewer.ui.theme import dark_theme
 from viewer.ui.timeline import labels as labels_mod
-from viewer.ui.timeline.item import BAR_ALPHA, DEFAULT_COLORS, EventsItem
+from viewer.ui.timeline import marks, painter
+from viewer.ui.timeline.item import DEFAULT_COLORS, EventsItem
+from viewer.ui.timeline.marks import BAR_ALPHA
 
 pytestmark = pytest.mark.qt_log_ignore(r"^This plugin does not support ")
 
@@ -229,9 +231,10 @@ def test_colors_and_dark_mode(news: Harness) -> None:
     p = news.to_widget(x, lane)
     assert close_to(news.image().pixelColor(p), (0, 255, 0))
     # dark: labels are light on a dark background
-    news.widget.setBackground("#1e1f22")
-    news.item.set_dark(True)
-    assert news.item.is_dark()
+    dark = dark_theme()
+    news.widget.setBackground(dark.timeline_bg)
+    news.item.set_theme(dark)
+    assert news.item.theme is dark
     img = news.image()
     label = next(lab for lab in news.item.visible_labels() if lab[0] == 1)
     a = news.to_widget(label[2], lane)
@@ -285,7 +288,7 @@ def test_labels_never_overlap_each_other_or_the_next_mark(h: Harness) -> None:
                     assert x1 <= a.begin[i] or a.finish[i] <= x0
 
 
-def news_labels(h: Harness) -> dict[int, item_mod.DrawnLabel]:
+def news_labels(h: Harness) -> dict[int, painter.DrawnLabel]:
     h.image()
     return {lab.event_id: lab for lab in h.item.drawn_labels()}
 
@@ -365,12 +368,12 @@ def test_ellipsis_is_the_last_resort(h: Harness) -> None:
 
 def test_a_selected_title_near_the_length_cap_stays_whole(h: Harness) -> None:
     # its regular width is under LABEL_MAX_PX, its bold one over it
-    metrics = QtGui.QFontMetricsF(h.item._labels.font)
+    metrics = QtGui.QFontMetricsF(h.item.labels.font)
     words = iter(("votes", "again", "on", "the", "reform") * 20)
     title = "Parliament"
-    while metrics.horizontalAdvance(title) < item_mod.LABEL_MAX_PX - 40:
+    while metrics.horizontalAdvance(title) < marks.LABEL_MAX_PX - 40:
         title += " " + next(words)
-    assert metrics.horizontalAdvance(title) < item_mod.LABEL_MAX_PX
+    assert metrics.horizontalAdvance(title) < marks.LABEL_MAX_PX
     h.resize_view(1400)
     events = [
         Event("Start", d(2000, 1, 1), category="a", id=1),
@@ -379,7 +382,7 @@ def test_a_selected_title_near_the_length_cap_stays_whole(h: Harness) -> None:
     h.set_data(make(events), d(1999).begin(), d(2011).begin())
     h.item.set_selected([2])
     label = news_labels(h)[2]
-    assert QtGui.QFontMetricsF(h.item._labels.bold).horizontalAdvance(title) > item_mod.LABEL_MAX_PX
+    assert QtGui.QFontMetricsF(h.item.labels.bold).horizontalAdvance(title) > marks.LABEL_MAX_PX
     assert label.text == title and not label.elided
 
 
@@ -402,7 +405,7 @@ def test_static_text_cache_is_bounded(h: Harness, monkeypatch) -> None:
     h.set_data(crowd(200), d(2000).begin(), d(2000, 6).begin())
     h.image()
     assert len(h.item.visible_labels()) > 5
-    assert len(h.item._labels._static) <= 5
+    assert len(h.item.labels._static) <= 5
 
 
 # -- level of detail ---------------------------------------------------------------------
@@ -469,13 +472,13 @@ def test_size_scale_measures_and_lays_out_again(news: Harness) -> None:
     news.image()
     widths = item.label_widths().copy()
     padding = item.pixelPadding()
-    assert item._labels._static
+    assert item.labels._static
     emitted: list[int] = []
     item.sigLayoutChanged.connect(emitted.append)
     item.set_size_scale(2.0)
     assert item.size_scale() == 2.0
     assert len(emitted) == 1
-    assert not item._labels._static and not item._sprites  # made with the old font and sizes
+    assert not item.labels._static and not item.style._sprites  # made with the old font and sizes
     ratio = item.label_widths() / widths
     assert ratio.min() > 1.8 and ratio.max() < 2.2
     assert item.pixelPadding() == pytest.approx(2 * padding)
@@ -591,7 +594,7 @@ def test_selection_outlines_the_event_and_bolds_its_label(news: Harness) -> None
     bold = [lab for lab in news.item.visible_labels() if lab[0] == 1]
     regular = [lab for lab in news.item.visible_labels() if lab[0] != 1]
     assert bold and regular
-    assert news.item._labels._static  # labels were drawn from the static text cache
+    assert news.item.labels._static  # labels were drawn from the static text cache
 
 
 def test_tooltip_text(news: Harness) -> None:

@@ -8,6 +8,7 @@ import pytest
 from PySide6 import QtCore, QtGui
 
 from viewer.model.dates import SECONDS_PER_YEAR, year_start
+from viewer.ui.theme import dark_theme, light_theme
 from viewer.ui.timeline.overview import EMPTY_SPAN, HISTOGRAM_BINS, OverviewStrip
 
 LEFT = QtCore.Qt.MouseButton.LeftButton
@@ -221,9 +222,10 @@ def test_new_events_keep_the_window(qtbot, strip) -> None:
 
 def test_dark_mode_switches_colours(strip) -> None:
     light = strip.grab().toImage().pixelColor(5, 5)
-    strip.set_dark(True)
-    assert strip.is_dark()
+    strip.set_theme(dark_theme())
+    assert strip.theme.is_dark
     dark = strip.grab().toImage().pixelColor(5, 5)
     assert dark.lightness() < 80 < light.lightness()
-    strip.set_dark(False)
-    assert not strip.is_dark()
+    assert dark == dark_theme().overview_bg  # the theme's colour is the one painted
+    strip.set_theme(light_theme())
+    assert not strip.theme.is_dark

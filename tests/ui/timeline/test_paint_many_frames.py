@@ -28,6 +28,7 @@ from viewer.model.dates import SECONDS_PER_DAY, PartialDate
 from viewer.model.event import Event
 from viewer.store.columns import EventArrays
 from viewer.ui.timeline.view import TimelineView
+from viewer.ui.theme import dark_theme, light_theme
 
 frames = int(sys.argv[1])
 events = []
@@ -56,7 +57,7 @@ for k in range(frames):
     if k % 50 == 0:
         view.set_selected([ids[k % len(ids)]])
         view.item.set_hovered(ids[(7 * k) % len(ids)])
-        view.set_dark(k % 100 == 0)
+        view.set_theme(dark_theme() if k % 100 == 0 else light_theme())
     if k % 300 == 0:
         view.zoom(0.8 if (k // 300) % 2 else 1.25)
         app.processEvents()

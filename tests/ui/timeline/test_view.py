@@ -13,6 +13,7 @@ from viewer.model.event import Event
 from viewer.model.lanes import LABEL_GAP, MARKER_RADIUS
 from viewer.paths import sample_path
 from viewer.store.columns import EventArrays
+from viewer.ui.theme import dark_theme, light_theme
 from viewer.ui.timeline.axis import CalendarAxisItem
 from viewer.ui.timeline.labels import LABEL_POINT_SIZE
 from viewer.ui.timeline.view import ANIMATION_MS, MIN_X_RANGE, ROW_HEIGHT, TimelineView
@@ -420,12 +421,13 @@ def test_hover_sets_a_tooltip(view: TimelineView, qtbot) -> None:
 
 
 def test_dark_mode_changes_the_background(view: TimelineView) -> None:
-    view.set_dark(True)
-    assert view.is_dark() and view.item.is_dark()
+    dark = dark_theme()
+    view.set_theme(dark)
+    assert view.theme is dark and view.item.theme is dark
     img = view.grab().toImage()
-    assert img.pixelColor(5, 5).lightness() < 60
-    view.set_dark(False)
-    assert view.grab().toImage().pixelColor(5, 5).lightness() > 200
+    assert img.pixelColor(5, 5) == dark.timeline_bg  # the theme's colour is the one painted
+    view.set_theme(light_theme())
+    assert view.grab().toImage().pixelColor(5, 5) == light_theme().timeline_bg
 
 
 def test_selection_passes_to_the_item(view: TimelineView) -> None:
@@ -601,7 +603,7 @@ def test_the_sample_fits_with_every_label_whole(qtbot, size: tuple[int, int]) ->
     assert x1 - hi < 0.06 * (hi - lo)
     # the same after Home, in dark mode, and once the lanes were laid out again
     v.zoom(3.0)
-    v.set_dark(True)
+    v.set_theme(dark_theme())
     v.fit_all()
     check_labels_whole(v, arrays)
 

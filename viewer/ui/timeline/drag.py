@@ -23,6 +23,7 @@ calendar (a month beyond year 999,999); the caller keeps the last valid position
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 from viewer.model.dates import (
@@ -33,7 +34,20 @@ from viewer.model.dates import (
     year_from_position,
 )
 
-__all__ = ["Edge", "moved", "not_after", "not_before", "resized", "units_for"]
+__all__ = [
+    "RESIZE_PX",
+    "DragSession",
+    "Edge",
+    "drag_zone",
+    "moved",
+    "not_after",
+    "not_before",
+    "resized",
+    "units_for",
+]
+
+#: A press this close (px) to a range's drawn end takes hold of that end.
+RESIZE_PX = 5.0
 
 #: What a drag takes hold of: the whole event, or one end of a range.
 Edge = Literal["move", "start", "end"]
@@ -101,3 +115,43 @@ def resized(
     if edge == "end":
         return start, not_before(end.shifted(units_for(end, delta)), start)
     return not_after(start.shifted(units_for(start, delta)), end), end
+
+
+@dataclass
+class DragSession:
+    """An event being dragged: what was taken hold of, and where it would land.
+
+    ``press`` is where the press was, in the view's coordinates (axis seconds, lanes);
+    ``modifiers`` the keys held then (a drag that hardly moves is a click after all).
+    """
+
+    event_id: int
+    index: int  # position in the arrays the drag started on
+    edge: Edge
+    start: PartialDate
+    end: PartialDate | None
+    press: tuple[float, float]
+    modifiers: object
+    active: bool = False  # moved beyond the drag threshold (until then, a click)
+    preview: tuple[PartialDate, PartialDate | None] | None = None
+    label: str = ""
+
+    def landing(self, delta: float) -> tuple[PartialDate, PartialDate | None]:
+        """The dates after dragging by ``delta`` axis seconds (may raise DateError)."""
+        if self.edge == "move" or self.end is None:
+            return moved(self.start, self.end, delta)
+        return resized(self.start, self.end, self.edge, delta)
+
+
+def drag_zone(begin_px: float, finish_px: float, x_px: float, outside: float) -> Edge:
+    """What a press at ``x_px`` on a range drawn from ``begin_px`` to ``finish_px``
+    takes hold of: within :data:`RESIZE_PX` of its start or end (a third of the bar
+    when it is short, so its middle still moves it; up to ``outside`` px beyond the
+    bar), that end; else the whole event."""
+    zone = min(RESIZE_PX, (finish_px - begin_px) / 3.0)
+    to_start, to_end = x_px - begin_px, finish_px - x_px
+    if -outside <= to_start <= zone and to_start <= to_end:
+        return "start"
+    if -outside <= to_end <= zone:
+        return "end"
+    return "move"

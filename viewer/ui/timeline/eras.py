@@ -1,4 +1,4 @@
-"""Eras drawn behind the events: translucent bands over their span, named at the top.
+"""Eras drawn behind the events: translucent bands over their span, named at the bottom.
 
 One item for all eras (there are a handful).  The bands reach from the top of the view
 to the bottom whatever the lanes, so the bounding rect follows the view's y range,
@@ -16,13 +16,62 @@ import pyqtgraph as pg
 from PySide6 import QtGui
 from PySide6.QtCore import QPointF, QRectF, Qt
 
-#: Band tints, alternating so that neighbouring eras stay apart.
-_TINTS = {
-    False: ((78, 124, 176, 22), (166, 127, 0, 22)),
-    True: ((120, 160, 220, 30), (220, 180, 90, 26)),
-}
-_LABEL = {False: QtGui.QColor(80, 86, 96), True: QtGui.QColor(170, 176, 186)}
+from viewer.ui.theme import Theme, light_theme
+
 _PAD = 6.0
+
+
+def era_font(factor: float = 1.0) -> QtGui.QFont:
+    font = QtGui.QFont()
+    font.setPointSizeF(8.5 * factor)
+    font.setBold(True)
+    return font
+
+
+def paint_eras(
+    p: QtGui.QPainter,
+    titles: Sequence[str],
+    begin: np.ndarray,
+    finish: np.ndarray,
+    x_to_px: tuple[float, float],
+    area: QRectF,
+    theme: Theme,
+    font: QtGui.QFont,
+) -> None:
+    """Era bands over ``area`` (device pixels; ``px = x_to_px[0] · x + x_to_px[1]``),
+    each named at its bottom left where it has room: the window and pictures alike."""
+    sx, ox = x_to_px
+    left_px, right_px = area.left(), area.right()
+    y0, y1 = area.top(), area.bottom()
+    metrics = QtGui.QFontMetricsF(font)
+    p.save()
+    p.setFont(font)
+    p.setPen(Qt.PenStyle.NoPen)
+    for i, title in enumerate(titles):
+        a = max(sx * float(begin[i]) + ox, left_px - 1)
+        b = min(sx * float(finish[i]) + ox, right_px + 1)
+        if b - a < 1:
+            continue
+        tint = QtGui.QColor(theme.era_tints[i % 2])
+        p.setBrush(tint)
+        p.drawRect(QRectF(a, y0, b - a, y1 - y0))
+        edge = QtGui.QColor(tint)
+        edge.setAlpha(min(255, tint.alpha() * 3))
+        p.setPen(QtGui.QPen(edge, 1))
+        p.drawLine(QPointF(a, y0), QPointF(a, y1))
+        p.setPen(Qt.PenStyle.NoPen)
+        room = b - a - 2 * _PAD
+        if room < 24:
+            continue
+        text = metrics.elidedText(title, Qt.TextElideMode.ElideRight, room)
+        p.setPen(theme.era_text)
+        p.drawText(
+            QRectF(a + _PAD, y1 - metrics.height() - 4, room, metrics.height()),
+            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+            text,
+        )
+        p.setPen(Qt.PenStyle.NoPen)
+    p.restore()
 
 
 class ErasItem(pg.GraphicsObject):
@@ -33,13 +82,11 @@ class ErasItem(pg.GraphicsObject):
         self._titles: list[str] = []
         self._begin = np.empty(0)
         self._finish = np.empty(0)
-        self._dark = False
+        self._theme = light_theme()
         self.setZValue(-10)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setAcceptHoverEvents(False)
-        self._font = QtGui.QFont()
-        self._font.setPointSizeF(8.5)
-        self._font.setBold(True)
+        self._font = era_font()
 
     def set_eras(self, eras: Sequence[tuple[str, float, float]]) -> None:
         self.prepareGeometryChange()
@@ -49,8 +96,8 @@ class ErasItem(pg.GraphicsObject):
         self._finish = np.asarray([e[2] for e in ordered], dtype=np.float64)
         self.update()
 
-    def set_dark(self, dark: bool) -> None:
-        self._dark = bool(dark)
+    def set_theme(self, theme: Theme) -> None:
+        self._theme = theme
         self.update()
 
     def __len__(self) -> int:
@@ -83,43 +130,23 @@ class ErasItem(pg.GraphicsObject):
             return
         view = vb.viewRect()
         # a handful of eras, possibly overlapping: test each
-        shown = (self._finish > view.left()) & (self._begin < view.right())
-        visible = np.flatnonzero(shown).tolist()
-        if not visible:
+        shown = np.flatnonzero((self._finish > view.left()) & (self._begin < view.right()))
+        if not len(shown):
             return
-        to_px = p.transform()
+        tr = p.transform()
+        corner = tr.map(QPointF(view.left(), view.top()))
+        other = tr.map(QPointF(view.right(), view.bottom()))
+        area = QRectF(corner, other).normalized()
         p.save()
         p.resetTransform()
-        p.setPen(Qt.PenStyle.NoPen)
-        top = to_px.map(QPointF(view.left(), view.top())).y()
-        bottom = to_px.map(QPointF(view.left(), view.bottom())).y()
-        y0, y1 = sorted((top, bottom))
-        left_px = to_px.map(QPointF(view.left(), 0)).x()
-        right_px = to_px.map(QPointF(view.right(), 0)).x()
-        metrics = QtGui.QFontMetricsF(self._font)
-        p.setFont(self._font)
-        for i in visible:
-            a = max(to_px.map(QPointF(float(self._begin[i]), 0)).x(), left_px - 1)
-            b = min(to_px.map(QPointF(float(self._finish[i]), 0)).x(), right_px + 1)
-            if b - a < 1:
-                continue
-            tint = QtGui.QColor(*_TINTS[self._dark][i % 2])
-            p.setBrush(tint)
-            p.drawRect(QRectF(a, y0, b - a, y1 - y0))
-            edge = QtGui.QColor(tint)
-            edge.setAlpha(min(255, tint.alpha() * 3))
-            p.setPen(QtGui.QPen(edge, 1))
-            p.drawLine(QPointF(a, y0), QPointF(a, y1))
-            p.setPen(Qt.PenStyle.NoPen)
-            room = b - a - 2 * _PAD
-            if room < 24:
-                continue
-            text = metrics.elidedText(self._titles[i], Qt.TextElideMode.ElideRight, room)
-            p.setPen(_LABEL[self._dark])
-            p.drawText(
-                QRectF(a + _PAD, y1 - metrics.height() - 4, room, metrics.height()),
-                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                text,
-            )
-            p.setPen(Qt.PenStyle.NoPen)
+        paint_eras(  # (all of them: the tints alternate along the whole list)
+            p,
+            self._titles,
+            self._begin,
+            self._finish,
+            (tr.m11(), tr.dx()),
+            area,
+            self._theme,
+            self._font,
+        )
         p.restore()

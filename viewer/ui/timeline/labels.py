@@ -19,18 +19,42 @@ from PySide6.QtCore import Qt
 
 from viewer.store.columns import EventArrays
 
-__all__ = ["LABEL_POINT_SIZE", "LabelCache"]
+__all__ = ["LABEL_PIXEL_SIZE", "LABEL_POINT_SIZE", "LabelCache", "picture_font"]
 
-LABEL_POINT_SIZE = 9.5  # labels' font size (pt) at size scale 1
+LABEL_POINT_SIZE = 9.5  # labels' font size (pt) at size scale 1, on screen
+LABEL_PIXEL_SIZE = LABEL_POINT_SIZE * 96 / 72  # the same in pixels, for pictures
 #: Most labels whose text and widths are kept; prepared texts kept.
 TEXT_CACHE = 50_000
 STATIC_TEXT_CACHE = 4096
 
 
-class LabelCache:
-    """Label fonts, and what was measured in them, by event id."""
+#: Fallbacks named after the application's font in an SVG, for viewers without it.
+_FALLBACK_FAMILIES = ("Helvetica Neue", "Arial", "sans-serif")
 
-    def __init__(self) -> None:
+
+def picture_font(px: float, weight: QtGui.QFont.Weight = QtGui.QFont.Weight.Normal) -> QtGui.QFont:
+    """A font for pictures (files, print): sized in pixels and unhinted, so that text
+    measured once is as wide on every device, a PDF's 300 dpi as a PNG's pixels."""
+    font = QtGui.QFont()
+    font.setStyleHint(QtGui.QFont.StyleHint.SansSerif)
+    # The first family is the one measured; an SVG names the rest for other machines.
+    family = QtGui.QFontInfo(font).family()
+    font.setFamilies([family, *(f for f in _FALLBACK_FAMILIES if f != family)])
+    font.setPixelSize(max(1, round(px)))
+    font.setWeight(weight)
+    font.setHintingPreference(QtGui.QFont.HintingPreference.PreferNoHinting)
+    return font
+
+
+class LabelCache:
+    """Label fonts, and what was measured in them, by event id.
+
+    On screen the fonts follow the desktop's point sizes; ``pictures`` makes them
+    :func:`picture_font` s (pixel sizes), for files and print.
+    """
+
+    def __init__(self, *, pictures: bool = False) -> None:
+        self.pictures = pictures
         self.factor = 1.0
         self.font = QtGui.QFont()
         self.bold = QtGui.QFont()
@@ -48,8 +72,11 @@ class LabelCache:
     def set_size(self, factor: float) -> None:
         """The fonts at ``factor`` times the normal size; what was measured is dropped."""
         self.factor = factor
-        self.font = QtGui.QFont()
-        self.font.setPointSizeF(LABEL_POINT_SIZE * factor)
+        if self.pictures:
+            self.font = picture_font(LABEL_PIXEL_SIZE * factor)
+        else:
+            self.font = QtGui.QFont()
+            self.font.setPointSizeF(LABEL_POINT_SIZE * factor)
         self.bold = QtGui.QFont(self.font)
         self.bold.setBold(True)
         self.metrics = QtGui.QFontMetricsF(self.font)

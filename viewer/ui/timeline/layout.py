@@ -13,11 +13,18 @@ A :class:`ViewLayout` is made one of two ways:
 
 Either way, lane ``k``'s events are ``order[offsets[k]:offsets[k + 1]]`` (positions
 in the arrays), sorted by begin and, since the marks of a lane never overlap, by
-finish too: the item finds a lane's visible events with two binary searches.
+finish too: the painter finds a lane's visible events with two binary searches.
+
+:class:`LaneLayouts` chooses between the two for one set of events and keeps the
+packed layouts of the last few zooms: the window's timeline, the presentation band
+and image files all lay their events out through it, so a picture of what the window
+shows has the window's lanes.
 """
 
 from __future__ import annotations
 
+import math
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,13 +33,21 @@ from viewer.model.lanes import (
     AFTER,
     INSIDE,
     LONG_BAR_PX,
+    PIXEL_LAYOUT_LIMIT,
     default_lanes,
     default_scale,
+    event_extents,
     layout_lanes,
+    snap_scale,
 )
 from viewer.store.columns import EventArrays
 
-__all__ = ["ViewLayout"]
+__all__ = ["LABEL_LAYOUT_SLACK", "LaneLayouts", "ViewLayout"]
+
+#: Room lanes keep for the bold label of a selected event.
+LABEL_LAYOUT_SLACK = 1.08
+#: Packed layouts kept (by zoom).
+LAYOUT_CACHE = 8
 
 
 @dataclass
@@ -152,3 +167,139 @@ class ViewLayout:
         if self.sides is not None:
             return self.sides[ev]
         return np.where(bar_px >= LONG_BAR_PX, INSIDE, AFTER).astype(np.int8)
+
+
+class LaneLayouts:
+    """The lanes of one set of events at any zoom.
+
+    A set of at most :data:`~viewer.model.lanes.PIXEL_LAYOUT_LIMIT` events is packed
+    with its labels for each zoom (its labels measured once, :meth:`set_events`); a
+    bigger one is drawn in the store's lanes, the same at every zoom.  Sizes are in
+    *base* pixels, device pixels divided by the size ``factor``: every size in the
+    packing grows with the factor, and the lanes are those a view ``factor`` times
+    narrower would get at the normal size.
+    """
+
+    def __init__(self) -> None:
+        self.arrays = EventArrays.empty()
+        self.factor = 1.0
+        self.label_max = math.inf
+        # widths (px, regular font) of every label of a small set; empty otherwise
+        self._label_width = np.zeros(0, dtype=np.float64)
+        self._cache: OrderedDict[float, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+
+    def set_events(
+        self,
+        arrays: EventArrays,
+        label_width: np.ndarray | None,
+        *,
+        factor: float = 1.0,
+        label_max: float = math.inf,
+    ) -> None:
+        """Lay out ``arrays``, whose labels are ``label_width`` px wide (for a set that
+        :attr:`stored` is not; ``None`` otherwise), at size ``factor``; labels longer
+        than ``label_max`` px are always elided, so lanes keep no more room for them."""
+        self.arrays = arrays
+        self.factor = factor
+        self.label_max = label_max
+        self._label_width = (
+            np.zeros(0) if label_width is None else np.asarray(label_width, dtype=np.float64)
+        )
+        self._cache.clear()
+
+    @staticmethod
+    def stored_for(n: int) -> bool:
+        """Whether ``n`` events are drawn in the store's lanes (too many to pack)."""
+        return n > PIXEL_LAYOUT_LIMIT
+
+    @property
+    def stored(self) -> bool:
+        return self.stored_for(len(self.arrays))
+
+    def key(self, scale: float) -> float:
+        """The key (snapped scale in base pixels per second) of a layout for ``scale``
+        device pixels per second."""
+        return snap_scale(scale / self.factor)
+
+    def label_widths(self) -> np.ndarray:
+        """Width (px) of each event's label as lanes reserve it, ``nan`` if not measured
+        (only sets laid out with their labels are measured up front)."""
+        if self.stored or len(self._label_width) != len(self.arrays):
+            return np.full(len(self.arrays), np.nan)
+        return np.minimum(self._label_width, self.label_max)
+
+    def measured(self) -> np.ndarray | None:
+        """The widths of every label as measured (regular font), or ``None``."""
+        if self.stored or len(self._label_width) != len(self.arrays):
+            return None
+        return self._label_width
+
+    def _widths(self) -> np.ndarray | None:
+        """Label widths lanes reserve (room for a bold label) in base pixels, or ``None``
+        (large sets)."""
+        if self.measured() is None:
+            return None
+        return self.label_widths() * (LABEL_LAYOUT_SLACK / self.factor)
+
+    def at(self, scale: float) -> ViewLayout | None:
+        """The layout for ``scale`` device px per second (``None``: no events)."""
+        a = self.arrays
+        if len(a) == 0:
+            return None
+        if self.stored:
+            return ViewLayout.stored(a)
+        return self.at_key(self.key(scale))
+
+    def at_key(self, key: float) -> ViewLayout:
+        """The packed layout of key ``key`` (see :meth:`key`), made or reused."""
+        a = self.arrays
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = layout_lanes(a.begin, a.finish, a.is_range, key, self._widths())
+            self._cache[key] = cached
+            while len(self._cache) > LAYOUT_CACHE:
+                self._cache.popitem(last=False)
+        else:
+            self._cache.move_to_end(key)
+        return ViewLayout.packed(a, key, *cached)
+
+    def lanes_at(self, scale: float, current: ViewLayout | None = None) -> np.ndarray:
+        """Lane of every event (data order) in a layout made for ``scale`` px/s: the lanes
+        a view at that zoom shows once laid out afresh.  A layout already made for that
+        zoom is reused, and one made here is not kept.  Stored lanes are the same at
+        every zoom (``current``: the one in use, if any)."""
+        a = self.arrays
+        if len(a) == 0:
+            return np.zeros(0, dtype=np.int32)
+        if self.stored:
+            return (current if current is not None else ViewLayout.stored(a)).lanes
+        key = self.key(scale)
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = layout_lanes(a.begin, a.finish, a.is_range, key, self._widths())
+        return cached[0]
+
+    def label_reach(self, scale: float, marker_radius: float) -> tuple[float, float]:
+        """How far (px) marks and labels laid out at ``scale`` px/s reach beyond the
+        data span: ``(before its start, after its end)``, each at least 0.
+
+        Labels go where a layout at this scale would put them, so this is what a view
+        showing everything needs as margins.  Only measured labels count (small sets);
+        otherwise marks alone, none reaching further than a marker (``marker_radius``).
+        """
+        a = self.arrays
+        span = a.span()
+        if span is None or not (scale > 0 and math.isfinite(scale)):
+            return 0.0, 0.0
+        widths = self._widths()
+        if widths is None:
+            return marker_radius, marker_radius
+        base = scale / self.factor
+        key = snap_scale(base)
+        cached = self._cache.get(key)
+        sides = cached[1] if cached is not None else None
+        if sides is None:
+            sides = event_extents(a.begin, a.finish, a.is_range, key, widths)[2]
+        lo, hi, _ = event_extents(a.begin, a.finish, a.is_range, base, widths, sides=sides)
+        right = float(hi.max()) - (span[1] - span[0]) * base
+        return max(0.0, -float(lo.min())) * self.factor, max(0.0, right) * self.factor

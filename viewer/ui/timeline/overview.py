@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -19,6 +18,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from viewer.model.dates import SECONDS_PER_YEAR, year_start
 from viewer.store.columns import EventArrays
+from viewer.ui.theme import Theme, light_theme
 from viewer.ui.timeline.axis import CalendarAxisItem
 
 __all__ = ["OverviewStrip"]
@@ -31,31 +31,6 @@ STRIP_HEIGHT = 66
 SPAN_MARGIN = 0.02
 #: Span shown when there are no events.
 EMPTY_SPAN = (year_start(1900), year_start(2100))
-
-
-@dataclass(frozen=True, slots=True)
-class _Palette:
-    background: str
-    fill: tuple[int, int, int, int]
-    axis_line: tuple[int, int, int, int]
-    axis_text: str
-    accent: tuple[int, int, int]
-
-
-_LIGHT = _Palette(
-    background="#f6f7f9",
-    fill=(112, 124, 140, 120),
-    axis_line=(60, 64, 72, 70),
-    axis_text="#5d6470",
-    accent=(41, 121, 222),
-)
-_DARK = _Palette(
-    background="#1d1f24",
-    fill=(150, 162, 180, 100),
-    axis_line=(220, 225, 235, 60),
-    axis_text="#a3aab5",
-    accent=(92, 163, 255),
-)
 
 
 class _StripViewBox(pg.ViewBox):
@@ -145,7 +120,7 @@ class OverviewStrip(pg.PlotWidget):
 
     windowChanged = QtCore.Signal(float, float)
 
-    def __init__(self, parent: QtWidgets.QWidget | None = None, *, dark: bool = False) -> None:
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         self._view = _StripViewBox()
         self._axis = CalendarAxisItem("bottom", min_spacing_px=56.0)
         super().__init__(
@@ -154,7 +129,7 @@ class OverviewStrip(pg.PlotWidget):
         self._span: tuple[float, float] = EMPTY_SPAN
         self._window: tuple[float, float] = EMPTY_SPAN
         self._updating = False
-        self._dark = dark
+        self._theme = light_theme()
 
         plot = self.getPlotItem()
         plot.hideAxis("left")
@@ -186,7 +161,7 @@ class OverviewStrip(pg.PlotWidget):
 
         self._apply_span(EMPTY_SPAN)
         self._set_region(EMPTY_SPAN)
-        self.set_dark(dark)
+        self.set_theme(self._theme)
 
     # -- public API ------------------------------------------------------------------
 
@@ -253,25 +228,25 @@ class OverviewStrip(pg.PlotWidget):
         """The span the strip shows: all events plus a small margin."""
         return self._span
 
-    def set_dark(self, dark: bool) -> None:
-        """Switch between the light and dark palettes."""
-        self._dark = dark
-        palette = _DARK if dark else _LIGHT
-        self.setBackground(palette.background)
+    def set_theme(self, theme: Theme) -> None:
+        """Paint the strip in ``theme``'s canvas colours."""
+        self._theme = theme
+        self.setBackground(theme.overview_bg)
         self._histogram.setPen(pg.mkPen(None))  # a filled silhouette, no outline
-        self._histogram.setBrush(pg.mkBrush(palette.fill))
-        self._axis.setPen(pg.mkPen(palette.axis_line))
-        self._axis.setTickPen(pg.mkPen(palette.axis_line))
-        self._axis.setTextPen(pg.mkPen(palette.axis_text))
-        r, g, b = palette.accent
-        self._region.setBrush(pg.mkBrush(r, g, b, 48))
-        self._region.setHoverBrush(pg.mkBrush(r, g, b, 80))
+        self._histogram.setBrush(pg.mkBrush(theme.overview_fill))
+        self._axis.setPen(pg.mkPen(theme.axis_line))
+        self._axis.setTickPen(pg.mkPen(theme.axis_line))
+        self._axis.setTextPen(pg.mkPen(theme.axis_text))
+        accent = theme.accent
+        self._region.setBrush(pg.mkBrush(_alpha(accent, 48)))
+        self._region.setHoverBrush(pg.mkBrush(_alpha(accent, 80)))
         for line in self._region.lines:
-            line.setPen(pg.mkPen(r, g, b, 210, width=1))
-            line.setHoverPen(pg.mkPen(r, g, b, 255, width=2))
+            line.setPen(pg.mkPen(_alpha(accent, 210), width=1))
+            line.setHoverPen(pg.mkPen(_alpha(accent, 255), width=2))
 
-    def is_dark(self) -> bool:
-        return self._dark
+    @property
+    def theme(self) -> Theme:
+        return self._theme
 
     # -- internals -------------------------------------------------------------------
 
@@ -331,6 +306,12 @@ class OverviewStrip(pg.PlotWidget):
 
     def sizeHint(self) -> QtCore.QSize:
         return QtCore.QSize(640, STRIP_HEIGHT)
+
+
+def _alpha(color: QtGui.QColor, alpha: int) -> QtGui.QColor:
+    c = QtGui.QColor(color)
+    c.setAlpha(alpha)
+    return c
 
 
 def _starts_between(begin_sorted: np.ndarray, edges: np.ndarray) -> np.ndarray:

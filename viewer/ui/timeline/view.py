@@ -39,6 +39,7 @@ from PySide6.QtCore import QPointF, Qt, Signal
 
 from viewer.model.dates import SECONDS_PER_DAY, year_start
 from viewer.store.columns import EventArrays, Patch
+from viewer.ui.theme import Theme, light_theme
 from viewer.ui.timeline.axis import CalendarAxisItem
 from viewer.ui.timeline.eras import ErasItem
 from viewer.ui.timeline.item import DateLookup, EventsItem
@@ -73,11 +74,6 @@ TICK_SPACING_PX = 60.0
 TICK_TEXT_HEIGHT = 18
 TICK_TEXT_OFFSET = 2
 TICK_LENGTH = -5
-
-_THEMES = {
-    False: {"background": "#ffffff", "axis": "#5d6470", "axis_line": (60, 64, 72, 110)},
-    True: {"background": "#1e1f22", "axis": "#a3aab5", "axis_line": (220, 225, 235, 90)},
-}
 
 
 class TimelineViewBox(pg.ViewBox):
@@ -125,7 +121,7 @@ class TimelineView(QtWidgets.QWidget):
     """Events in lanes over a calendar axis.
 
     Feed it with :meth:`set_data` (the already filtered events); colour, selection and
-    theme go through :meth:`set_colors`, :meth:`set_selected` and :meth:`set_dark`;
+    theme go through :meth:`set_colors`, :meth:`set_selected` and :meth:`set_theme`;
     sizes through :meth:`set_scale`.  Navigation: :meth:`fit_all`, :meth:`zoom`,
     :meth:`set_visible_range` (optionally animated), :meth:`ensure_visible`.
 
@@ -156,7 +152,7 @@ class TimelineView(QtWidgets.QWidget):
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        self._dark = False
+        self._theme = light_theme()
         self._span: tuple[float, float] | None = None
         # fit everything at the first resize, when the view has its real width
         # (cancelled by set_data(fit=False) and set_visible_range)
@@ -221,7 +217,7 @@ class TimelineView(QtWidgets.QWidget):
         self.viewbox.setXRange(*EMPTY_SPAN, padding=0.0)
         self.viewbox.setYRange(-0.5 - TOP_ROOM, 10.0, padding=0.0)
         self._apply_axis_scale()
-        self.set_dark(False)
+        self.set_theme(self._theme)
 
     # -- data and appearance -----------------------------------------------------------
 
@@ -284,17 +280,18 @@ class TimelineView(QtWidgets.QWidget):
         """Bands behind the events: ``(title, begin, finish)`` in axis seconds."""
         self.eras.set_eras(eras)
 
-    def set_dark(self, dark: bool) -> None:
-        self._dark = bool(dark)
-        theme = _THEMES[self._dark]
-        self.plot.setBackground(theme["background"])
-        self.axis.setPen(pg.mkPen(theme["axis_line"]))
-        self.axis.setTextPen(pg.mkPen(theme["axis"]))
-        self.item.set_dark(self._dark)
-        self.eras.set_dark(self._dark)
+    def set_theme(self, theme: Theme) -> None:
+        """Paint the canvas (background, axis, eras, events) in ``theme``'s colours."""
+        self._theme = theme
+        self.plot.setBackground(theme.timeline_bg)
+        self.axis.setPen(pg.mkPen(theme.axis_line))
+        self.axis.setTextPen(pg.mkPen(theme.axis_text))
+        self.item.set_theme(theme)
+        self.eras.set_theme(theme)
 
-    def is_dark(self) -> bool:
-        return self._dark
+    @property
+    def theme(self) -> Theme:
+        return self._theme
 
     def set_scale(self, factor: float) -> None:
         """Make everything ``factor`` times its normal size (1.0): the height of a lane,

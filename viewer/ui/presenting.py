@@ -1,0 +1,163 @@
+"""Presenting from the main window: the Present action and menu, the screen, the run.
+
+A presentation is a window of its own (:class:`~viewer.ui.presentation.PresentationWindow`)
+showing the shown events one by one, full screen.  While it runs the main window
+follows along (the current event selected and in view: a presenter view on the other
+screen); when it ends the main window gets back its range and selection.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QColor, QScreen
+from PySide6.QtWidgets import QApplication, QMenu, QWidget
+
+from viewer.model.event import Category, Event
+from viewer.ui.actions import make_action
+from viewer.ui.categories import Categories
+from viewer.ui.data import TimelineData
+from viewer.ui.document import Document
+from viewer.ui.presentation import PresentationWindow, presentation_order, start_index
+from viewer.ui.state import ViewState
+from viewer.ui.theme import Theme
+from viewer.ui.timeline.view import TimelineView
+
+
+class PresentingWindow(Protocol):
+    """What presenting needs of the window (the main window has it)."""
+
+    state: ViewState
+    data: TimelineData
+    view: TimelineView
+    categories: Categories
+    theme: Theme | None
+
+    @property
+    def doc(self) -> Document | None: ...
+
+    def timeline_title(self) -> str: ...
+
+    def show_message(self, text: str, msecs: int) -> None: ...
+
+
+class PresentController(QObject):
+    """The Present action (F5), the Present On menu, and the presentation running.
+
+    ``window`` is what it reads (seen through :class:`PresentingWindow`); ``parent``
+    is the window as a widget: the actions' and the presentation's parent, whose
+    screen decides where to present.
+    """
+
+    def __init__(self, window: PresentingWindow, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._window = window
+        self._parent = parent
+        #: The presentation running, if one is.
+        self.presentation: PresentationWindow | None = None
+        self.act_present = make_action(
+            parent,
+            "&Present",
+            lambda: self.start(),
+            shortcut="F5",
+            icon="present",
+            tip="Present the shown events full screen (F5); Esc ends",
+        )
+        self.present_menu = QMenu("Present &On", parent)
+        self.present_menu.aboutToShow.connect(self._fill_present_menu)
+
+    def update_actions(self) -> None:
+        self.act_present.setEnabled(self._window.doc is not None)
+
+    def _fill_present_menu(self) -> None:
+        self.present_menu.clear()
+        mine = self._parent.screen()
+        for screen in QApplication.screens():
+            size = screen.geometry()
+            label = f"{screen.name() or 'Screen'} ({size.width()}×{size.height()})"
+            if screen is mine:
+                label += " — this window"
+            self.present_menu.addAction(label, lambda s=screen: self.start(screen=s))
+
+    def screen(self) -> QScreen | None:
+        """With two screens, the one the window is not on; else the window's."""
+        mine = self._parent.screen()
+        others = [s for s in QApplication.screens() if s is not mine]
+        return others[0] if others else mine
+
+    def start(
+        self,
+        step: int | None = None,
+        screen: QScreen | None = None,
+        *,
+        windowed: bool = False,
+    ) -> PresentationWindow | None:
+        """Present the shown events (or the selected ones, when several) in order.
+
+        Starts at ``step`` (0-based) or at the selected event, full screen on
+        ``screen`` (default :meth:`screen`).  While it runs the window follows along
+        (the current event selected, its details shown: a presenter view on the other
+        screen); Esc gives back its range and selection.
+        """
+        w = self._window
+        state, data, view = w.state, w.data, w.view
+        shown = data.shown
+        if w.doc is None or len(shown) == 0 or data.loading:
+            w.show_message("Nothing to present: no events are shown.", 4000)
+            return None
+        self.end()
+        selection = state.selection
+        ids = presentation_order(shown, selection)
+        store = w.doc.store
+
+        def load(event_id: int) -> tuple[Event | None, Category | None]:
+            event = store.get_event(event_id)
+            category = store.category(event.category) if event and event.category else None
+            return event, category
+
+        presenter = PresentationWindow(
+            shown.copy(),  # as it is now: the window's own change in place on an edit
+            w.categories.color_list(),
+            load,
+            uncategorised=w.categories.uncategorised_color(),
+            ids=ids,
+            title=w.timeline_title(),
+            theme=w.theme,
+            parent=self._parent,
+        )
+        saved_range = view.visible_range()
+        saved_selection = (selection, state.current)
+
+        def follow(_step: int) -> None:
+            event_id = presenter.current_id()
+            if event_id is not None and data.is_shown(event_id):
+                state.set_selection([event_id], event_id)
+                view.ensure_visible(event_id)
+
+        def restore() -> None:
+            self.presentation = None
+            # Events deleted meanwhile (or hidden) are not selected again.
+            ids, current = saved_selection
+            state.set_selection([i for i in ids if data.is_shown(i)], current)
+            view.set_visible_range(*saved_range)
+            self._parent.activateWindow()
+            self._parent.raise_()
+
+        presenter.stepChanged.connect(follow)
+        presenter.finished.connect(restore)
+        self.presentation = presenter
+        first = step if step is not None else start_index(shown, ids, state.current)
+        presenter.present_on(screen or self.screen(), windowed=windowed)
+        presenter.go_to(first, animate=False)
+        return presenter
+
+    def end(self) -> None:
+        """Close the presentation, if one runs (the window takes back its view)."""
+        if self.presentation is not None:
+            self.presentation.close()
+
+    def set_colors(self, colors: list[QColor | None], uncategorised: QColor | None) -> None:
+        """The categories' colours changed: a presentation running takes them too."""
+        if self.presentation is not None:
+            self.presentation.view.set_colors(colors, uncategorised)
