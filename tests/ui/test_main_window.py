@@ -919,7 +919,7 @@ def test_markup_in_a_file_is_shown_as_written_never_loaded(window: MainWindow, t
     assert shows_as_written(f"Category: {MARKUP}\nTags: {MARKUP}", detail.chips.toolTip())
     model = window.event_list.model()
     headline = model.index(0, HEADLINE).data(Qt.ItemDataRole.ToolTipRole)
-    assert shows_as_written(f"{MARKUP}\n2001", headline)
+    assert shows_as_written("Summit & co\n2001", headline)  # the headline's text
     assert shows_as_written(MARKUP, model.index(0, 2).data(Qt.ItemDataRole.ToolTipRole))
     item = window.sidebar.category_list.item(0)
     assert shows_as_written(f"{MARKUP}: 1 event", item.toolTip())
@@ -929,7 +929,7 @@ def test_markup_in_a_file_is_shown_as_written_never_loaded(window: MainWindow, t
     # the toolbar's undo button names the step
     window.editing.delete_selected()
     undo = window.editing.undo_action
-    assert shows_as_written(f"Undo Delete '{MARKUP}'", undo.toolTip())
+    assert shows_as_written("Undo Delete 'Summit & co'", undo.toolTip())
     window.doc.undo_stack.undo()
-    assert shows_as_written(f"Redo Delete '{MARKUP}'", window.editing.redo_action.toolTip())
+    assert shows_as_written("Redo Delete 'Summit & co'", window.editing.redo_action.toolTip())
     assert undo.toolTip() == "Undo"

@@ -42,7 +42,7 @@ from PySide6.QtGui import QUndoCommand
 from viewer.model.event import Category, Event, Timeline
 from viewer.store import EventStore, ImportResult, StoreError
 from viewer.ui.document import Document
-from viewer.ui.richtext import menu_text
+from viewer.ui.richtext import menu_text, one_line
 
 __all__ = [
     "AddCategoryCommand",
@@ -70,7 +70,7 @@ UNIQUE_EXTRA_KEYS = ("unique_id",)
 
 def quoted(title: str) -> str:
     """A headline for a command text: "'Vladivostok summit'", shortened with "…"."""
-    title = " ".join(title.split())
+    title = one_line(title)
     if len(title) > MAX_QUOTED:
         title = title[: MAX_QUOTED - 1].rstrip() + "…"
     return f"'{title}'"

@@ -27,7 +27,7 @@ from PySide6.QtGui import QColor, QIcon, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from viewer.store.columns import EventArrays, Patch
-from viewer.ui.richtext import shown_as_written
+from viewer.ui.richtext import one_line, shown_as_written
 from viewer.ui.theme import swatch_icon
 
 __all__ = [
@@ -176,7 +176,7 @@ class EventListModel(QAbstractTableModel):
             if col == DATE:
                 return a.dates[i]
             if col == HEADLINE:
-                return a.titles[i]
+                return one_line(a.titles[i])
             return self.category_name(int(a.category[i]))
         if role == Qt.ItemDataRole.DecorationRole:
             if col == CATEGORY:
@@ -185,7 +185,7 @@ class EventListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             # Headlines and categories come from imported files: shown as written.
             if col == HEADLINE:
-                return shown_as_written(f"{a.titles[i]}\n{a.dates[i]}")
+                return shown_as_written(f"{one_line(a.titles[i])}\n{a.dates[i]}")
             if col == CATEGORY:
                 return shown_as_written(self.category_name(int(a.category[i])) or "No category")
             return a.dates[i]

@@ -26,6 +26,7 @@ from viewer.model.dates import (
 from viewer.model.filters import Filters
 from viewer.store.columns import EventArrays
 from viewer.store.filtering import FilterState
+from viewer.ui.richtext import one_line
 from viewer.ui.timeline.layout import LaneLayouts
 from viewer.ui.timeline.marks import category_colors
 
@@ -88,8 +89,9 @@ def _count_text(n: int) -> str:
     return f"{n:,} event{'s' * (n != 1)}"
 
 
-def _span_text(x0: float, x1: float) -> str:
-    """A span for people, to a precision that suits its length."""
+def _span_text(x0: float, x1: float, finest: Precision = Precision.SECOND) -> str:
+    """A span for people, to a precision that suits its length and is no finer than
+    ``finest`` (the events' own: a span of years-only events names no month)."""
     last = max(x0, x1 - 1.0)
     length = x1 - x0
     if (
@@ -103,6 +105,7 @@ def _span_text(x0: float, x1: float) -> str:
         precision = Precision.DAY
     else:
         precision = Precision.MINUTE
+    precision = min(precision, finest)
     a = PartialDate.from_position(x0, precision)
     b = PartialDate.from_position(last, precision)
     return format_range(a, b)
@@ -192,14 +195,16 @@ def render_data(
     if date_from is not None and date_to is not None and x_range is None:
         period = format_range(date_from, date_to)
     elif n and not restricted:
-        period = _span_text(float(drawn.begin.min()), float(drawn.finish.max()))
+        first, last = int(np.argmin(drawn.begin)), int(np.argmax(drawn.finish))
+        finest = Precision(min(drawn.start_precision[first], drawn.end_precision[last]))
+        period = _span_text(float(drawn.begin[first]), float(drawn.finish[last]), finest)
     else:
         period = _span_text(x0, x1)
     count = _count_text(n) if not restricted or n == total else f"{n:,} of {_count_text(total)}"
     has_span = restricted or total > 0
     subtitle = f"{period} · {count}" if has_span else ""
     return RenderData(
-        title=meta["title"].strip() or "Timeline",
+        title=one_line(meta["title"]) or "Timeline",
         subtitle=subtitle,
         has_span=has_span,
         source=" ".join(meta["source"].split()),

@@ -590,6 +590,16 @@ def plain_text(html_text: str) -> str:
     return "\n".join(out).strip("\n")
 
 
+def one_line(text: str) -> str:
+    """A headline or name for a one-line place (a timeline label, a list row, a
+    window title): its words as plain text, tags gone, ``<br>`` and line breaks as
+    spaces, entities decoded.  Text without ``<`` or ``&`` only has its spaces
+    collapsed, so most headlines cost one scan."""
+    if "<" not in text and "&" not in text:
+        return " ".join(text.split())
+    return " ".join(plain_text(text).split())
+
+
 def shown_as_written(text: str) -> str:
     """``text`` for a Qt tooltip or an auto-format label, shown exactly as written.
 

@@ -18,6 +18,7 @@ from PySide6 import QtGui
 from PySide6.QtCore import Qt
 
 from viewer.store.columns import EventArrays
+from viewer.ui.richtext import one_line
 
 __all__ = ["LABEL_PIXEL_SIZE", "LABEL_POINT_SIZE", "LabelCache", "picture_font"]
 
@@ -108,7 +109,7 @@ class LabelCache:
         if missing:
             titles = arrays.titles.many(np.asarray(positions)[missing])
             for k, title in zip(missing, titles, strict=True):
-                texts[ids[k]] = [" ".join(title.split()), math.nan, math.nan]
+                texts[ids[k]] = [one_line(title), math.nan, math.nan]
         out = []
         for i in ids:
             entry = texts[i]
