@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QColor, QPalette, QTextDocument
 from PySide6.QtWidgets import QApplication
 
@@ -15,6 +15,7 @@ from viewer.ui.detail import (
     SafeTextBrowser,
     muted_color,
 )
+from viewer.ui.richtext import shown_as_written
 from viewer.ui.theme import contrast_text
 
 # Showing a top-level widget with a layout on the offscreen platform logs this warning.
@@ -257,9 +258,21 @@ def test_long_description_scrolls(panel: DetailPanel) -> None:
     assert panel.height() <= 520
 
 
-def test_headline_markup_is_shown_as_text(panel: DetailPanel) -> None:
-    panel.show_event(make_event(title="<b>Bold</b> &amp; <script>x</script>plain"), DIPLOMACY)
-    assert panel.headline_label.text() == "Bold & plain"
+def test_headline_markup_keeps_its_type_styles_only(panel: DetailPanel) -> None:
+    """Bold and italic show as such; scripts, images, links and styles never do."""
+    title = (
+        '<b>Bold</b> &amp; <script>x</script><i>plain</i><img src="file:/x">'
+        '<a href="http://example.com">link</a><span style="color:red">red</span><br>end'
+    )
+    panel.show_event(make_event(title=title), DIPLOMACY)
+    label = panel.headline_label
+    assert label.textFormat() == Qt.TextFormat.RichText
+    assert label.text() == "<b>Bold</b> &amp; <i>plain</i>linkred end"
+    doc = QTextDocument()
+    doc.setHtml(label.text())
+    assert doc.toPlainText() == "Bold & plainlinkred end"
+    assert "\ufffc" not in doc.toPlainText()  # no image object
+    assert label.toolTip() == shown_as_written("Bold & plainlinkred end")
 
 
 def test_follows_a_dark_palette(panel: DetailPanel) -> None:

@@ -18,7 +18,7 @@ from viewer.store.columns import EventArrays
 from viewer.ui.commands import quoted
 from viewer.ui.event_list import HEADLINE, EventListModel
 from viewer.ui.export import render_file
-from viewer.ui.richtext import one_line
+from viewer.ui.richtext import inline_html, one_line
 from viewer.ui.timeline.labels import LabelCache
 
 HAMLET = "<i>Hamlet</i> opens at the <b>Globe</b>"
@@ -83,3 +83,14 @@ def test_a_picture_of_years_names_no_month(tmp_path: Path, qapp) -> None:
     with EventStore.open(db) as store:
         render_file(store, out)
     assert "1600–1611 · 2 events" in svg_texts(out)
+
+
+@given(st.text())
+def test_inline_html_never_raises_and_reads_as_one_line(text: str) -> None:
+    from PySide6.QtGui import QTextDocument
+
+    out = inline_html(text)
+    assert "\n" not in out
+    doc = QTextDocument()
+    doc.setHtml(out)
+    assert "\ufffc" not in doc.toPlainText()  # no image object ever

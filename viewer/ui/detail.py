@@ -46,7 +46,14 @@ from PySide6.QtWidgets import (
 
 from viewer.model.colors import NEUTRAL_COLOR
 from viewer.model.event import Category, Event
-from viewer.ui.richtext import plain_text, safe_url, sanitize_html, shown_as_written
+from viewer.ui.richtext import (
+    inline_html,
+    one_line,
+    plain_text,
+    safe_url,
+    sanitize_html,
+    shown_as_written,
+)
 from viewer.ui.theme import ERROR_ON_DARK, ERROR_ON_LIGHT, contrast_text
 
 __all__ = [
@@ -283,7 +290,9 @@ class DetailPanel(QWidget):
         self.headline_label = QLabel()
         self.headline_label.setObjectName("detailHeadline")
         self.headline_label.setWordWrap(True)
-        self.headline_label.setTextFormat(Qt.TextFormat.PlainText)
+        # a headline's bold and italic (TimelineJS allows inline HTML): inline_html
+        # keeps type styles only, so nothing in it can load or link
+        self.headline_label.setTextFormat(Qt.TextFormat.RichText)
         self.headline_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         headline_font = QFont(self.font())
         headline_font.setPointSizeF(self.font().pointSizeF() * 1.45)
@@ -365,8 +374,8 @@ class DetailPanel(QWidget):
         self._event = event
         self._category = category
 
-        self.headline_label.setText(plain_text(event.title) or "(untitled)")
-        self.headline_label.setToolTip(shown_as_written(plain_text(event.title)))
+        self.headline_label.setText(inline_html(event.title) or "(untitled)")
+        self.headline_label.setToolTip(shown_as_written(one_line(event.title)))
         date_text = event.date_text()
         self.date_label.setText(date_text)
         shown = event.display_date.strip()

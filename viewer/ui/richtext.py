@@ -600,6 +600,99 @@ def one_line(text: str) -> str:
     return " ".join(plain_text(text).split())
 
 
+#: Tags a headline keeps where rich text fits on one line (the detail panel): type
+#: styles only, written back without attributes.
+_INLINE_TAGS = {
+    "b": "b",
+    "strong": "b",
+    "i": "i",
+    "em": "i",
+    "cite": "i",
+    "u": "u",
+    "s": "s",
+    "strike": "s",
+    "del": "s",
+    "sub": "sub",
+    "sup": "sup",
+    "small": "small",
+}
+
+
+class _InlineExtractor(HTMLParser):
+    """A headline's text with its type styles: every other tag becomes a space (block
+    ends, ``<br>``) or nothing, and text is escaped, so no tag ever loads or runs."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._open: list[str] = []
+        self._skip: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        tag = tag.lower()
+        if tag in _DROP_CONTENT and tag not in _VOID:
+            self._skip.append(tag)
+        elif self._skip:
+            return
+        elif tag in _INLINE_TAGS:
+            self._open.append(_INLINE_TAGS[tag])
+            self.parts.append(f"<{_INLINE_TAGS[tag]}>")
+        elif tag == "img":
+            alt = dict(attrs).get("alt")
+            if alt:
+                self.parts.append(html.escape(alt, quote=False))
+        elif tag in _BREAKS:
+            self.parts.append(" ")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag.lower() in _INLINE_TAGS or tag.lower() in _DROP_CONTENT:
+            return  # "<b/>" styles nothing
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        tag = tag.lower()
+        if self._skip:
+            if tag in self._skip:
+                while self._skip and self._skip.pop() != tag:
+                    pass
+            return
+        name = _INLINE_TAGS.get(tag)
+        if name is not None and name in self._open:
+            while self._open:  # close what was opened inside it, then it
+                inner = self._open.pop()
+                self.parts.append(f"</{inner}>")
+                if inner == name:
+                    break
+        elif tag in _BREAKS:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(html.escape(data, quote=False))
+
+    def result(self) -> str:
+        self.close()
+        tail = "".join(f"</{name}>" for name in reversed(self._open))
+        return "".join(self.parts) + tail
+
+
+#: Tags that part words: a line break, a block's ends, a table cell's.
+_BREAKS = frozenset({"br", "hr", *_TextExtractor._BLOCK_TAGS, *_CELL_TAGS})
+
+
+def inline_html(text: str) -> str:
+    """A headline as one-line rich text: its words (as :func:`one_line` gives them)
+    with bold, italic, underline, strike, sub- and superscript kept, for a label that
+    shows rich text.  Nothing else survives: no link, no image, no style."""
+    text = _clean_text(text)
+    if not looks_like_html(text):
+        return html.escape(" ".join(html.unescape(text).split()), quote=False)
+    parser = _InlineExtractor()
+    parser.feed(text)
+    out = parser.result()
+    return re.sub(r"\s+", " ", out).strip()
+
+
 def shown_as_written(text: str) -> str:
     """``text`` for a Qt tooltip or an auto-format label, shown exactly as written.
 
