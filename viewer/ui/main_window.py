@@ -58,7 +58,7 @@ from viewer.ui.event_list import EventListView
 from viewer.ui.file_actions import FileActions
 from viewer.ui.presentation import PresentationWindow
 from viewer.ui.presenting import PresentController
-from viewer.ui.richtext import plain_text, shown_as_written
+from viewer.ui.richtext import one_line, plain_text, shown_as_written
 from viewer.ui.selecting import SelectionController
 from viewer.ui.sidebar import FilterSidebar
 from viewer.ui.state import ViewState
@@ -498,7 +498,7 @@ class MainWindow(QMainWindow):
         as TimelineJS allows), or the file's name."""
         if self.doc is None:
             return ""
-        title = " ".join(plain_text(self.doc.store.meta()["title"]).split())
+        title = one_line(self.doc.store.meta()["title"])
         return title or self.doc.display_name
 
     def _update_actions(self) -> None:
