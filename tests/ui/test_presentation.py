@@ -9,12 +9,13 @@ import subprocess
 import sys
 import textwrap
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PySide6.QtCore import QEasingCurve, QEvent, QPoint, QPointF, QSettings, Qt
-from PySide6.QtGui import QColor, QImage, QMouseEvent
+from PySide6.QtGui import QColor, QImage, QMouseEvent, QTextDocument
 from PySide6.QtWidgets import QApplication
 
 from viewer.model.dates import SECONDS_PER_DAY, PartialDate
@@ -227,7 +228,33 @@ def test_card_text_derived_titles_are_not_repeated() -> None:
 def test_card_text_headline_given_as_html_shows_its_words() -> None:
     text = card_text("<b>Land</b> reform &amp; <i>debt</i>", "<p>The law passes.</p>")
     assert text.headline == "Land reform & debt"
+    assert text.headline_html == "<b>Land</b> reform &amp; <i>debt</i>"
     assert text.body == "<p>The law passes.</p>"
+    # a headline made from the description is plain
+    assert card_text("", "Untitled <i>event</i> happens. More.").headline_html == ""
+
+
+def test_a_slide_shows_the_title_in_italic_and_nothing_it_names(
+    qtbot, window: MainWindow, ids: dict[str, int]
+) -> None:
+    """A TimelineJS title of a work, ``<i>Hamlet</i>``: italic on the slide, its
+    words in the overview, and no image or link ever made from it."""
+    assert window.doc is not None
+    event = window.doc.store.get_event(ids["Founding"])
+    assert event is not None
+    window.doc.store.update_event(
+        replace(event, title='<i>Hamlet</i> opens<img src="file:/x"><br>at the Globe')
+    )
+    p = present(qtbot, window)
+    assert p.headline.textFormat() == Qt.TextFormat.RichText
+    assert p.headline.text() == "<i>Hamlet</i> opens at the Globe"
+    doc = QTextDocument()
+    doc.setHtml(p.headline.text())
+    assert doc.toPlainText() == "Hamlet opens at the Globe"
+    key(qtbot, p, Qt.Key.Key_O)  # the overview: one elided plain line
+    if p.headline.text():
+        assert p.headline.textFormat() == Qt.TextFormat.PlainText
+        assert "<" not in p.headline.text()
 
 
 def test_card_text_keeps_an_own_title_and_the_whole_description() -> None:

@@ -16,6 +16,7 @@ headline) are module functions, tested without a window.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -44,7 +45,7 @@ from viewer.io.news import sentences
 from viewer.model.dates import SECONDS_PER_DAY, SECONDS_PER_YEAR, Precision
 from viewer.model.event import Category, Event
 from viewer.store.columns import EventArrays
-from viewer.ui.richtext import plain_text, sanitize_html
+from viewer.ui.richtext import inline_html, one_line, plain_text, sanitize_html
 from viewer.ui.theme import Theme, contrast_text, current_theme
 from viewer.ui.timeline.view import TOP_ROOM, TimelineView
 
@@ -199,10 +200,16 @@ def frame_for(arrays: EventArrays, index: int) -> tuple[float, float]:
 
 @dataclass(frozen=True, slots=True)
 class CardText:
-    """What a card says: a plain-text headline and the description below it (rich text)."""
+    """What a card says: a plain-text headline and the description below it (rich text).
+
+    ``headline_html`` is the headline with its own type styles (see
+    :func:`~viewer.ui.richtext.inline_html`) where it is the event's title; empty, the
+    headline is shown as plain text.
+    """
 
     headline: str
     body: str
+    headline_html: str = ""
 
 
 def _drop_full_stop(sentence: str) -> str:
@@ -218,10 +225,12 @@ def card_text(title: str, description: str) -> CardText:
     sentence, or its start cut with "…".  Then the card's headline is that whole
     first sentence and the body only the rest of the description, so a slide never
     shows the same words twice.  Otherwise the title is the headline and the whole
-    description (sanitised rich text) the body.  A headline is plain text: one given
-    as HTML (TimelineJS allows it) shows its words, as in the detail panel.
+    description (sanitised rich text) the body.  A headline given as HTML (TimelineJS
+    allows it) shows its words, and its bold and italic where it is the title, as in
+    the detail panel.
     """
-    title = " ".join(plain_text(title).split())
+    raw_title = title
+    title = one_line(title)
     plain = plain_text(description) if description.strip() else ""
     paragraphs = [" ".join(line.split()) for line in plain.split("\n")]
     paragraphs = [p for p in paragraphs if p]
@@ -238,7 +247,8 @@ def card_text(title: str, description: str) -> CardText:
         first = next(iter(sentences(paragraphs[0])), "")
         if first and len(first) <= HEADLINE_MAX:
             return card_text(first, description)
-    return CardText(title, sanitize_html(description) if description.strip() else "")
+    body = sanitize_html(description) if description.strip() else ""
+    return CardText(title, body, inline_html(raw_title) if title else "")
 
 
 # -- the window --------------------------------------------------------------------------
@@ -350,6 +360,7 @@ class PresentationWindow(QWidget):
         self._lanes_measured_at: tuple[int, float] | None = None
         self._overview_rows = 1
         self._headline_text = ""
+        self._headline_html = ""  # the headline's own bold and italic, when it has any
         self._measure_timer = QTimer(self)
         self._measure_timer.setSingleShot(True)
         self._measure_timer.setInterval(0)
@@ -492,6 +503,7 @@ class PresentationWindow(QWidget):
         self._set_overview(False)
         if not self._order:
             self._headline_text = "No events to present"
+            self._headline_html = ""
             self.date_label.clear()
             self.description.clear()
             self.progress.setText("0 / 0")
@@ -573,6 +585,7 @@ class PresentationWindow(QWidget):
             date = event.date_text()
         self.date_label.setText(date)
         self._headline_text = text.headline or "Untitled"
+        self._headline_html = text.headline_html
         self.description.setText(text.body)
         self.description.setVisible(bool(text.body) and not self._overview)
         bar = QColor(category.color) if category and category.color else self._theme.accent
@@ -694,11 +707,19 @@ class PresentationWindow(QWidget):
             elided = self.headline.fontMetrics().elidedText(
                 self._headline_text, Qt.TextElideMode.ElideRight, width
             )
+            self.headline.setTextFormat(Qt.TextFormat.PlainText)
             self.headline.setText(elided)
             self.headline.setFixedHeight(self.headline.sizeHint().height())
             self.description.setFixedHeight(0)
             return
-        self.headline.setText(self._headline_text)
+        if self._headline_html and self._headline_html != html.escape(
+            self._headline_text, quote=False
+        ):
+            self.headline.setTextFormat(Qt.TextFormat.RichText)  # type styles only
+            self.headline.setText(self._headline_html)
+        else:
+            self.headline.setTextFormat(Qt.TextFormat.PlainText)
+            self.headline.setText(self._headline_text)
         has_body = bool(self.description.text())
         headline_h = body_h = 0
         fitted = False
