@@ -273,6 +273,8 @@ def test_headline_markup_keeps_its_type_styles_only(panel: DetailPanel) -> None:
     assert doc.toPlainText() == "Bold & plainlinkred end"
     assert "\ufffc" not in doc.toPlainText()  # no image object
     assert label.toolTip() == shown_as_written("Bold & plainlinkred end")
+    panel.show_event(make_event(title="<b> </b><script>x</script>"), DIPLOMACY)
+    assert label.text() == "(untitled)"  # no words: not an empty bold run
 
 
 def test_follows_a_dark_palette(panel: DetailPanel) -> None:

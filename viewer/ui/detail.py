@@ -374,8 +374,9 @@ class DetailPanel(QWidget):
         self._event = event
         self._category = category
 
-        self.headline_label.setText(inline_html(event.title) or "(untitled)")
-        self.headline_label.setToolTip(shown_as_written(one_line(event.title)))
+        words = one_line(event.title)
+        self.headline_label.setText(inline_html(event.title) if words else "(untitled)")
+        self.headline_label.setToolTip(shown_as_written(words))
         date_text = event.date_text()
         self.date_label.setText(date_text)
         shown = event.display_date.strip()

@@ -600,8 +600,8 @@ def one_line(text: str) -> str:
     return " ".join(plain_text(text).split())
 
 
-#: Tags a headline keeps where rich text fits on one line (the detail panel): type
-#: styles only, written back without attributes.
+#: Tags a headline keeps where it is shown as rich text (the detail panel, a slide):
+#: type styles only, written back without attributes.
 _INLINE_TAGS = {
     "b": "b",
     "strong": "b",
