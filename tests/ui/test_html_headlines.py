@@ -94,3 +94,19 @@ def test_inline_html_never_raises_and_reads_as_one_line(text: str) -> None:
     doc = QTextDocument()
     doc.setHtml(out)
     assert "\ufffc" not in doc.toPlainText()  # no image object ever
+
+
+def test_a_mark_tooltip_keeps_italic_and_loads_nothing(qtbot) -> None:
+    from PySide6.QtGui import QTextDocument
+
+    from viewer.ui.timeline.view import TimelineView
+
+    events = [Event(HAMLET + '<img src="file:/x">', P(1600), id=1)]
+    view = TimelineView()
+    qtbot.addWidget(view)
+    view.set_data(EventArrays.from_events(events, {}))
+    tip = view.item.tooltip_html(1)
+    assert tip == "<b><i>Hamlet</i> opens at the <b>Globe</b></b><br/>1600"
+    doc = QTextDocument()
+    doc.setHtml(tip)
+    assert doc.toPlainText() == "Hamlet opens at the Globe\n1600"

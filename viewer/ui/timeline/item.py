@@ -41,6 +41,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from viewer.model.colors import CATEGORY_COLORS
 from viewer.model.lanes import needs_relayout
 from viewer.store.columns import EventArrays, Patch
+from viewer.ui.richtext import inline_html
 from viewer.ui.theme import Theme, light_theme
 from viewer.ui.timeline.drag import RESIZE_PX
 from viewer.ui.timeline.dragging import DRAG_THRESHOLD_PX, DateLookup, DraggingMixin
@@ -568,10 +569,11 @@ class EventsItem(DraggingMixin, pg.GraphicsObject):
         return [] if hits is None else hits.drawn(self._arrays, self.labels)
 
     def tooltip_html(self, event_id: int) -> str:
-        """Headline and date of an event, as tooltip rich text."""
+        """Headline and date of an event, as tooltip rich text (the headline's own
+        type styles kept, nothing else of its markup: see :func:`inline_html`)."""
         i = self._arrays.index_of(event_id)
         if i is None:
             return ""
-        title = html.escape(" ".join(self._arrays.titles[i].split()))
+        title = inline_html(self._arrays.titles[i])
         date = html.escape(self._arrays.dates[i])
         return f"<b>{title}</b><br/>{date}"
