@@ -484,7 +484,32 @@ def sanitize_html(text: str) -> str:
     return out
 
 
-class _TextExtractor(HTMLParser):
+class _DropsContent(HTMLParser):
+    """A parser that reads past what dropped-content tags (``script``, ``style`` …)
+    hold: its subclasses collect ``parts`` from the rest."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip: list[str] = []  # dropped-content tags we are inside
+
+    def _skips_start(self, tag: str) -> bool:
+        """Whether start tag ``tag`` (lower case) is dropped with what it holds."""
+        if tag in _DROP_CONTENT and tag not in _VOID:
+            self._skip.append(tag)
+        return bool(self._skip)
+
+    def _skips_end(self, tag: str) -> bool:
+        """Whether end tag ``tag`` (lower case) is inside dropped content (or ends it)."""
+        if not self._skip:
+            return False
+        if tag in self._skip:
+            while self._skip and self._skip.pop() != tag:
+                pass
+        return True
+
+
+class _TextExtractor(_DropsContent):
     _BLOCK_TAGS = frozenset(
         {
             "p",
@@ -521,17 +546,9 @@ class _TextExtractor(HTMLParser):
         }
     )
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip: list[str] = []
-
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         tag = tag.lower()
-        if tag in _DROP_CONTENT and tag not in _VOID:
-            self._skip.append(tag)
-            return
-        if self._skip:
+        if self._skips_start(tag):
             return
         if tag in ("br", "hr"):
             self.parts.append("\n")
@@ -551,10 +568,7 @@ class _TextExtractor(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         tag = tag.lower()
-        if self._skip:
-            if tag in self._skip:
-                while self._skip and self._skip.pop() != tag:
-                    pass
+        if self._skips_end(tag):
             return
         if tag in self._BLOCK_TAGS:
             self.parts.append(_BLOCK_MARK)
@@ -618,23 +632,19 @@ _INLINE_TAGS = {
 }
 
 
-class _InlineExtractor(HTMLParser):
+class _InlineExtractor(_DropsContent):
     """A headline's text with its type styles: every other tag becomes a space (block
     ends, ``<br>``) or nothing, and text is escaped, so no tag ever loads or runs."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
+        super().__init__()
         self._open: list[str] = []
-        self._skip: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         tag = tag.lower()
-        if tag in _DROP_CONTENT and tag not in _VOID:
-            self._skip.append(tag)
-        elif self._skip:
+        if self._skips_start(tag):
             return
-        elif tag in _INLINE_TAGS:
+        if tag in _INLINE_TAGS:
             self._open.append(_INLINE_TAGS[tag])
             self.parts.append(f"<{_INLINE_TAGS[tag]}>")
         elif tag == "img":
@@ -651,10 +661,7 @@ class _InlineExtractor(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         tag = tag.lower()
-        if self._skip:
-            if tag in self._skip:
-                while self._skip and self._skip.pop() != tag:
-                    pass
+        if self._skips_end(tag):
             return
         name = _INLINE_TAGS.get(tag)
         if name is not None and name in self._open:
