@@ -230,7 +230,8 @@ def test_card_text_headline_given_as_html_shows_its_words() -> None:
     assert text.headline == "Land reform & debt"
     assert text.headline_html == "<b>Land</b> reform &amp; <i>debt</i>"
     assert text.body == "<p>The law passes.</p>"
-    # a headline made from the description is plain
+    # a title without type styles, or a headline made from the description, is plain
+    assert card_text("Land &amp; debt", "").headline_html == ""
     assert card_text("", "Untitled <i>event</i> happens. More.").headline_html == ""
 
 

@@ -203,8 +203,8 @@ class CardText:
     """What a card says: a plain-text headline and the description below it (rich text).
 
     ``headline_html`` is the headline with its own type styles (see
-    :func:`~viewer.ui.richtext.inline_html`) where it is the event's title; empty, the
-    headline is shown as plain text.
+    :func:`~viewer.ui.richtext.inline_html`) where it is the event's title and has
+    any; empty, the headline is shown as plain text.
     """
 
     headline: str
@@ -248,7 +248,8 @@ def card_text(title: str, description: str) -> CardText:
         if first and len(first) <= HEADLINE_MAX:
             return card_text(first, description)
     body = sanitize_html(description) if description.strip() else ""
-    return CardText(title, body, inline_html(raw_title) if title else "")
+    rich = inline_html(raw_title) if title else ""
+    return CardText(title, body, "" if rich == html.escape(title, quote=False) else rich)
 
 
 # -- the window --------------------------------------------------------------------------
@@ -712,9 +713,7 @@ class PresentationWindow(QWidget):
             self.headline.setFixedHeight(self.headline.sizeHint().height())
             self.description.setFixedHeight(0)
             return
-        if self._headline_html and self._headline_html != html.escape(
-            self._headline_text, quote=False
-        ):
+        if self._headline_html:
             self.headline.setTextFormat(Qt.TextFormat.RichText)  # type styles only
             self.headline.setText(self._headline_html)
         else:
