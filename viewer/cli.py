@@ -101,6 +101,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--query", help="apply this search")
     p.add_argument("--present", type=_positive, help="render step N of the presentation")
     p.add_argument("--theme", choices=("light", "dark"), help="force a colour theme")
+    p.add_argument(
+        "--group-by",
+        choices=("none", "category", "tag"),
+        help="draw the events in swimlanes (default: as the file was last grouped)",
+    )
 
     p = sub.add_parser("render", help="export the timeline as a picture (PNG, SVG or PDF)")
     p.add_argument("db")
@@ -108,6 +113,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--width", type=_positive, default=1600, help="width in pixels (PNG)")
     p.add_argument("--from", dest="date_from", help="first date shown")
     p.add_argument("--to", dest="date_to", help="last date shown")
+    p.add_argument(
+        "--group-by",
+        choices=("none", "category", "tag"),
+        help="draw the events in swimlanes (default: as the file was last grouped)",
+    )
     return parser
 
 
@@ -228,6 +238,7 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
         query=args.query,
         present=args.present,
         theme=args.theme,
+        group_by=args.group_by,
     )
     print(f"wrote {args.out}")
     return 0
@@ -236,6 +247,7 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
 def cmd_render(args: argparse.Namespace) -> int:
     from viewer.model.parse import parse_date
     from viewer.ui.export import output_format, render_file
+    from viewer.ui.picture_data import file_grouper
 
     date_from = parse_date(args.date_from) if args.date_from else None
     date_to = parse_date(args.date_to) if args.date_to else None
@@ -243,7 +255,14 @@ def cmd_render(args: argparse.Namespace) -> int:
         output_format(args.out)  # before opening anything
         _check_not_the_store(args.out, args.db)
         with _open_existing(args.db) as store:
-            render_file(store, args.out, width=args.width, date_from=date_from, date_to=date_to)
+            render_file(
+                store,
+                args.out,
+                width=args.width,
+                date_from=date_from,
+                date_to=date_to,
+                grouper=file_grouper(store, args.group_by),
+            )
     except DateError:
         raise
     except ValueError as exc:  # an unknown extension, a width or span out of range

@@ -18,17 +18,23 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
 
 from viewer.model.colors import CATEGORY_COLORS, category_color
 from viewer.model.dates import PartialDate
 from viewer.model.event import Category, Era, Timeline
+from viewer.store.bulk import read_columns
 from viewer.store.core import StoreCore, StoreError, timestamp
 
 __all__ = ["META_KEYS", "Catalog", "unused_color"]
 
 #: The metadata a document always has (possibly empty).
 META_KEYS = ("title", "description", "source")
+#: The ``meta`` key of how the file is viewed (JSON: grouping, bands…), not exported.
+VIEW_KEY = "view"
 
 
 class Catalog(StoreCore):
@@ -41,7 +47,9 @@ class Catalog(StoreCore):
         """Title, description and source (always present, possibly empty)."""
         values = dict.fromkeys(META_KEYS, "")
         with self._reading() as conn:
-            for key, value in conn.execute("SELECT key, value FROM meta"):
+            for key, value in conn.execute(
+                "SELECT key, value FROM meta WHERE key != ?", (VIEW_KEY,)
+            ):
                 values[key] = value
         return values
 
@@ -63,6 +71,29 @@ class Catalog(StoreCore):
     @property
     def title(self) -> str:
         return self.meta()["title"]
+
+    def view_settings(self) -> dict[str, Any]:
+        """How this file is viewed (the grouping, its bands' order…), kept in the file;
+        ``{}`` when nothing was kept or what was kept cannot be read."""
+        with self._reading() as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = ?", (VIEW_KEY,)).fetchone()
+        if row is None:
+            return {}
+        try:
+            value = json.loads(row[0])
+        except (TypeError, ValueError):
+            return {}
+        return value if isinstance(value, dict) else {}
+
+    def set_view_settings(self, settings: Mapping[str, Any]) -> None:
+        """Keep how this file is viewed (merged into what is kept; JSON values)."""
+        merged = {**self.view_settings(), **settings}
+        with self.atomic() as conn:
+            conn.execute(
+                "INSERT INTO meta(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (VIEW_KEY, json.dumps(merged, ensure_ascii=False, sort_keys=True)),
+            )
 
     def timeline_header(self) -> Timeline:
         """The document without its events: title, categories, eras, extra."""
@@ -211,6 +242,42 @@ class Catalog(StoreCore):
                     "SELECT name, uses FROM tags WHERE uses > 0 ORDER BY name COLLATE NOCASE"
                 )
             )
+
+    def tag_pairs(
+        self, ids: Sequence[int] | None = None
+    ) -> tuple[np.ndarray, np.ndarray, list[str]]:
+        """The tags events carry, as columns: ``(event ids, tag of each as an index into
+        names, names)``, names sorted as the sidebar lists them; of every event, or of
+        ``ids`` only (names: just theirs)."""
+        where, params = "", ()
+        if ids is not None:
+            wanted = sorted({int(i) for i in ids})
+            if not wanted:
+                return np.zeros(0, np.int64), np.zeros(0, np.int32), []
+            where = f"event_id IN ({','.join('?' * len(wanted))})"
+            params = tuple(wanted)
+        with self._reading() as conn:
+            cols = read_columns(
+                conn,
+                {"ids": ("event_id", np.int64), "tag": ("tag_id", np.int64)},
+                "event_tags",
+                where,
+                params,
+            )
+            used = np.unique(cols["tag"]).tolist()
+            tags = conn.execute(
+                f"SELECT id, name FROM tags WHERE id IN ({','.join('?' * len(used))}) "
+                "ORDER BY name COLLATE NOCASE",
+                used,
+            ).fetchall()
+        names = [name for _id, name in tags]
+        tag_ids = np.array([tid for tid, _name in tags], dtype=np.int64)
+        index = np.zeros(len(cols["tag"]), dtype=np.int32)
+        if len(tag_ids):
+            order = np.argsort(tag_ids)
+            k = np.minimum(np.searchsorted(tag_ids[order], cols["tag"]), len(order) - 1)
+            index = order[k].astype(np.int32)
+        return cols["ids"], index, names
 
     def _tags_of(self, event_id: int) -> tuple[str, ...]:
         return tuple(

@@ -537,6 +537,13 @@ class EventArrays:
         mask[np.asarray(positions, dtype=np.int64)] = True
         return self._subset(mask)
 
+    def repeat(self, rows: np.ndarray) -> EventArrays:
+        """The rows at ``rows`` (ascending, a row may repeat: an event drawn in several
+        swimlanes), sharing the texts.  Its ids are then not unique: :meth:`index_of`
+        finds one of the copies."""
+        rows = np.asarray(rows, dtype=np.int64)
+        return EventArrays(**{c: getattr(self, c).take(rows) for c in _COLUMNS}, texts=self.texts)
+
     def copy(self) -> EventArrays:
         """A copy of its own (the pipeline's arrays change in place on an edit: a view
         that keeps them as they were, a presentation, takes a copy)."""

@@ -55,6 +55,7 @@ from viewer.store.columns import EventArrays
 from viewer.ui.picture_data import OTHER_NAME, LegendEntry, RenderData, render_data
 from viewer.ui.theme import Theme, light_theme
 from viewer.ui.timeline.eras import paint_eras
+from viewer.ui.timeline.groups import Grouper
 from viewer.ui.timeline.labels import LabelCache, picture_font
 from viewer.ui.timeline.layout import LaneLayouts, ViewLayout
 from viewer.ui.timeline.marks import MarkSizes, MarkStyle
@@ -141,6 +142,7 @@ class _Events:
     labels: LabelCache
     painter: EventPainter
     layout: ViewLayout
+    arrays: EventArrays  # the rows drawn (in swimlanes, a row per band an event is in)
     frame: Frame
     rows: int  # lanes shown
     lanes: int  # lanes there are
@@ -174,14 +176,14 @@ class PageLayout:
         if self.events is None:
             return {}
         lanes = self.events.layout.lanes
-        return dict(zip(arrays.ids.tolist(), lanes.tolist(), strict=True))
+        return dict(zip(self.events.arrays.ids.tolist(), lanes.tolist(), strict=True))
 
     def drawn_labels(self, arrays: EventArrays) -> list[DrawnLabel]:
         """The labels the last paint of this layout drew (x in axis seconds)."""
         events = self.events
         if events is None or events.drawn is None:
             return []
-        return events.drawn.drawn(arrays, events.labels)
+        return events.drawn.drawn(events.arrays, events.labels)
 
     def x_px(self, pos: float) -> float:
         """Where axis position ``pos`` is on the page."""
@@ -231,8 +233,11 @@ def _lay_out_events(
     painter = EventPainter(style, labels)
     painter.dates = True
     layouts = LaneLayouts()
+    groups = data.grouper(a) if data.grouper is not None else None
+    if groups is not None:
+        a = groups.arrays
     widths = None if LaneLayouts.stored_for(len(a)) else labels.widths(a, np.arange(len(a)), False)
-    layouts.set_events(a, widths, factor=u, label_max=sizes.label_max)
+    layouts.set_events(a, widths, factor=u, label_max=sizes.label_max, groups=groups)
     scale = (right - left) / (data.x1 - data.x0)
     if data.layout_key is not None and not layouts.stored:
         lay = layouts.at_key(data.layout_key)
@@ -243,6 +248,8 @@ def _lay_out_events(
     inside = (a.finish[lay.order] > data.x0) & (a.begin[lay.order] < data.x1)
     used = lay.lanes[lay.order[inside]]
     last = int(used.max()) if len(used) else 0
+    if lay.bands:  # every band's header, collapsed ones too
+        last = max(last, lay.bands[-1].last)
     rows = min(last + 1, MAX_ROWS)
     starts = np.searchsorted(a.begin, [data.x0, data.x1])
     strip = bool(starts[1] - starts[0] > right - left)
@@ -250,7 +257,7 @@ def _lay_out_events(
     y1 = rows - 0.5 + (STRIP_ROOM if strip else BOTTOM_ROOM)
     height = (y1 - y0) * sizes.row + (sizes.strip_height if strip else 0.0)
     frame = Frame.fitted(data.x0, data.x1, y0, y1, QRectF(left, top, right - left, height))
-    return _Events(labels, painter, lay, frame, rows, lay.n_lanes)
+    return _Events(labels, painter, lay, a, frame, rows, lay.n_lanes)
 
 
 def layout_page(data: RenderData, width: float, theme: Theme | None = None) -> PageLayout:
@@ -453,7 +460,7 @@ def _paint_events(p: QPainter, events: _Events, data: RenderData) -> None:
         events.painter.style.set_sizes(MarkSizes.at(factor))
         events.labels.set_size(factor)
     try:
-        events.drawn = events.painter.paint(p, data.arrays, events.layout, frame)
+        events.drawn = events.painter.paint(p, events.arrays, events.layout, frame)
     finally:
         if scaled:
             factor = events.painter.style.sizes.factor / tr.m11()
@@ -652,6 +659,7 @@ def render_file(
     arrays: EventArrays | None = None,
     layout_key: float | None = None,
     view_width: float | None = None,
+    grouper: Grouper | None = None,
 ) -> None:
     """Write the picture to ``out``: PNG, SVG or PDF by its extension.
 
@@ -673,6 +681,7 @@ def render_file(
         arrays=arrays,
         layout_key=layout_key,
         view_width=view_width,
+        grouper=grouper,
     )
     write_atomically(out, _WRITERS[ext](data, width, theme or light_theme()))
 
@@ -713,6 +722,7 @@ def print_timeline(
     arrays: EventArrays | None = None,
     layout_key: float | None = None,
     view_width: float | None = None,
+    grouper: Grouper | None = None,
 ) -> QPrintPreviewDialog:
     """A print preview of the picture (landscape, scaled to the page); not yet shown.
 
@@ -729,6 +739,7 @@ def print_timeline(
         arrays=arrays,
         layout_key=layout_key,
         view_width=view_width,
+        grouper=grouper,
     )
     dialog = QPrintPreviewDialog(parent)
     dialog.setWindowTitle(f"Print {data.title}")

@@ -56,6 +56,7 @@ from viewer.ui.document import Document
 from viewer.ui.editing import EditController
 from viewer.ui.event_list import EventListView
 from viewer.ui.file_actions import FileActions
+from viewer.ui.grouping import GroupingController
 from viewer.ui.presentation import PresentationWindow
 from viewer.ui.presenting import PresentController
 from viewer.ui.richtext import one_line, plain_text, shown_as_written
@@ -102,6 +103,7 @@ class MainWindow(QMainWindow):
         self.editing = EditController(self, parent=self)
         self.files = FileActions(self, self.editing, parent=self)
         self.presenting = PresentController(self, parent=self)
+        self.grouping = GroupingController(self, parent=self)
         self._build_actions()
         self._build_menus()
         self._build_keys()
@@ -248,6 +250,7 @@ class MainWindow(QMainWindow):
         fill(
             self.view_menu,
             [self.act_zoom_in, self.act_zoom_out, self.act_fit],
+            [self.grouping.menu],
             [self.act_reset_filters],
             [self.act_toggle_sidebar, self.act_toggle_list, self.act_toggle_detail],
             [presenting.act_present, presenting.present_menu],
@@ -364,6 +367,7 @@ class MainWindow(QMainWindow):
         self.data_views.fit_next = not keep_view
         self._read_categories()
         self.view.set_eras(doc.store.era_spans() if doc is not None else [])
+        self.grouping.set_document(doc)
         self.data.open(doc.store if doc is not None else None)
         if keep_view:
             self.view.set_visible_range(*visible)
@@ -385,7 +389,9 @@ class MainWindow(QMainWindow):
                 self.state.set_filters(renamed)  # the data and the sidebar follow
         if "eras" in change and self.doc is not None:
             self.view.set_eras(self.doc.store.era_spans())
+        self.grouping.note_change(change)
         self.data.apply(change)
+        self.grouping.after_change(change)
         if "meta" in change:
             self._update_title()
 

@@ -27,13 +27,14 @@ from viewer.model.filters import Filters
 from viewer.store.columns import EventArrays
 from viewer.store.filtering import FilterState
 from viewer.ui.richtext import one_line
+from viewer.ui.timeline.groups import GROUP_MODES, Grouper, GroupSettings
 from viewer.ui.timeline.layout import LaneLayouts
 from viewer.ui.timeline.marks import category_colors
 
 if TYPE_CHECKING:
     from viewer.store import EventStore
 
-__all__ = ["OTHER_NAME", "LegendEntry", "RenderData", "render_data"]
+__all__ = ["OTHER_NAME", "LegendEntry", "RenderData", "file_grouper", "render_data"]
 
 #: The legend's name for events without a category.
 OTHER_NAME = "Other"
@@ -80,6 +81,8 @@ class RenderData:
     view_width: float | None = None
     #: False for a timeline without events and no span asked for: no axis to draw.
     has_span: bool = True
+    #: puts the events in swimlanes, as the window does (``None``: no bands)
+    grouper: Grouper | None = None
 
     def __len__(self) -> int:
         return self.shown
@@ -121,6 +124,7 @@ def render_data(
     arrays: EventArrays | None = None,
     layout_key: float | None = None,
     view_width: float | None = None,
+    grouper: Grouper | None = None,
 ) -> RenderData:
     """What to draw: the events passing ``filters`` in the picture's span.
 
@@ -136,6 +140,7 @@ def render_data(
     the window's timeline passes its layout's key (``layout_key``, see
     :attr:`~viewer.ui.timeline.item.EventsItem.layout_key`) and its width in pixels
     (``view_width``): the picture then has the window's lanes, its sizes in proportion.
+    ``grouper`` draws them in swimlanes (the window's, or :func:`file_grouper`).
     """
     base = filters or Filters()
     date_from = date_from if date_from is not None else base.date_from
@@ -219,4 +224,27 @@ def render_data(
         eras=store.era_spans(),
         layout_key=layout_key,
         view_width=view_width,
+        grouper=grouper,
     )
+
+
+def file_grouper(store: EventStore, mode: str | None = None) -> Grouper | None:
+    """The swimlanes of ``store`` as its window shows them: the grouping kept in the
+    file (its bands' order, the collapsed ones), by ``mode`` when given (``"none"``,
+    ``"category"``, ``"tag"``; default: the mode kept)."""
+    settings = GroupSettings.from_json(store.view_settings().get("groups"))
+    if mode is not None:
+        if mode not in GROUP_MODES:
+            raise ValueError(f"no such grouping: {mode!r} (use {', '.join(GROUP_MODES)})")
+        settings.mode = mode
+    if settings.mode == "none":
+        return None
+    names = {c.id: c.name for c in store.categories() if c.id is not None}
+    pairs: list[tuple[np.ndarray, np.ndarray, list[str]]] = []
+
+    def read_pairs() -> tuple[np.ndarray, np.ndarray, list[str]]:
+        if not pairs:
+            pairs.append(store.tag_pairs())
+        return pairs[0]
+
+    return lambda arrays: settings.group(arrays, names, read_pairs)

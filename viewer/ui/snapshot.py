@@ -27,8 +27,10 @@ def snapshot(
     query: str | None = None,
     present: int | None = None,
     theme: str | None = None,
+    group_by: str | None = None,
 ) -> None:
-    """Render the window (or presentation step ``present``, from 1) to ``out``."""
+    """Render the window (or presentation step ``present``, from 1) to ``out``;
+    ``group_by`` draws its swimlanes so (default: as the file was last grouped)."""
     _offscreen_default()
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
@@ -63,6 +65,8 @@ def snapshot(
     window.resize(*size)
     window.show()
     window.set_document(document)
+    if group_by is not None:
+        window.grouping.set_mode(group_by)
     if query:
         window.state.set_filters(Filters(text=query))
     QApplication.processEvents()

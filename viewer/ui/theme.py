@@ -255,6 +255,7 @@ class Theme:
     axis_text: QColor  # axis labels, and the muted text of pictures
     axis_line: QColor  # the axis line and its ticks
     density: QColor  # the density strip's columns
+    band_tint: QColor  # every other swimlane's background
     era_tints: tuple[QColor, QColor]  # alternating era bands
     era_text: QColor
     overview_bg: QColor
@@ -321,7 +322,7 @@ class Theme:
         as ``era_tint_0`` and ``era_tint_1``)."""
         names = (
             "timeline_bg", "grid", "grid_major", "label_text", "axis_text", "axis_line",
-            "density", "era_text", "overview_bg", "overview_fill", "accent",
+            "density", "band_tint", "era_text", "overview_bg", "overview_fill", "accent",
         )  # fmt: skip
         out = {name: QColor(getattr(self, name)) for name in names}
         for k, tint in enumerate(self.era_tints):
@@ -382,6 +383,7 @@ def light_theme() -> Theme:
         axis_text=QColor("#5b6270"),
         axis_line=_rgba("#3c4048", 0.43),
         density=QColor("#5f6368"),
+        band_tint=QColor("#f5f7fa"),
         era_tints=(_rgba("#4e7cb0", 0.086), _rgba("#a67f00", 0.086)),
         era_text=QColor("#505660"),
         overview_bg=QColor("#f6f7f9"),
@@ -436,6 +438,7 @@ def dark_theme() -> Theme:
         axis_text=QColor("#9ba3af"),
         axis_line=_rgba("#dce1eb", 0.35),
         density=QColor("#9aa0a6"),
+        band_tint=QColor("#1b1e23"),
         era_tints=(_rgba("#78a0dc", 0.118), _rgba("#dcb45a", 0.102)),
         era_text=QColor("#aab0ba"),
         overview_bg=QColor("#1d2024"),

@@ -43,8 +43,10 @@ from viewer.model.lanes import needs_relayout
 from viewer.store.columns import EventArrays, Patch
 from viewer.ui.richtext import inline_html
 from viewer.ui.theme import Theme, light_theme
+from viewer.ui.timeline.band_gestures import BandGesturesMixin, Grouper
 from viewer.ui.timeline.drag import RESIZE_PX
 from viewer.ui.timeline.dragging import DRAG_THRESHOLD_PX, DateLookup, DraggingMixin
+from viewer.ui.timeline.groups import Grouping
 from viewer.ui.timeline.labels import LabelCache
 from viewer.ui.timeline.layout import LaneLayouts, ViewLayout
 from viewer.ui.timeline.marks import MarkSizes, MarkStyle
@@ -63,6 +65,7 @@ __all__ = [
     "DateLookup",
     "DrawnLabel",
     "EventsItem",
+    "Grouper",
     "ViewGeometry",
 ]
 
@@ -86,7 +89,7 @@ class ViewGeometry(NamedTuple):
     px_y: float
 
 
-class EventsItem(DraggingMixin, pg.GraphicsObject):
+class EventsItem(BandGesturesMixin, DraggingMixin, pg.GraphicsObject):
     """All events of a timeline in one item: bars for ranges, diamonds for points.
 
     Give it the already filtered events with :meth:`set_data`; colours with
@@ -104,6 +107,12 @@ class EventsItem(DraggingMixin, pg.GraphicsObject):
         sigDragged(int, object, object, bool): a drag ended on new dates: the event
             id, the new start and end (``PartialDate``, the end ``None`` for a point)
             and whether one end was dragged (a resize) rather than the whole event.
+        sigBandToggled(str): a swimlane's header was clicked (the band's key).
+        sigBandMoved(str, int): a swimlane's header was dragged to another band's
+            place (the band's key and its new index).
+
+    In swimlanes (:meth:`set_grouper`) :attr:`arrays` are the rows drawn: an event in
+    several bands (grouped by tag) is a row in each.
     """
 
     sigHovered = Signal(object)
@@ -111,10 +120,15 @@ class EventsItem(DraggingMixin, pg.GraphicsObject):
     sigDoubleClicked = Signal(object, float)
     sigLayoutChanged = Signal(int)
     sigDragged = Signal(int, object, object, bool)
+    sigBandToggled = Signal(str)
+    sigBandMoved = Signal(str, int)
 
     def __init__(self, parent: QtWidgets.QGraphicsItem | None = None) -> None:
         super().__init__(parent)
-        self._arrays = EventArrays.empty()
+        self._arrays = EventArrays.empty()  # the rows drawn
+        self._given = self._arrays  # the events given (the rows drawn, without bands)
+        self._grouper: Grouper | None = None
+        self._groups: Grouping | None = None
         self.labels = LabelCache()
         self.style = MarkStyle(MarkSizes.at(1.0), light_theme())
         self.painter = EventPainter(self.style, self.labels)
@@ -175,7 +189,12 @@ class EventsItem(DraggingMixin, pg.GraphicsObject):
         self.update()
 
     def _take(self, arrays: EventArrays) -> None:
-        """Hold ``arrays``: their labels measured (a small set), the selection mapped."""
+        """Hold ``arrays``: in their bands, their labels measured (a small set), the
+        selection mapped."""
+        self._given = arrays
+        groups = self._grouper(arrays) if self._grouper is not None and len(arrays) else None
+        self._groups = groups
+        arrays = groups.arrays if groups is not None else arrays
         self._arrays = arrays
         self._label_hits = None
         self._bounds = None
@@ -183,8 +202,33 @@ class EventsItem(DraggingMixin, pg.GraphicsObject):
         if not LaneLayouts.stored_for(len(arrays)) and len(arrays):
             widths = self.labels.widths(arrays, np.arange(len(arrays)), False)
         sz = self.style.sizes
-        self.layouts.set_events(arrays, widths, factor=sz.factor, label_max=sz.label_max)
+        self.layouts.set_events(
+            arrays, widths, factor=sz.factor, label_max=sz.label_max, groups=groups
+        )
         self._selected = self._selection_mask()
+
+    def set_grouper(self, grouper: Grouper | None) -> None:
+        """Draw the events in swimlanes: ``grouper`` puts any events shown in bands
+        (``None``: no bands); the lanes are laid out again."""
+        self._grouper = grouper
+        self.regroup()
+
+    def regroup(self) -> None:
+        """Put the events in their bands again (the grouper's bands changed)."""
+        self.prepareGeometryChange()
+        self.cancel_drag()
+        self._layout = None
+        self.set_band_focus(None)
+        self._take(self._given)
+        if len(self._arrays):
+            self._relayout(self._current_scale() or self._fallback_scale())
+        self.informViewBoundsChanged()
+        self.update()
+
+    @property
+    def groups(self) -> Grouping | None:
+        """The swimlanes of the events drawn (``None``: not grouped)."""
+        return self._groups
 
     def set_preview(self, span: tuple[float, float] | None, lanes: int) -> None:
         """While a big file loads: the arrays are its first lanes only; the view is
@@ -311,6 +355,9 @@ class EventsItem(DraggingMixin, pg.GraphicsObject):
 
     def _selection_mask(self) -> np.ndarray:
         mask = np.zeros(len(self._arrays), dtype=bool)
+        if self._selected_ids and self._groups is not None and self._groups.has_copies:
+            # every copy of a selected event (one per band it is in)
+            return np.isin(self._arrays.ids, np.fromiter(self._selected_ids, dtype=np.int64))
         if self._selected_ids and len(self._arrays):
             found = self._arrays.indices_of(np.fromiter(self._selected_ids, dtype=np.int64))
             mask[found[found >= 0]] = True
@@ -491,6 +538,7 @@ class EventsItem(DraggingMixin, pg.GraphicsObject):
         if tr.m12() != 0 or tr.m21() != 0:
             return  # never rotated in this app
         frame = Frame(g.x0, g.x1, g.y0, g.y1, tr.m11(), tr.dx(), tr.m22(), tr.dy())
+        self._last_frame = frame
         p.resetTransform()
         self._label_hits = self.painter.paint(
             p,
@@ -545,6 +593,10 @@ class EventsItem(DraggingMixin, pg.GraphicsObject):
             ev.ignore()
             return
         ev.accept()
+        band = self.band_chip_at(ev.pos())
+        if band is not None:
+            self.toggle_band(band)
+            return
         self.handle_click(ev.pos(), ev.modifiers(), double=ev.double())
 
     def handle_click(

@@ -11,6 +11,12 @@ A :class:`ViewLayout` is made one of two ways:
   order lane by lane comes from ``EventArrays.lane_order``, which the arrays keep
   through filters and edits, so making one costs a few vectorised passes, no sort.
 
+Grouped into swimlanes (:class:`~viewer.ui.timeline.groups.Grouping`), each band
+starts with a header row and its events are laid out in lanes of its own below it
+(packed per band, or the stored lanes of its events without the lanes it does not
+use); a collapsed band is its header row alone, and its events are in no lane
+(:attr:`ViewLayout.bands` says where each band is).
+
 Either way, lane ``k``'s events are ``order[offsets[k]:offsets[k + 1]]`` (positions
 in the arrays), sorted by begin and, since the marks of a lane never overlap, by
 finish too: the painter finds a lane's visible events with two binary searches.
@@ -41,13 +47,37 @@ from viewer.model.lanes import (
     snap_scale,
 )
 from viewer.store.columns import EventArrays
+from viewer.ui.timeline.groups import BandSpec, Grouping
 
-__all__ = ["LABEL_LAYOUT_SLACK", "LaneLayouts", "ViewLayout"]
+__all__ = ["LABEL_LAYOUT_SLACK", "Band", "LaneLayouts", "ViewLayout"]
 
 #: Room lanes keep for the bold label of a selected event.
 LABEL_LAYOUT_SLACK = 1.08
 #: Packed layouts kept (by zoom).
 LAYOUT_CACHE = 8
+
+#: A packed layout: each event's lane and label side, and the bands (when grouped).
+_Packed = tuple[np.ndarray, np.ndarray, tuple["Band", ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    """Where one swimlane is drawn: its header row ``first`` and the ``rows`` it takes
+    (the header's included), with its ``count`` of events; a collapsed band keeps the
+    begins of its events (sorted) for its density summary."""
+
+    spec: BandSpec
+    first: int
+    rows: int
+    count: int
+    begin: np.ndarray
+
+    @property
+    def last(self) -> int:
+        return self.first + self.rows - 1
+
+
+_NO_BANDS: tuple[Band, ...] = ()
 
 
 @dataclass
@@ -68,6 +98,7 @@ class ViewLayout:
     offsets: np.ndarray  # lane k is order[offsets[k]:offsets[k + 1]]
     lane_begin: np.ndarray  # begin[order]
     lane_finish: np.ndarray  # finish[order] (sorted within each lane)
+    bands: tuple[Band, ...] = _NO_BANDS  # swimlanes, top to bottom (none: not grouped)
 
     # -- making ------------------------------------------------------------------------
 
@@ -80,22 +111,35 @@ class ViewLayout:
         order: np.ndarray,
         arrays: EventArrays,
         by_lane: tuple[np.ndarray, np.ndarray] | None = None,
+        bands: tuple[Band, ...] = _NO_BANDS,
     ) -> ViewLayout:
         n_lanes = int(lanes.max()) + 1 if len(lanes) else 0
-        counts = np.bincount(lanes, minlength=n_lanes) if len(lanes) else np.zeros(0)
+        if bands:
+            n_lanes = max(n_lanes, bands[-1].last + 1)
+        placed = lanes[order] if bands else lanes  # (a collapsed band's events: none)
+        counts = np.bincount(placed, minlength=n_lanes) if len(placed) else np.zeros(n_lanes)
         offsets = np.zeros(n_lanes + 1, dtype=np.int64)
         np.cumsum(counts, out=offsets[1:])
         lane_begin, lane_finish = by_lane or (arrays.begin[order], arrays.finish[order])
-        return cls(scale, lanes, sides, n_lanes, order, offsets, lane_begin, lane_finish)
+        return cls(scale, lanes, sides, n_lanes, order, offsets, lane_begin, lane_finish, bands)
 
     @classmethod
     def packed(
-        cls, arrays: EventArrays, scale: float, lanes: np.ndarray, sides: np.ndarray
+        cls,
+        arrays: EventArrays,
+        scale: float,
+        lanes: np.ndarray,
+        sides: np.ndarray,
+        bands: tuple[Band, ...] = _NO_BANDS,
     ) -> ViewLayout:
-        """The index of lanes packed at ``scale`` (see :func:`layout_lanes`)."""
+        """The index of lanes packed at ``scale`` (see :func:`layout_lanes`); in bands,
+        lane ``-1`` is an event of a collapsed band."""
         lanes = np.asarray(lanes, dtype=np.int32)
         order = np.argsort(lanes, kind="stable").astype(np.int64)
-        return cls._index(scale, lanes, np.asarray(sides, dtype=np.int8), order, arrays)
+        if bands:
+            order = order[int(np.count_nonzero(lanes < 0)) :]
+        sides = np.asarray(sides, dtype=np.int8)
+        return cls._index(scale, lanes, sides, order, arrays, bands=bands)
 
     @classmethod
     def pack(cls, arrays: EventArrays, scale: float, label_widths: np.ndarray | None) -> ViewLayout:
@@ -141,7 +185,50 @@ class ViewLayout:
             lanes = row[stored]
         return cls._index(None, lanes, None, order, arrays, by_lane)
 
+    @classmethod
+    def stored_in_bands(cls, arrays: EventArrays, groups: Grouping) -> ViewLayout:
+        """The store's lanes within swimlanes: each band keeps the lanes its events are
+        in (without those it does not use), below its header row.
+
+        A few vectorised passes and one stable sort of the band indices (a radix sort
+        of small integers): no packing, at any size.
+        """
+        base = cls.stored(arrays)
+        n_bands = len(groups.bands)
+        grp = groups.group.astype(np.int64)
+        shut = groups.collapsed_mask()
+        open_ = ~shut[grp] if len(grp) else np.zeros(0, dtype=bool)
+        n_lanes = max(base.n_lanes, 1)
+        key = grp * n_lanes + base.lanes
+        if n_bands * n_lanes <= 50_000_000:
+            used = np.zeros(n_bands * n_lanes, dtype=bool)
+            used[key[open_]] = True
+            rank = np.cumsum(used, dtype=np.int64) - 1
+            row_in = rank[key]
+            event_rows = used.reshape(n_bands, n_lanes).sum(axis=1)
+        else:  # many bands of many lanes: the lanes used, sorted (slower, little memory)
+            uniq = np.unique(key[open_])
+            row_in = np.searchsorted(uniq, key)
+            event_rows = np.bincount(uniq // n_lanes, minlength=n_bands)
+        rows = 1 + event_rows
+        first = np.cumsum(rows) - rows
+        rank0 = np.cumsum(event_rows) - event_rows
+        lanes = np.where(open_, first[grp] + 1 + row_in - rank0[grp], -1).astype(np.int32)
+        order = base.order
+        order = order[np.argsort(groups.group[order], kind="stable")]
+        order = order[open_[order]]
+        bands = _bands(arrays, groups, first, rows)
+        return cls._index(None, lanes, None, order, arrays, bands=bands)
+
     # -- reading -------------------------------------------------------------------------
+
+    def band_at(self, row: float) -> int | None:
+        """The index of the band row ``row`` is in (``None``: not grouped, or none)."""
+        r = math.floor(row + 0.5)
+        for k, band in enumerate(self.bands):
+            if band.first <= r <= band.last:
+                return k
+        return None
 
     def lane_events(self, lane: int) -> slice:
         return slice(int(self.offsets[lane]), int(self.offsets[lane + 1]))
@@ -169,6 +256,16 @@ class ViewLayout:
         return np.where(bar_px >= LONG_BAR_PX, INSIDE, AFTER).astype(np.int8)
 
 
+def _bands(
+    arrays: EventArrays, groups: Grouping, first: np.ndarray, rows: np.ndarray
+) -> tuple[Band, ...]:
+    out = []
+    for k, spec in enumerate(groups.bands):
+        begin = arrays.begin[groups.group == k] if spec.collapsed else np.zeros(0)
+        out.append(Band(spec, int(first[k]), int(rows[k]), int(groups.counts[k]), begin))
+    return tuple(out)
+
+
 class LaneLayouts:
     """The lanes of one set of events at any zoom.
 
@@ -186,7 +283,9 @@ class LaneLayouts:
         self.label_max = math.inf
         # widths (px, regular font) of every label of a small set; empty otherwise
         self._label_width = np.zeros(0, dtype=np.float64)
-        self._cache: OrderedDict[float, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self.groups: Grouping | None = None
+        self._cache: OrderedDict[float, _Packed] = OrderedDict()
+        self._stored_bands: ViewLayout | None = None
 
     def set_events(
         self,
@@ -195,10 +294,16 @@ class LaneLayouts:
         *,
         factor: float = 1.0,
         label_max: float = math.inf,
+        groups: Grouping | None = None,
     ) -> None:
         """Lay out ``arrays``, whose labels are ``label_width`` px wide (for a set that
         :attr:`stored` is not; ``None`` otherwise), at size ``factor``; labels longer
-        than ``label_max`` px are always elided, so lanes keep no more room for them."""
+        than ``label_max`` px are always elided, so lanes keep no more room for them.
+        ``groups`` puts them in swimlanes (its arrays are ``arrays``)."""
+        if groups is not None and groups.arrays is not arrays:
+            raise ValueError("the grouping is of other arrays")
+        self.groups = groups
+        self._stored_bands = None
         self.arrays = arrays
         self.factor = factor
         self.label_max = label_max
@@ -247,7 +352,11 @@ class LaneLayouts:
         if len(a) == 0:
             return None
         if self.stored:
-            return ViewLayout.stored(a)
+            if self.groups is None:
+                return ViewLayout.stored(a)
+            if self._stored_bands is None:
+                self._stored_bands = ViewLayout.stored_in_bands(a, self.groups)
+            return self._stored_bands
         return self.at_key(self.key(scale))
 
     def at_key(self, key: float) -> ViewLayout:
@@ -255,13 +364,40 @@ class LaneLayouts:
         a = self.arrays
         cached = self._cache.get(key)
         if cached is None:
-            cached = layout_lanes(a.begin, a.finish, a.is_range, key, self._widths())
+            cached = self._pack(key)
             self._cache[key] = cached
             while len(self._cache) > LAYOUT_CACHE:
                 self._cache.popitem(last=False)
         else:
             self._cache.move_to_end(key)
         return ViewLayout.packed(a, key, *cached)
+
+    def _pack(self, key: float) -> _Packed:
+        """Lanes and label sides packed at ``key``: of the whole set, or band by band
+        below each band's header row (a collapsed band's events in lane ``-1``)."""
+        a, groups, widths = self.arrays, self.groups, self._widths()
+        if groups is None:
+            lanes, sides = layout_lanes(a.begin, a.finish, a.is_range, key, widths)
+            return lanes, sides, _NO_BANDS
+        n_bands = len(groups.bands)
+        lanes = np.full(len(a), -1, dtype=np.int32)
+        sides = np.full(len(a), AFTER, dtype=np.int8)
+        by_band = np.argsort(groups.group, kind="stable")
+        ends = np.cumsum(groups.counts)
+        first = np.zeros(n_bands, dtype=np.int64)
+        rows = np.ones(n_bands, dtype=np.int64)
+        top = 0
+        for k, spec in enumerate(groups.bands):
+            first[k] = top
+            if not spec.collapsed:
+                pos = by_band[ends[k] - groups.counts[k] : ends[k]]
+                w = None if widths is None else widths[pos]
+                ln, sd = layout_lanes(a.begin[pos], a.finish[pos], a.is_range[pos], key, w)
+                lanes[pos] = top + 1 + ln
+                sides[pos] = sd
+                rows[k] = 1 + (int(ln.max()) + 1 if len(ln) else 0)
+            top += int(rows[k])
+        return lanes, sides, _bands(a, groups, first, rows)
 
     def lanes_at(self, scale: float, current: ViewLayout | None = None) -> np.ndarray:
         """Lane of every event (data order) in a layout made for ``scale`` px/s: the lanes
@@ -272,11 +408,12 @@ class LaneLayouts:
         if len(a) == 0:
             return np.zeros(0, dtype=np.int32)
         if self.stored:
-            return (current if current is not None else ViewLayout.stored(a)).lanes
+            lay = current if current is not None else self.at(scale)
+            return lay.lanes if lay is not None else np.zeros(0, dtype=np.int32)
         key = self.key(scale)
         cached = self._cache.get(key)
         if cached is None:
-            cached = layout_lanes(a.begin, a.finish, a.is_range, key, self._widths())
+            cached = self._pack(key)
         return cached[0]
 
     def label_reach(self, scale: float, marker_radius: float) -> tuple[float, float]:

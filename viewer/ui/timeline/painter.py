@@ -44,6 +44,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from viewer.model.dates import MONTH_ABBREVIATIONS, MONTH_NAMES, Precision
 from viewer.model.lanes import AFTER, BEFORE, INSIDE, mark_bounds, mark_geometry, place_labels
 from viewer.store.columns import EventArrays, overlap_counts
+from viewer.ui.timeline.bands import BandChip, paint_band_backs, paint_band_headers
 from viewer.ui.timeline.drag import DragSession
 from viewer.ui.timeline.labels import LabelCache
 from viewer.ui.timeline.layout import LABEL_LAYOUT_SLACK, ViewLayout
@@ -179,6 +180,10 @@ class EventPainter:
         self.labels = labels
         #: show each label's date where it has room (pictures)
         self.dates = False
+        #: the swimlane with the keyboard focus (its index), outlined
+        self.band_focus: int | None = None
+        #: the swimlane headers the last paint drew
+        self.band_chips: list[BandChip] = []
 
     # -- one frame -------------------------------------------------------------------------
 
@@ -219,6 +224,8 @@ class EventPainter:
                 QRectF(left, top, width, bottom - top - sz.strip_height),
                 Qt.ClipOperation.IntersectClip,
             )
+        if lay.bands:
+            paint_band_backs(self.style, p, lay, frame, self.band_focus)
         # lanes in view, then the visible events of each lane by binary search
         pad = (sz.marker_radius + HIT_TOLERANCE) / abs(frame.sx)
         la = max(0, math.floor(y0 - 0.5))
@@ -247,6 +254,12 @@ class EventPainter:
             area = (left, right, top, text_bottom)
             geo = self._paint_events(p, a, pos, lay, frame, area, sel, hover_id)
             hits = self._paint_labels(p, a, pos, lay, frame, area, sel, geo, label_widths)
+        if lay.bands:  # over the events' labels, which may pass under them
+            self.band_chips = paint_band_headers(
+                self.style, p, lay, frame, self.labels, self.band_focus, toggles=not self.dates
+            )
+        else:
+            self.band_chips = []
         p.restore()
         if strip:
             paint_strip(self.style, p, a, frame)

@@ -42,7 +42,8 @@ from viewer.store.columns import EventArrays, Patch
 from viewer.ui.theme import Theme, light_theme
 from viewer.ui.timeline.axis import CalendarAxisItem
 from viewer.ui.timeline.eras import ErasItem
-from viewer.ui.timeline.item import DateLookup, EventsItem
+from viewer.ui.timeline.item import DateLookup, EventsItem, Grouper
+from viewer.ui.timeline.layout import Band
 
 __all__ = ["ROW_HEIGHT", "TimelineView", "TimelineViewBox"]
 
@@ -141,6 +142,13 @@ class TimelineView(QtWidgets.QWidget):
             end ``None`` for a point) and ``True`` for a resize (one end dragged),
             ``False`` for a move.  Not emitted for a cancelled drag or one that ends
             where it began.
+        bandToggled(str): a swimlane's header was clicked (its key).
+        bandMoved(str, int): a swimlane's header was dragged to another band's place
+            (its key and new index).
+
+    Swimlanes: :meth:`set_grouper` puts the events in bands (see
+    :mod:`viewer.ui.timeline.groups`), :meth:`bands` says where they are drawn and
+    :meth:`show_band` scrolls one into view.
     """
 
     rangeChanged = Signal(float, float)
@@ -149,6 +157,8 @@ class TimelineView(QtWidgets.QWidget):
     clicked = Signal(object, object)
     doubleClicked = Signal(object, float)
     eventDragged = Signal(int, object, object, bool)
+    bandToggled = Signal(str)
+    bandMoved = Signal(str, int)
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -212,6 +222,8 @@ class TimelineView(QtWidgets.QWidget):
         self.item.sigClicked.connect(self.clicked)
         self.item.sigDoubleClicked.connect(self.doubleClicked)
         self.item.sigDragged.connect(self.eventDragged)
+        self.item.sigBandToggled.connect(self.bandToggled)
+        self.item.sigBandMoved.connect(self.bandMoved)
 
         self._apply_limits()
         self.viewbox.setXRange(*EMPTY_SPAN, padding=0.0)
@@ -264,6 +276,39 @@ class TimelineView(QtWidgets.QWidget):
 
     def arrays(self) -> EventArrays:
         return self.item.arrays
+
+    # -- swimlanes ---------------------------------------------------------------------
+
+    def set_grouper(self, grouper: Grouper | None) -> None:
+        """Draw the events in the bands ``grouper`` makes of them (``None``: no bands)."""
+        self.item.set_grouper(grouper)
+        self._update_rows()
+
+    def regroup(self) -> None:
+        """The grouper's bands changed (collapsed, reordered): lay them out again."""
+        self.item.regroup()
+        self._update_rows()
+
+    def bands(self) -> tuple[Band, ...]:
+        """The swimlanes as drawn now, top to bottom (none: not grouped)."""
+        self.item.flush_layout()
+        lay = self.item.layout
+        return lay.bands if lay is not None else ()
+
+    def show_band(self, index: int) -> None:
+        """Scroll (never zoom) so that band ``index``'s header is in view, and as much
+        of the band below it as fits."""
+        bands = self.bands()
+        if not 0 <= index < len(bands):
+            return
+        band = bands[index]
+        _, (y0, y1) = self.viewbox.viewRange()
+        rows = y1 - y0
+        if band.first - 0.5 < y0 or band.last + 0.5 > y1:
+            top = band.first - 0.5 - TOP_ROOM
+            if band.rows < rows and band.first - 0.5 >= y0:
+                top = band.last + 0.5 + self._bottom_room() - rows
+            self.scroll_to_lane_top(top)
 
     def set_colors(
         self,
