@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -76,19 +77,13 @@ class Catalog(StoreCore):
         """How this file is viewed (the grouping, its bands' order…), kept in the file;
         ``{}`` when nothing was kept or what was kept cannot be read."""
         with self._reading() as conn:
-            row = conn.execute("SELECT value FROM meta WHERE key = ?", (VIEW_KEY,)).fetchone()
-        if row is None:
-            return {}
-        try:
-            value = json.loads(row[0])
-        except (TypeError, ValueError):
-            return {}
-        return value if isinstance(value, dict) else {}
+            return _view_settings(conn)
 
     def set_view_settings(self, settings: Mapping[str, Any]) -> None:
-        """Keep how this file is viewed (merged into what is kept; JSON values)."""
-        merged = {**self.view_settings(), **settings}
+        """Keep how this file is viewed (merged into what is kept; JSON values).  Not
+        an edit: nothing is told of it, and undo does not take it back."""
         with self.atomic() as conn:
+            merged = {**_view_settings(conn), **settings}
             conn.execute(
                 "INSERT INTO meta(key, value) VALUES (?, ?) "
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -343,6 +338,17 @@ class Catalog(StoreCore):
         )
         self._touch("eras")
         return int(cur.lastrowid or 0)
+
+
+def _view_settings(conn: sqlite3.Connection) -> dict[str, Any]:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (VIEW_KEY,)).fetchone()
+    if row is None:
+        return {}
+    try:
+        value = json.loads(row[0])
+    except (TypeError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def unused_color(used: set[str]) -> str:

@@ -193,9 +193,9 @@ class GroupSettings:
                 if m not in GROUP_MODES or not isinstance(spec, dict):
                     continue
                 order, shut = spec.get("order", []), spec.get("collapsed", [])
-                if isinstance(order, list):
+                if isinstance(order, list) and order:
                     out.order[m] = [k for k in order if isinstance(k, str)]
-                if isinstance(shut, list):
+                if isinstance(shut, list) and shut:
                     out.collapsed[m] = {k for k in shut if isinstance(k, str)}
         return out
 

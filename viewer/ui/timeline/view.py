@@ -145,10 +145,6 @@ class TimelineView(QtWidgets.QWidget):
         bandToggled(str): a swimlane's header was clicked (its key).
         bandMoved(str, int): a swimlane's header was dragged to another band's place
             (its key and new index).
-
-    Swimlanes: :meth:`set_grouper` puts the events in bands (see
-    :mod:`viewer.ui.timeline.groups`), :meth:`bands` says where they are drawn and
-    :meth:`show_band` scrolls one into view.
     """
 
     rangeChanged = Signal(float, float)
@@ -298,8 +294,7 @@ class TimelineView(QtWidgets.QWidget):
     def show_band(self, index: int) -> None:
         """Scroll (never zoom) so that band ``index``'s header is in view, and as much
         of the band below it as fits."""
-        bands = self.bands()
-        if not 0 <= index < len(bands):
+        if not 0 <= index < len(bands := self.bands()):
             return
         band = bands[index]
         _, (y0, y1) = self.viewbox.viewRange()
