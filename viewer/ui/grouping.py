@@ -24,7 +24,7 @@ from viewer.store import Change, StoreError
 from viewer.store.columns import EventArrays
 from viewer.ui.categories import Categories
 from viewer.ui.document import Document
-from viewer.ui.timeline.groups import Grouping, GroupSettings
+from viewer.ui.timeline.groups import Grouper, Grouping, GroupSettings
 from viewer.ui.timeline.view import TimelineView
 
 __all__ = ["GROUP_LABELS", "GroupingController"]
@@ -128,7 +128,7 @@ class GroupingController(QObject):
             except StoreError as exc:  # unreadable settings: not grouped, nothing lost
                 log.warning("%s", exc)
         self.settings = settings
-        self.view.set_grouper(self.group if settings.mode != "none" else None)
+        self.view.set_grouper(self.grouper())
         self._update_actions()
 
     def note_change(self, change: Change) -> None:
@@ -174,6 +174,11 @@ class GroupingController(QObject):
         names = {key: name for key, (name, _color) in self._window.categories.names().items()}
         return self.settings.group(arrays, names, self._tag_pairs)
 
+    def grouper(self) -> Grouper | None:
+        """What puts events in the current bands (``None``: not grouped), for another
+        view of them (a presentation, a picture of the window)."""
+        return self.group if self.settings.mode != "none" else None
+
     def _tag_pairs(self) -> _Pairs:
         if self._pairs is None:
             doc = self._doc
@@ -190,7 +195,7 @@ class GroupingController(QObject):
             return
         self.settings.mode = mode
         self._focus = None
-        self.view.set_grouper(self.group if mode != "none" else None)
+        self.view.set_grouper(self.grouper())
         self._changed()
 
     def toggle(self, key: str) -> None:

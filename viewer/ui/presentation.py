@@ -47,6 +47,7 @@ from viewer.model.event import Category, Event
 from viewer.store.columns import EventArrays
 from viewer.ui.richtext import inline_html, one_line, plain_text, sanitize_html
 from viewer.ui.theme import Theme, contrast_text, current_theme
+from viewer.ui.timeline.groups import Grouper
 from viewer.ui.timeline.view import TOP_ROOM, TimelineView
 
 __all__ = [
@@ -329,6 +330,7 @@ class PresentationWindow(QWidget):
         ids: Sequence[int] | None = None,
         title: str = "",
         theme: Theme | None = None,
+        grouper: Grouper | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
@@ -353,6 +355,7 @@ class PresentationWindow(QWidget):
         self.view.set_scrollbar_policy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view.set_colors(list(colors), uncategorised)
         self.view.set_theme(self._theme)
+        self.view.set_grouper(grouper)  # the window's swimlanes
         # no fit: every step sets its own frame
         self.view.set_data(arrays, fit=False)
         #: Rows of the busiest step's frame, and the band's width and scale they were

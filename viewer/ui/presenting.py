@@ -19,6 +19,7 @@ from viewer.ui.actions import make_action
 from viewer.ui.categories import Categories
 from viewer.ui.data import TimelineData
 from viewer.ui.document import Document
+from viewer.ui.grouping import GroupingController
 from viewer.ui.presentation import PresentationWindow, presentation_order, start_index
 from viewer.ui.state import ViewState
 from viewer.ui.theme import Theme
@@ -32,6 +33,7 @@ class PresentingWindow(Protocol):
     data: TimelineData
     view: TimelineView
     categories: Categories
+    grouping: GroupingController
     theme: Theme | None
 
     @property
@@ -124,6 +126,7 @@ class PresentController(QObject):
             ids=ids,
             title=w.timeline_title(),
             theme=w.theme,
+            grouper=w.grouping.grouper(),
             parent=self._parent,
         )
         saved_range = view.visible_range()

@@ -4,7 +4,8 @@ Part of the one painter (:class:`~viewer.ui.timeline.painter.EventPainter` calls
 around the events), so the window, the presentation band, image files and print all
 draw bands alike.  A band (:class:`~viewer.ui.timeline.layout.Band`) starts with a
 header row; the header is a chip with the band's colour, name and count, drawn at the
-frame's left edge, so it stays in sight while the timeline is panned.  A collapsed band
+frame's left edge, so it stays in sight while the timeline is panned (and at the
+frame's top while the band is scrolled partly out of it).  A collapsed band
 is its header row alone, with the density of its events drawn along the row after the
 chip.  Costs what is in view: bands are few, and a summary is one binary search per
 2-px column.
@@ -98,28 +99,34 @@ def paint_band_backs(
 def _paint_summary(
     style: MarkStyle, p: QtGui.QPainter, band: Band, f: FrameLike, yc: float
 ) -> None:
-    """A collapsed band's events per 2-px column, as bars in its row (height: √count)."""
+    """A collapsed band's events along its row: per 2-px column, a bar as high as the
+    square root of how many of them overlap the column (a range all along its span)."""
     left, right = f.left, f.right
     sx, ox = f.sx, f.ox
     d0 = max(left, sx * float(band.begin[0]) + ox)
-    d1 = min(right, sx * float(band.begin[-1]) + ox + COLUMN_PX)
+    d1 = min(right, sx * float(band.finish[-1]) + ox + COLUMN_PX)
     if d1 <= d0:
         return
     n = max(1, math.ceil((d1 - d0) / COLUMN_PX))
-    edges = d0 + np.arange(n + 1) * COLUMN_PX
-    counts = np.diff(np.searchsorted(band.begin, (edges - ox) / sx)).astype(np.float64)
+    edges = (d0 + np.arange(n + 1) * COLUMN_PX - ox) / sx
+    # overlapping [e0, e1): begun before e1, less those finished by e0; a column a
+    # point begins in counts it too
+    begun = np.searchsorted(band.begin, edges[1:], side="left")
+    done = np.searchsorted(band.finish, edges[:-1], side="right")
+    counts = np.maximum(begun - done, 0).astype(np.float64)
+    counts[(counts == 0) & (np.diff(np.searchsorted(band.begin, edges)) > 0)] = 1.0
     cmax = counts.max() if len(counts) else 0.0
     if cmax <= 0:
         return
-    half = style.sizes.bar_half * 1.6
-    h = np.where(counts > 0, np.maximum(np.round(np.sqrt(counts / cmax) * 2 * half), 2.0), 0.0)
+    full = 2 * style.sizes.bar_half
+    h = np.where(counts > 0, np.maximum(np.round(np.sqrt(counts / cmax) * full), 2.0), 0.0)
     cols = np.flatnonzero(h > 0)
-    color = style.color(band.spec.color)
+    xs = d0 + cols * COLUMN_PX
     p.setPen(Qt.PenStyle.NoPen)
-    p.setBrush(with_alpha(color, 0.75))
+    p.setBrush(with_alpha(style.color(band.spec.color), 0.75))
     draw_rects(
         p,
-        np.column_stack([edges[cols], yc + half - h[cols], np.full(len(cols), COLUMN_PX), h[cols]]),
+        np.column_stack([xs, np.floor(yc - h[cols] / 2), np.full(len(cols), COLUMN_PX), h[cols]]),
     )
 
 
@@ -159,8 +166,12 @@ def paint_band_headers(
     p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
     for k, band in enumerate(lay.bands):
         yc = _row_y(sy, oy, band.first)
-        if yc + height < top or yc - height > bottom:
-            continue
+        # a band scrolled partly out at the top keeps its header in sight (sticky),
+        # until the band's own end pushes it out
+        band_bottom = _row_y(sy, oy, band.last + 0.5)
+        yc = max(yc, min(top + height / 2 + 2.0, band_bottom - height / 2 - 2.0))
+        if yc + height < top or yc + height / 2 > bottom + 2.0:
+            continue  # (not a sliver of a chip cut at the bottom either)
         name = chip_text(band, toggles)
         count = f"{band.count:,}"
         room = max(40.0, (right - left) * 0.45)

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,13 +65,14 @@ _Packed = tuple[np.ndarray, np.ndarray, tuple["Band", ...]]
 class Band:
     """Where one swimlane is drawn: its header row ``first`` and the ``rows`` it takes
     (the header's included), with its ``count`` of events; a collapsed band keeps the
-    begins of its events (sorted) for its density summary."""
+    begins and the finishes of its events (each sorted) for its density summary."""
 
     spec: BandSpec
     first: int
     rows: int
     count: int
     begin: np.ndarray
+    finish: np.ndarray
 
     @property
     def last(self) -> int:
@@ -261,8 +263,11 @@ def _bands(
 ) -> tuple[Band, ...]:
     out = []
     for k, spec in enumerate(groups.bands):
-        begin = arrays.begin[groups.group == k] if spec.collapsed else np.zeros(0)
-        out.append(Band(spec, int(first[k]), int(rows[k]), int(groups.counts[k]), begin))
+        begin = finish = np.zeros(0)
+        if spec.collapsed:
+            mine = groups.group == k
+            begin, finish = arrays.begin[mine], np.sort(arrays.finish[mine])
+        out.append(Band(spec, int(first[k]), int(rows[k]), int(groups.counts[k]), begin, finish))
     return tuple(out)
 
 
@@ -415,6 +420,34 @@ class LaneLayouts:
         if cached is None:
             cached = self._pack(key)
         return cached[0]
+
+    def bands_at(self, scale: float) -> tuple[Band, ...]:
+        """The swimlanes of a layout made for ``scale`` px/s (none: not grouped)."""
+        if self.groups is None or len(self.arrays) == 0:
+            return _NO_BANDS
+        if self.stored:
+            lay = self.at(scale)
+            return lay.bands if lay is not None else _NO_BANDS
+        key = self.key(scale)
+        cached = self._cache.get(key)
+        return (cached if cached is not None else self._pack(key))[2]
+
+    def rows_of(
+        self,
+        scale: float,
+        positions: np.ndarray,
+        lanes_at: Callable[[float], np.ndarray] | None = None,
+    ) -> tuple[int, int]:
+        """The first and last row that the events at ``positions`` take in a layout
+        made for ``scale`` px/s (``lanes_at``: how the caller finds the lanes, by
+        default :meth:`lanes_at`).  In swimlanes, from the header of the first band
+        they are in; an event of a collapsed band is in its header row."""
+        lanes = (lanes_at or self.lanes_at)(scale)[positions]
+        bands = self.bands_at(scale)
+        if not bands or self.groups is None:
+            return int(lanes.min()), int(lanes.max())
+        first = np.array([b.first for b in bands], dtype=np.int64)[self.groups.group[positions]]
+        return int(first.min()), int(np.where(lanes >= 0, lanes, first).max())
 
     def label_reach(self, scale: float, marker_radius: float) -> tuple[float, float]:
         """How far (px) marks and labels laid out at ``scale`` px/s reach beyond the

@@ -455,15 +455,15 @@ class TimelineView(QtWidgets.QWidget):
         that range (at its present width), laid out for that zoom as :meth:`relayout`
         does; ``None`` if no event is there (or the view has no width yet).
 
-        Nothing moves: this is how an owner learns how many rows some range needs.
+        Nothing moves: this is how an owner learns how many rows some range needs (in
+        swimlanes, from the header of the first band there: see ``rows_of``).
         """
         x0, x1 = sorted((float(x0), float(x1)))
         px = self.viewbox.width()
         inside = self.item.arrays.visible(x0, x1)
         if len(inside) == 0 or px <= 0 or x1 <= x0:
             return None
-        lanes = self.item.lanes_at(px / (x1 - x0))[inside]
-        return int(lanes.min()), int(lanes.max())
+        return self.item.layouts.rows_of(px / (x1 - x0), inside, self.item.lanes_at)
 
     def relayout(self) -> None:
         """Lay the lanes out for exactly the zoom shown (what :meth:`lanes_in` tells).
