@@ -21,6 +21,11 @@ CSV of it), then, each in a fresh process of its own:
   the one over the other); ``export_s`` for ``timeline-viewer export --format csv``;
   each with its process's peak RSS.
 
+Each size is measured twice in the window: as it opens, and grouped in swimlanes
+(``grouped``: View ▸ Group by ▸ Category, ``group_ms`` the time to put every event in
+its band and repaint, then the same edits, filters, searches and repaints, with the
+bands; ``--group-by`` chooses the grouping, ``none`` leaves that run out).
+
 Typing goes through the view state, not the search box, so its debounce is not
 counted; a search in a big file runs in a thread and is waited for.
 """
@@ -126,8 +131,9 @@ def _ms(t0: float) -> float:
     return (time.perf_counter() - t0) * 1000
 
 
-def measure(db: Path, frames: int, size: tuple[int, int]) -> dict[str, Any]:
-    """Measure the window on one store in this process (call in a fresh process)."""
+def measure(db: Path, frames: int, size: tuple[int, int], group_by: str = "none") -> dict[str, Any]:
+    """Measure the window on one store in this process (call in a fresh process),
+    grouped by ``group_by`` once it is interactive."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     t_start = time.perf_counter()
     from PySide6.QtCore import QSettings
@@ -162,6 +168,12 @@ def measure(db: Path, frames: int, size: tuple[int, int]) -> dict[str, Any]:
         time.sleep(0.002)
     settle()
     interactive = time.perf_counter() - t0
+    group_ms = None
+    if group_by != "none":
+        t0 = time.perf_counter()
+        window.grouping.set_mode(group_by)
+        settle()
+        group_ms = _ms(t0)
     data = window.data
     store = data.store
     assert store is not None
@@ -233,6 +245,7 @@ def measure(db: Path, frames: int, size: tuple[int, int]) -> dict[str, Any]:
     view.resize(*size)
     view.show()
     view.set_colors(window.categories.color_list(), window.categories.uncategorised_color())
+    view.set_grouper(window.grouping.grouper())
     view.set_data(data.shown, fit=True)
     QApplication.processEvents()
     viewport = view.plot.viewport()
@@ -257,6 +270,7 @@ def measure(db: Path, frames: int, size: tuple[int, int]) -> dict[str, Any]:
         "qt_import_s": round(t_imported - t_start, 3),
         "open_to_first_frame_s": round(first_frame, 3),
         "interactive_s": round(interactive, 3),
+        **({"group_ms": round(group_ms, 1)} if group_ms is not None else {}),
         "edit_ms": round(statistics.median(edit), 1),
         "undo_ms": round(statistics.median(undo), 1),
         "redo_ms": round(statistics.median(redo), 1),
@@ -328,6 +342,13 @@ def run_size(size_name: str, args: argparse.Namespace) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp()) / "bench.db"
     shutil.copy(db, work)  # edits go to a copy
     result = _child("--one", str(work), "--frames", str(args.frames), "--size", args.size)
+    if args.group_by != "none":
+        shutil.copy(db, work)
+        grouped = _child(
+            "--one", str(work), "--frames", str(args.frames), "--size", args.size,
+            "--group-one", args.group_by,
+        )  # fmt: skip
+        result["grouped"] = {k: v for k, v in grouped.items() if k not in ("events", "view_px")}
     shutil.rmtree(work.parent, ignore_errors=True)
     if args.no_import or size_name == "seed":
         return result
@@ -358,14 +379,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--size", default="1600x900")
     parser.add_argument("--no-import", action="store_true", help="skip import and export")
+    parser.add_argument(
+        "--group-by",
+        choices=("none", "category", "tag"),
+        default="category",
+        help="the swimlanes of the grouped run (none: no grouped run)",
+    )
     parser.add_argument("--one", help=argparse.SUPPRESS)  # internal: measure one store
+    parser.add_argument("--group-one", default="none", help=argparse.SUPPRESS)  # …grouped
     parser.add_argument("--import-one", help=argparse.SUPPRESS)
     parser.add_argument("--raw-one", help=argparse.SUPPRESS)
     parser.add_argument("--export-one", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     w, h = (int(v) for v in args.size.split("x"))
     if args.one:
-        print(json.dumps(measure(Path(args.one), args.frames, (w, h))))
+        print(json.dumps(measure(Path(args.one), args.frames, (w, h), args.group_one)))
         return 0
     for flag, job in (
         ("import_one", import_one),

@@ -377,3 +377,112 @@ def test_render_and_snapshot_take_group_by(tmp_path: Path, db, mode: str) -> Non
         assert out.stat().st_size > 1000
     names = {"category": "Politics", "tag": "No tag"}
     assert names[mode] in svg_texts(tmp_path / f"r-{mode}.svg")
+
+
+def test_export_image_from_the_window_has_its_bands(qtbot, window, monkeypatch, tmp_path) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    out = tmp_path / "window.svg"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    window.grouping.set_mode("category")
+    window.grouping.toggle("Sport")
+    window.files.act_export_image.trigger()
+    texts = svg_texts(out)
+    assert {"Politics", "Science", "Sport"} <= set(texts)
+
+
+def test_presenting_keeps_the_windows_bands(qtbot, window) -> None:
+    window.grouping.set_mode("category")
+    presenter = window.start_presentation(step=0, screen=None, windowed=True)
+    assert presenter is not None
+    qtbot.wait(20)
+    assert [b.spec.name for b in presenter.view.bands()] == ["Politics", "Science", "Sport"]
+    rows = presenter.view.lanes_in(*presenter.view.visible_range())
+    assert rows is not None and rows[0] == presenter.view.bands()[0].first
+    presenter.close()
+
+
+# -- a big set in swimlanes follows edits without making the bands anew -------------------
+
+
+def _rows_by_ids(lay: ViewLayout, a: EventArrays) -> list[list[int]]:
+    """Each band's rows that hold events, as their ids in time order."""
+    out = []
+    for lane in range(lay.n_lanes):
+        ev = lay.order[lay.lane_events(lane)]
+        if len(ev):
+            assert np.all(np.diff(a.begin[ev]) >= 0)
+            out.append(a.ids[ev].tolist())
+    return out
+
+
+def _edited_row(a: EventArrays, p: int, shift: float, new_id: int | None = None) -> EventArrays:
+    """Event ``p`` moved by ``shift`` seconds (or a copy of it with ``new_id``), in its
+    own lane: where the store would keep it when it still fits there."""
+    row = a.take(np.array([p]))
+    for name in ("begin", "finish", "start_until", "end_from"):
+        getattr(row, name)[:] += shift
+    if new_id is not None:
+        row.ids[:] = new_id
+    return row
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10_000), st.lists(st.tuples(st.integers(0, 2), st.floats(-1, 1)), max_size=8))
+def test_edits_followed_in_stored_bands_match_bands_made_anew(seed: int, edits) -> None:
+    a = arrays_of(6000, seed)
+    a.lane[:] = default_lanes(a.begin, a.finish, a.is_range, 1e-6)
+    names = {0: "A", 1: "B", 2: "C"}
+    layouts = LaneLayouts()
+    layouts.set_events(a, None, groups=by_category(a, names))
+    assert layouts.stored and layouts.at(1e-6) is not None
+    next_id = 10**6
+    rng = np.random.default_rng(seed)
+    for kind, amount in edits:
+        p = int(rng.integers(0, len(a)))
+        if kind == 0:  # a move in place (a drag): the window's arrays change in place
+            patch = a.move_in_place(_edited_row(a, p, amount * 1e3))
+            assert patch is not None
+        elif kind == 1:  # an event added beside another
+            next_id += 1
+            a, patch = a.patched([], _edited_row(a, p, 1.0, next_id))
+        else:  # an event deleted
+            a, patch = a.patched([int(a.ids[p])])
+        if not layouts.follow(a, patch):
+            layouts.set_events(a, None, groups=by_category(a, names))
+        lay = layouts.at(1e-6)
+        assert lay is not None
+        fresh = ViewLayout.stored_in_bands(a, by_category(a, names))
+        assert _rows_by_ids(lay, a) == _rows_by_ids(fresh, a)
+        assert [b.count for b in lay.bands] == [b.count for b in fresh.bands]
+
+
+def test_a_drag_in_a_big_grouped_file_patches_the_bands(qtbot, tmp_path: Path) -> None:
+    from viewer.generate import synthetic_batches, synthetic_header
+
+    db = tmp_path / "big.db"
+    with EventStore.open(db) as store:
+        store.import_batches(synthetic_header(8000), synthetic_batches(8000, seed=3), total=8000)
+    w = MainWindow(QSettings(str(tmp_path / "big.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(w)
+    w.resize(1200, 800)
+    w.show()
+    assert w.open_path(db)
+    qtbot.waitUntil(lambda: w.data.ready, timeout=10_000)
+    w.grouping.set_mode("category")
+    layouts = w.view.item.layouts
+    assert layouts.stored and layouts.at(1.0) is not None
+    kept = layouts._stored_bands
+    before = {b.spec.name: b.count for b in w.view.bands()}
+    event_id = int(w.data.shown.ids[4000])
+    event = w.doc.store.get_event(event_id)
+    after = event.evolve(
+        start=event.start.shifted(1), end=event.end.shifted(1) if event.end else None
+    )
+    w.editing.move_event(event, after)
+    assert layouts._stored_bands is kept  # followed, not made anew
+    assert {b.spec.name: b.count for b in w.view.bands()} == before
+    assert w.view.item.lane_of(event_id) is not None
+    w.doc.undo_stack.undo()
+    assert {b.spec.name: b.count for b in w.view.bands()} == before
+    w.close()

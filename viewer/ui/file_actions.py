@@ -25,6 +25,7 @@ from viewer.ui.actions import make_action
 from viewer.ui.data import TimelineData
 from viewer.ui.document import Document
 from viewer.ui.editing import EditController
+from viewer.ui.grouping import GroupingController
 from viewer.ui.richtext import menu_text, shown_as_written
 from viewer.ui.state import ViewState
 from viewer.ui.timeline.view import TimelineView
@@ -93,6 +94,7 @@ class FilesWindow(Protocol):
     state: ViewState
     data: TimelineData
     view: TimelineView
+    grouping: GroupingController
 
     @property
     def doc(self) -> Document | None: ...
@@ -396,6 +398,7 @@ class FileActions(QObject):
                 # the window's lanes, its sizes in proportion
                 layout_key=w.view.item.layout_key,
                 view_width=w.view.plot.viewport().width(),
+                grouper=w.grouping.grouper(),  # its swimlanes
             )
         except (OSError, ValueError, StoreError) as exc:
             w.show_error("Cannot export the image", str(exc))
@@ -417,6 +420,7 @@ class FileActions(QObject):
             arrays=w.data.all,
             layout_key=w.view.item.layout_key,
             view_width=w.view.plot.viewport().width(),
+            grouper=w.grouping.grouper(),
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # one per Print…
         dialog.open()

@@ -68,6 +68,9 @@ class Grouping:
     arrays: EventArrays  # the rows drawn
     rows: np.ndarray | None = None
     counts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    #: by category: ``(lowest key, band of each key from it)``, ``-1`` for a key
+    #: no shown event has (so that an edit can find the band of a category)
+    category_table: tuple[int, np.ndarray] | None = None
 
     def __post_init__(self) -> None:
         if len(self.counts) != len(self.bands):
@@ -108,7 +111,10 @@ def by_category(
     """A band per category among ``arrays`` (``names``: category key → name, in the
     catalog's order), then "No category"; ``order`` is the band order kept (keys),
     ``collapsed`` the keys of the collapsed bands."""
-    keys_present = np.unique(arrays.category) if len(arrays) else np.zeros(0, np.int32)
+    # (the keys are small: counted, not sorted)
+    lo = int(arrays.category.min()) if len(arrays) else 0
+    per_key = np.bincount(arrays.category - lo) if len(arrays) else np.zeros(0, np.int64)
+    keys_present = np.flatnonzero(per_key) + lo
     present = {int(k) for k in keys_present.tolist()}
     by_name: dict[str, int] = {}
     for key, name in names.items():
@@ -121,15 +127,19 @@ def by_category(
     keys = ordered(catalog, order)
     bands = tuple(BandSpec(k, k or NO_CATEGORY, by_name.get(k, -1), k in shut) for k in keys)
     # category key → band index through a lookup table over the keys present
-    lo = int(keys_present.min()) if len(keys_present) else 0
     hi = int(keys_present.max()) if len(keys_present) else 0
-    table = np.full(hi - lo + 1, keys.index("") if "" in keys else 0, dtype=np.int64)
+    dtype = _group_dtype(len(bands))
+    table = np.full(hi - lo + 1, -1, dtype=dtype)
+    if "" in keys:  # the keys with no name
+        table[keys_present - lo] = keys.index("")
     for b, spec in enumerate(bands):
         if spec.key:
             table[by_name[spec.key] - lo] = b
-    dtype = _group_dtype(len(bands))
-    group = table[arrays.category - lo].astype(dtype) if len(arrays) else np.zeros(0, dtype)
-    return Grouping("category", bands, group, arrays)
+    group = table[arrays.category - lo] if len(arrays) else np.zeros(0, dtype)
+    counts = np.bincount(
+        table[keys_present - lo], weights=per_key[keys_present - lo], minlength=len(bands)
+    ).astype(np.int64)
+    return Grouping("category", bands, group, arrays, counts=counts, category_table=(lo, table))
 
 
 def by_tag(

@@ -183,7 +183,15 @@ class EventsItem(BandGesturesMixin, DraggingMixin, pg.GraphicsObject):
         self.cancel_drag()
         self.prepareGeometryChange()
         self.labels.forget(patch.ids.tolist())
-        self._take(arrays)
+        if self._groups is not None and self.layouts.follow(arrays, patch):
+            # swimlanes of a big set, patched: the rows drawn are the events given
+            self._given = self._arrays = arrays
+            self._groups = self.layouts.groups
+            self._label_hits = None
+            self._bounds = None
+            self._selected = self._selection_mask()
+        else:
+            self._take(arrays)
         self._relayout(self._current_scale() or self._fallback_scale())
         self.informViewBoundsChanged()
         self.update()
