@@ -527,6 +527,9 @@ class StoredBands:
         # order lane by lane (rows follow (band, lane)): a stable radix sort of bands
         mine = arrays.copy()
         mine.lane[:] = row
+        if "_by_id" in arrays.__dict__:  # the lookup by id an edit needs: no sort
+            sorted_ids, pos = arrays.sorted_ids()
+            mine._by_id = (sorted_ids.copy(), pos.copy())
         perm = np.argsort(groups.group[order0], kind="stable")
         order = order0[perm]
         closed = np.flatnonzero(row < 0)  # (first, as a sort by row puts them)
@@ -537,6 +540,8 @@ class StoredBands:
         mine.lane_finish = mine.finish[order]
         self.mine = mine
         self._shut = shut
+        self._closed = len(closed)
+        self._per_row = np.bincount(row + 1, minlength=self.n_rows + 1)[1:]
         self._summaries = {
             k: (arrays.begin[groups.group == k], np.sort(arrays.finish[groups.group == k]))
             for k in np.flatnonzero(shut).tolist()
@@ -545,10 +550,9 @@ class StoredBands:
 
     def _layout(self) -> ViewLayout:
         mine = self.mine
-        skip = int(np.searchsorted(mine.lane[mine.lane_order], 0)) if len(mine) else 0
-        per_row = np.bincount(mine.lane + 1, minlength=self.n_rows + 1)[1:]
+        skip = self._closed  # (a collapsed band's events, first in the order by row)
         offsets = np.zeros(self.n_rows + 1, dtype=np.int64)
-        np.cumsum(per_row, out=offsets[1:])
+        np.cumsum(self._per_row, out=offsets[1:])
         empty = np.zeros(0)
         bands = tuple(
             Band(
@@ -625,6 +629,8 @@ class StoredBands:
             return False  # (not where the window put them: never draw a wrong row)
         self.mine = mine
         self.source = arrays
+        np.subtract.at(self._per_row, old_rows, 1)
+        np.add.at(self._per_row, rows, 1)
         group = table[np.asarray(arrays.category, dtype=np.int64) - lo]
         self.groups = Grouping(
             groups.mode, groups.bands, group, arrays, counts=counts, category_table=(lo, table)
