@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -71,8 +72,10 @@ def test_a_picture_shows_formatted_headlines_as_text(tmp_path: Path, qapp) -> No
         render_file(store, out)
     texts = svg_texts(out)
     assert "Shakespeare on stage" in texts
-    assert "Hamlet opens at the Globe" in texts
-    assert not [t for t in texts if "<" in t or "&lt;" in t]
+    # the label keeps its italic and bold: runs of text, in the order read
+    assert "Hamlet opens at the Globe" in "".join(texts)
+    assert "Hamlet" in texts and "Globe" in texts
+    assert not [t for t in texts if "<" in t or "&lt;" in t or "\xa0" in t]
 
 
 def test_a_picture_of_years_names_no_month(tmp_path: Path, qapp) -> None:
@@ -110,3 +113,20 @@ def test_a_mark_tooltip_keeps_italic_and_loads_nothing(qtbot) -> None:
     doc = QTextDocument()
     doc.setHtml(tip)
     assert doc.toPlainText() == "Hamlet opens at the Globe\n1600"
+
+
+def test_a_canvas_label_keeps_its_type_styles_and_is_measured_so(qapp) -> None:
+    events = [Event(HAMLET, P(1600), id=1), Event("Plain", P(1601), id=2)]
+    arrays = EventArrays.from_events(events, {})
+    labels = LabelCache()
+    widths = labels.widths(arrays, np.arange(2), np.array([False, True]))
+    styled = labels.static_text(1, labels.text(arrays, 0), False, 0)
+    assert styled.textFormat() == Qt.TextFormat.RichText
+    assert "<i>Hamlet</i>" in styled.text() and "<b>Globe</b>" in styled.text()
+    assert abs(styled.size().width() - widths[0]) <= 1.5  # one line, as wide as measured
+    assert styled.size().height() < 2 * labels.metrics.height()
+    plain = labels.static_text(2, "Plain", True, 0)
+    assert plain.textFormat() == Qt.TextFormat.PlainText
+    # elided, a label is its plain words
+    short = labels.static_text(1, labels.text(arrays, 0), False, 40)
+    assert short.textFormat() == Qt.TextFormat.PlainText and "<" not in short.text()

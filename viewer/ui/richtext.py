@@ -31,6 +31,7 @@ __all__ = [
     "safe_url",
     "sanitize_html",
     "shown_as_written",
+    "styled_html",
 ]
 
 #: Link schemes that may be kept in an ``href`` (opened only when clicked).
@@ -698,6 +699,15 @@ def inline_html(text: str) -> str:
     parser.feed(text)
     out = parser.result()
     return re.sub(r"\s+", " ", out).strip()
+
+
+def styled_html(text: str) -> str:
+    """A headline's :func:`inline_html` when it has type styles of its own (bold,
+    italic…), ``""`` when it is plain words (draw :func:`one_line` then)."""
+    if "<" not in text:
+        return ""
+    rich = inline_html(text)
+    return "" if rich == html.escape(one_line(text), quote=False) else rich
 
 
 def shown_as_written(text: str) -> str:

@@ -2,7 +2,11 @@
 
 Measuring text is the costly part of drawing labels, so :class:`LabelCache` keeps,
 per event id, the headline as one line, its width in the regular and the bold font,
-elided versions and prepared :class:`QStaticText`, in LRU caches.  Only what is drawn
+elided versions and prepared :class:`QStaticText`, in LRU caches.  A headline with
+type styles of its own (``<i>Hamlet</i> opens``: the title of a work) is drawn whole
+with them, as rich text through the same allowlist as everywhere
+(:func:`~viewer.ui.richtext.styled_html`), and measured so; an elided label is its
+plain words.  Only what is drawn
 (or, for a set small enough to lay out with its labels, every label) is measured;
 headlines come from the arrays' text source, fetched for many labels at once.
 """
@@ -18,7 +22,7 @@ from PySide6 import QtGui
 from PySide6.QtCore import Qt
 
 from viewer.store.columns import EventArrays
-from viewer.ui.richtext import one_line
+from viewer.ui.richtext import one_line, styled_html
 
 __all__ = ["LABEL_PIXEL_SIZE", "LABEL_POINT_SIZE", "LabelCache", "picture_font"]
 
@@ -61,7 +65,8 @@ class LabelCache:
         self.bold = QtGui.QFont()
         self.metrics = QtGui.QFontMetricsF(self.font)
         self.bold_metrics = QtGui.QFontMetricsF(self.bold)
-        # id -> [text, width, bold width] (widths nan until measured)
+        # id -> [text, width, bold width, styled] (widths nan until measured; styled:
+        # the headline with its type styles, "" when it has none)
         self._texts: OrderedDict[int, list] = OrderedDict()
         # (id, bold, elided width) -> (text, width); elided width 0 is the whole title
         self._elided: OrderedDict[tuple[int, bool, int], tuple[str, float]] = OrderedDict()
@@ -109,7 +114,7 @@ class LabelCache:
         if missing:
             titles = arrays.titles.many(np.asarray(positions)[missing])
             for k, title in zip(missing, titles, strict=True):
-                texts[ids[k]] = [one_line(title), math.nan, math.nan]
+                texts[ids[k]] = [one_line(title), math.nan, math.nan, styled_html(title)]
         out = []
         for i in ids:
             entry = texts[i]
@@ -130,8 +135,11 @@ class LabelCache:
             slot = 2 if b else 1
             w = entry[slot]
             if math.isnan(w):
-                metrics = self.bold_metrics if b else self.metrics
-                w = entry[slot] = math.ceil(metrics.horizontalAdvance(entry[0]))
+                if entry[3]:  # drawn with its type styles: as wide as that is
+                    w = self._rich(entry[3], b).size().width()
+                else:
+                    w = (self.bold_metrics if b else self.metrics).horizontalAdvance(entry[0])
+                w = entry[slot] = math.ceil(w)
             out[k] = w
         return out
 
@@ -159,18 +167,44 @@ class LabelCache:
             self._elided.popitem(last=False)
         return hit
 
+    def styled(self, event_id: int) -> str:
+        """The headline of an event measured already, with its type styles (``""``:
+        it has none, or it was not measured)."""
+        entry = self._texts.get(int(event_id))
+        return entry[3] if entry is not None else ""
+
+    def _rich(self, html_text: str, bold: bool) -> QtGui.QStaticText:
+        font = self.bold if bold else self.font
+        # one line: as wide as the text is (a nowrap style would make its spaces
+        # non-breaking ones, which a picture's text would then hold)
+        doc = QtGui.QTextDocument()
+        doc.setDocumentMargin(0.0)
+        doc.setDefaultFont(font)
+        doc.setHtml(html_text)
+        st = QtGui.QStaticText(html_text)
+        st.setTextFormat(Qt.TextFormat.RichText)
+        st.setTextWidth(math.ceil(doc.idealWidth()) + 1.0)
+        st.setPerformanceHint(QtGui.QStaticText.PerformanceHint.AggressiveCaching)
+        st.prepare(QtGui.QTransform(), font)
+        return st
+
     def static_text(self, event_id: int, text: str, bold: bool, room: int) -> QtGui.QStaticText:
-        """Prepared text of a label (``room`` 0: ``text`` whole, else elided to it)."""
-        shown = text if room == 0 else self.elide(event_id, text, bold, room)[0]
+        """Prepared text of a label (``room`` 0: ``text`` whole, with the headline's
+        type styles where it has them; else its plain words elided to ``room``)."""
+        styled = self.styled(event_id) if room == 0 else ""
+        shown = styled or (text if room == 0 else self.elide(event_id, text, bold, room)[0])
         key = (int(event_id), bold, room)
         hit = self._static.get(key)
         if hit is not None and hit[0] == shown:
             self._static.move_to_end(key)
             return hit[1]
-        st = QtGui.QStaticText(shown)
-        st.setTextFormat(Qt.TextFormat.PlainText)
-        st.setPerformanceHint(QtGui.QStaticText.PerformanceHint.AggressiveCaching)
-        st.prepare(QtGui.QTransform(), self.bold if bold else self.font)
+        if styled:
+            st = self._rich(styled, bold)
+        else:
+            st = QtGui.QStaticText(shown)
+            st.setTextFormat(Qt.TextFormat.PlainText)
+            st.setPerformanceHint(QtGui.QStaticText.PerformanceHint.AggressiveCaching)
+            st.prepare(QtGui.QTransform(), self.bold if bold else self.font)
         self._static[key] = (shown, st)
         while len(self._static) > STATIC_TEXT_CACHE:
             self._static.popitem(last=False)
