@@ -486,3 +486,21 @@ def test_a_drag_in_a_big_grouped_file_patches_the_bands(qtbot, tmp_path: Path) -
     w.doc.undo_stack.undo()
     assert {b.spec.name: b.count for b in w.view.bands()} == before
     w.close()
+
+
+def test_a_timelinejs_files_groups_are_its_bands(tmp_path: Path, qapp) -> None:
+    from viewer.io.formats import read_file
+
+    source = Path(__file__).parents[1] / "data" / "timelinejs" / "space_race_groups.json"
+    db = tmp_path / "space.db"
+    with EventStore.open(db) as store:
+        store.import_timeline(read_file(source))
+        data = render_data(store, grouper=file_grouper(store, "category"))
+        page = layout_page(data, 1600)
+    assert page.events is not None
+    bands = page.events.layout.bands
+    assert [(b.spec.name, b.count) for b in bands] == [
+        ("Soviet Union", 7),
+        ("Together", 1),
+        ("United States", 5),
+    ]

@@ -211,6 +211,7 @@ def test_contrast_text_on_category_chips_is_readable(colour: str):
 def test_category_colours_read_on_both_timeline_backgrounds(colour: str):
     for t in (light_theme(), dark_theme()):
         assert contrast_ratio(QColor(colour), t.timeline_bg) >= 3.0, (colour, t.name)
+        assert contrast_ratio(QColor(colour), t.band_tint) >= 3.0, (colour, t.name)
 
 
 def test_category_palette_is_distinct_and_repeats():
@@ -237,11 +238,13 @@ def test_theme_colours_are_legible(make):
     assert contrast_ratio(t.text, t.base) >= 7
     assert contrast_ratio(t.text, t.window) >= 7
     assert contrast_ratio(t.label_text, t.timeline_bg) >= 7
+    assert contrast_ratio(t.label_text, t.band_tint) >= 7  # every other swimlane
     for fg, bg in [
         (t.muted_text, t.window),
         (t.muted_text, t.base),
         (t.placeholder, t.base),
         (t.axis_text, t.timeline_bg),
+        (t.axis_text, t.band_tint),  # a swimlane header's count
         (t.accent_text, t.accent),
         (t.accent, t.card_bg),
         (t.selection_text, t.selection),
