@@ -198,6 +198,29 @@ def sidecars(path: Path) -> list[str]:
     return [s for s in SIDECARS if Path(f"{path}{s}").exists()]
 
 
+def building(db: Path) -> Path | None:
+    """The hidden file a first import makes before it is ``db`` (EventStore.created)."""
+    return next(db.parent.glob(f".{db.name}.*.new"), None)
+
+
+def built_size(db: Path, suffix: str = "") -> int:
+    """The size of the file being made for ``db`` (or its journal), -1 if none."""
+    made = building(db)
+    return size(Path(f"{made}{suffix}")) if made is not None else -1
+
+
+def first_import_left(db: Path, killed: bool) -> int:
+    """What a first import killed (or not) left: the whole file at ``db``, or nothing
+    there (then maybe the hidden file it was making, removed by the next one)."""
+    if not db.exists():
+        assert killed  # killed before the file was in place: nothing imported
+        return 0
+    n = assert_all_or_nothing(db)
+    assert n == ROWS  # (in place only once whole)
+    assert sidecars(db) == []
+    return n
+
+
 # -- imports ----------------------------------------------------------------------------
 
 
@@ -218,50 +241,45 @@ def test_a_killed_first_import_is_all_or_nothing(
     delay: float,
 ) -> None:
     db = tmp_path / "new.db"
-    journal = Path(f"{db}-journal")
     proc = start(cli("import", str(big_csv), "--db", str(db)), tmp_path)
     processes.append(proc)
     moments = {
         # the import's own transaction: the rollback journal filling, no WAL any more
-        "journal": lambda: size(journal) > 16384 and size(Path(f"{db}-wal")) < 0,
+        "journal": lambda: built_size(db, "-journal") > 16384 and built_size(db, "-wal") < 0,
         # the commit: pages going into the file itself while the journal is hot
-        "writing": lambda: size(db) > 1_000_000 and size(journal) > 0,
+        "writing": lambda: built_size(db) > 1_000_000 and built_size(db, "-journal") > 0,
         # committed: the file whole, a small journal for going back to WAL mode
-        "committed": lambda: size(db) > 20_000_000 and 0 < size(journal) < 16384,
+        "committed": lambda: built_size(db) > 20_000_000 and 0 < built_size(db, "-journal") < 16384,
     }
     killed = kill_when(proc, moments[moment], delay=delay)
     if moment == "journal":
         assert killed, proc.stderr.read() if proc.stderr else ""
-    if killed:
-        assert db.exists()
-    else:
+        assert not db.exists()  # nothing is at its name before it is whole
+    if not killed:
         assert proc.returncode == 0
-    n = assert_all_or_nothing(db)
-    if killed and moment == "journal":
-        assert n == 0  # not committed yet: rolled back
-    if moment == "committed":
-        assert n == ROWS
-    assert sidecars(db) == []
-    # the file takes a new import (a first one: it is still empty)
-    if n == 0:
+    n = first_import_left(db, killed)
+    if n == 0:  # the name takes a new import, which clears what the killed one left
         src = tmp_path / "small.csv"
         src.write_text("Year,Headline\n1999,Again\n", encoding="utf-8")
         assert main(["import", str(src), "--db", str(db)]) == 0
         assert opened_count(db) == 1
+    assert building(db) is None
+    assert sidecars(db) == []
 
 
 def test_a_killed_generate_is_all_or_nothing(
     tmp_path: Path, processes: list[subprocess.Popen]
 ) -> None:
     db = tmp_path / "generated.db"
-    journal = Path(f"{db}-journal")
     proc = start(cli("generate", "--events", str(ROWS), "--out", str(db)), tmp_path)
     processes.append(proc)
-    killed = kill_when(proc, lambda: size(journal) > 16384, delay=0.3)
+    killed = kill_when(proc, lambda: built_size(db, "-journal") > 16384, delay=0.3)
     assert killed or proc.returncode == 0
-    n = opened_count(db)
-    assert n in (0, ROWS) if killed else n == ROWS
-    assert sidecars(db) == []
+    if db.exists():
+        assert opened_count(db) == ROWS
+        assert sidecars(db) == []
+    else:
+        assert killed
 
 
 def test_a_killed_import_into_a_store_with_events_is_all_or_nothing(
@@ -394,3 +412,4 @@ def test_a_first_import_killed_before_anything_is_written(
     processes.append(proc)
     assert proc.wait(60) == 0
     assert opened_count(db) > 0  # the same command, run again, makes it
+    assert building(db) is None  # and clears what the killed one left

@@ -8,11 +8,10 @@ stderr with a non-zero exit status, never a traceback.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import io
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -134,27 +133,18 @@ def _check_not_the_store(out: str, db: str | None) -> None:
         raise CliError(f"{out} is the timeline file itself; choose another output file")
 
 
-@contextlib.contextmanager
-def _removed_on_failure(path: str) -> Iterator[None]:
-    """Remove the store ``path`` (and its journals) when the block fails, if it is new."""
-    created = not Path(path).exists()
-    try:
-        yield
-    except BaseException:
-        if created:
-            for suffix in ("", "-wal", "-shm", "-journal"):
-                with contextlib.suppress(OSError):
-                    os.remove(path + suffix)
-        raise
-
-
 def cmd_import(args: argparse.Namespace) -> int:
     from viewer.io.formats import open_import
 
     # A sheet CSV streams into the store inside one transaction, so a bad row found
     # late rolls everything back; other formats are parsed whole first.
     source = open_import(args.file, args.format)
-    with _removed_on_failure(args.db), EventStore.open(args.db) as store, store.filling():
+    # A new file is made whole beside its name and linked into place when the import
+    # has ended well: a failure, or another process making it meanwhile, removes only
+    # what this one made (see EventStore.created).
+    new = not Path(args.db).exists()
+    opening = EventStore.created(args.db) if new else EventStore.open(args.db, create=False)
+    with opening as store, store.filling():
         result = store.import_batches(source.header, source.batches, total=source.total)
         total = store.count()
     n = len(result.event_ids)
@@ -195,7 +185,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
     if Path(args.out).exists():
         raise CliError(f"{args.out} exists already; choose a new file")
-    with _removed_on_failure(args.out), EventStore.open(args.out) as store, store.filling():
+    with EventStore.created(args.out) as store, store.filling():
         store.import_batches(
             synthetic_header(args.events),
             synthetic_batches(args.events, seed=args.seed),

@@ -534,6 +534,7 @@ OTHERS = {
     "checked",
     "close",
     "copy_to_memory",  # SQLite's backup, not a query: see below
+    "created",  # makes a file: see tests/reliability
     "filling",
     "forget_import",  # never raises: a copy kept for a redo is dropped or gone
     "has_lanes",

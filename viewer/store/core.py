@@ -28,6 +28,7 @@ of :class:`~viewer.store.EventStore` builds on it (see :mod:`viewer.store.store`
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import secrets
 import sqlite3
@@ -95,6 +96,25 @@ class Change:
 
 
 Listener = Callable[[Change], None]
+
+
+def _remove_abandoned(path: Path) -> None:
+    """Remove what a process killed while making ``path`` left beside it (the hidden
+    ``.NAME.PID.TOKEN.new`` of :meth:`StoreCore.created`, whose process is gone)."""
+    for left in path.parent.glob(f".{glob.escape(path.name)}.*.new"):
+        pid = left.name[len(path.name) + 2 :].split(".")[0]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+            continue  # (still running: making it now)
+        except ProcessLookupError:
+            pass
+        except OSError:  # (someone else's process: running)
+            continue
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            with contextlib.suppress(OSError):
+                os.remove(f"{left}{suffix}")
 
 
 def timestamp() -> str:
@@ -261,27 +281,51 @@ class StoreCore:
 
     @classmethod
     def _create(cls, path: Path) -> None:
-        """Make a new, empty timeline file at ``path``, whole or not at all.
+        """Make a new, empty timeline file at ``path``, whole or not at all (see
+        :meth:`created`)."""
+        with cls.created(path):
+            pass
 
-        It is made beside it under a name of its own and linked into place once it has
-        its schema: a process killed meanwhile leaves no empty file at ``path``, which
-        would be no timeline file (a stray hidden file at worst).
+    @classmethod
+    @contextlib.contextmanager
+    def created(cls, path: str | os.PathLike[str]) -> Iterator[Self]:
+        """A new timeline file at ``path``, filled by the block, in place when it ends.
+
+        Until then it is a file of its own beside ``path`` (a hidden name), linked into
+        place only once the block has ended well: no one ever sees a part of it, a
+        process killed meanwhile leaves nothing at ``path``, and a failure removes only
+        what this call made.  Two processes making one file: the first to finish
+        makes it, the other gets a :class:`StoreError` and leaves it as it is.
         """
+        path = Path(path)
+        if path.exists():
+            raise StoreError(f"cannot create {path}: it exists already")
+        if not path.parent.exists():
+            raise StoreError(f"cannot create {path}: the folder {path.parent} does not exist")
+        _remove_abandoned(path)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.new")
         try:
             conn = sqlite3.connect(tmp, isolation_level=None, check_same_thread=False)
             store = cls(conn, os.fspath(tmp), readonly=False)
             try:
                 store._prepare(new=True, defer_check=False)
+                store.path = os.fspath(path)  # (what messages name)
+                yield store
             finally:
                 store.close()
             try:
                 os.link(tmp, path)  # (fails if something is at ``path`` now)
             except FileExistsError:
-                raise StoreError(f"cannot create {path}: it was made meanwhile") from None
+                raise StoreError(
+                    f"cannot create {path}: another program made it meanwhile; "
+                    "nothing was written to it (run this again to add to it)"
+                ) from None
             except OSError:  # a file system without hard links
                 if path.exists():
-                    raise StoreError(f"cannot create {path}: it was made meanwhile") from None
+                    raise StoreError(
+                        f"cannot create {path}: another program made it meanwhile; "
+                        "nothing was written to it (run this again to add to it)"
+                    ) from None
                 os.rename(tmp, path)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot create {path}: {exc}") from exc
