@@ -211,6 +211,8 @@ class StoreCore:
         self._listeners: list[Listener] = []
         self._version = SCHEMA_VERSION
         self._unchecked = False  # the full integrity check is still to come
+        # how a connection of its own reads the file (the check from another thread)
+        self._read_uri = Path(path).resolve().as_uri() + "?mode=ro" if path != ":memory:" else ""
         # The lanes this transaction placed, in the way of those it places later (see
         # viewer.store.writes and viewer.store.imports), and whether it packed every
         # lane again; both start afresh with each transaction.
@@ -243,14 +245,17 @@ class StoreCore:
             return store
         p = Path(name)
         exists = p.exists()
+        forced = False
         if exists:
             if p.is_dir():
                 raise StoreError(f"{name} is a folder, not a timeline file")
             if not p.is_file():  # reading a FIFO's header would wait for a writer
                 raise StoreError(f"{name} is not a timeline file (not a regular file)")
             _check_header(p)
-            if not readonly and not os.access(p, os.W_OK):
-                readonly = True
+            # a file this user cannot write (or in a folder where its journals cannot be
+            # made) is read, and nothing is made beside it
+            forced = not (os.access(p, os.W_OK) and os.access(p.parent, os.W_OK))
+            readonly = readonly or forced
         elif not create or readonly:
             raise StoreError(f"{name} does not exist")
         else:
@@ -258,16 +263,22 @@ class StoreCore:
                 raise StoreError(f"cannot create {name}: the folder {p.parent} does not exist")
             cls._create(p)
             exists = True
-        # A read-only store still opens "rw" (SQLite falls back to reading only when the
-        # file is write-protected) and is guarded by ``PRAGMA query_only``: a "mode=ro"
-        # connection of a WAL file creates -wal/-shm files and cannot delete them when it
-        # closes, so they were left beside the file, even one that was refused.
-        uri = p.resolve().as_uri() + ("?mode=rw" if exists else "")
+        # A store opened read-only by choice still opens "rw" and is guarded by ``PRAGMA
+        # query_only``: a "mode=ro" connection of a WAL file makes -wal/-shm files and
+        # cannot delete them when it closes.  A file this user may not write is opened
+        # "immutable" (no lock, no -wal/-shm made: nobody else can write it either), or
+        # "mode=ro" when it has a -wal of its own to read (a writer that did not close).
+        base = p.resolve().as_uri()
+        if exists and forced:
+            uri = base + ("?mode=ro" if Path(f"{name}-wal").exists() else "?immutable=1")
+        else:
+            uri = base + ("?mode=rw" if exists else "")
         try:
             conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open {name}: {exc}") from exc
         store = cls(conn, name, readonly=readonly)
+        store._read_uri = uri if exists and forced else base + "?mode=ro"
         defer = defer_check and exists and p.stat().st_size > DEFER_CHECK_BYTES
         try:
             store._prepare(new=not exists, defer_check=defer)
@@ -395,9 +406,8 @@ class StoreCore:
         """
         if not self._unchecked:
             return
-        uri = Path(self.path).resolve().as_uri() + "?mode=ro"
         try:
-            conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            conn = sqlite3.connect(self._read_uri, uri=True, check_same_thread=False)
             try:
                 check = conn.execute("PRAGMA quick_check").fetchone()[0]
             finally:
