@@ -17,7 +17,7 @@ from typing import NoReturn
 
 from viewer.io.errors import FormatError
 from viewer.model.dates import DateError
-from viewer.store import EventStore, StoreError
+from viewer.store import DamagedEvent, EventStore, StoreError
 
 SUBCOMMANDS = ("import", "export", "generate", "snapshot", "render", "info")
 #: The most events ``generate`` makes (it streams them: memory stays flat).
@@ -158,12 +158,17 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     if args.out:
         _check_not_the_store(args.out, args.db)
+
+    def left_out(damaged: DamagedEvent) -> None:
+        print(f"warning: {damaged}; left out of the export", file=sys.stderr)
+
     with _open_existing(args.db) as store:
         header = store.timeline_header()
+        events = store.iter_events(on_damaged=left_out)
         if args.out:
             try:
                 with writing(args.out) as f:
-                    export_to(header, store.iter_events(), args.format, f)
+                    export_to(header, events, args.format, f)
             except OSError as exc:
                 raise CliError(f"cannot write {args.out}: {exc.strerror or exc}") from None
         else:
@@ -171,10 +176,10 @@ def cmd_export(args: argparse.Namespace) -> int:
             sys.stdout.flush()
             binary = getattr(sys.stdout, "buffer", None)
             if binary is not None:
-                export_to(header, store.iter_events(), args.format, binary)
+                export_to(header, events, args.format, binary)
             else:  # a text-only stream (embedded use): through memory
                 buffer = io.BytesIO()
-                export_to(header, store.iter_events(), args.format, buffer)
+                export_to(header, events, args.format, buffer)
                 sys.stdout.write(buffer.getvalue().decode("utf-8"))
             sys.stdout.flush()
     return 0
@@ -202,9 +207,13 @@ def cmd_info(args: argparse.Namespace) -> int:
         meta = store.meta()
         print(f"title: {meta['title']}")
         print(f"events: {store.count()}")
-        span = store.span_dates()
-        if span:
-            print(f"span: {format_range(*span)}")
+        try:
+            span = store.span_dates()
+        except DamagedEvent as damaged:
+            print(f"span: unknown ({damaged})")
+        else:
+            if span:
+                print(f"span: {format_range(*span)}")
         counts, none = store.category_counts()
         for cat, n in counts:
             print(f"category: {cat.name} ({n})")

@@ -69,6 +69,15 @@ class StoreError(Exception):
     people."""
 
 
+class DamagedEvent(StoreError):
+    """An event whose row cannot be read (a date that is no date, extra fields that
+    are not JSON: changed by another program); ``event_id`` is its id."""
+
+    def __init__(self, message: str, event_id: int) -> None:
+        super().__init__(message)
+        self.event_id = event_id
+
+
 @dataclass(frozen=True, slots=True)
 class Change:
     """What one commit changed.

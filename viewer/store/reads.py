@@ -30,7 +30,7 @@ import itertools
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -41,7 +41,7 @@ from viewer.model.filters import Filters
 from viewer.store.bulk import read_columns
 from viewer.store.catalog import Catalog
 from viewer.store.columns import CachedTexts, EventArrays, TextSource, sorted_unique
-from viewer.store.core import StoreError, chunked
+from viewer.store.core import DamagedEvent, StoreError, chunked
 from viewer.store.layout import derived, read_lanes
 
 __all__ = ["Reads", "fts_query", "typed_words"]
@@ -113,19 +113,34 @@ class Reads(Catalog):
     )
 
     def _event_from_row(self, row: Sequence[Any], tags: tuple[str, ...] | None = None) -> Event:
+        """The event of a row; :class:`DamagedEvent` when a field cannot be read."""
         id_, title, description, start, end, category, source_url, display, extra = row
-        return Event(
-            title=title,
-            start=PartialDate.from_iso(start),
-            end=PartialDate.from_iso(end) if end else None,
-            description=description,
-            category=category,
-            tags=self._tags_of(id_) if tags is None else tags,
-            source_url=source_url,
-            display_date=display,
-            extra=json.loads(extra) if extra else {},
-            id=id_,
-        )
+        what = "its start date"
+        try:
+            start_date = PartialDate.from_iso(start)
+            what = "its end date"
+            end_date = PartialDate.from_iso(end) if end else None
+            what = "its extra fields"
+            fields = json.loads(extra) if extra else {}
+            if not isinstance(fields, dict):
+                raise ValueError("not an object")
+            what = "its text"
+            return Event(
+                title=title,
+                start=start_date,
+                end=end_date,
+                description=description,
+                category=category,
+                tags=self._tags_of(id_) if tags is None else tags,
+                source_url=source_url,
+                display_date=display,
+                extra=fields,
+                id=id_,
+            )
+        except (DateError, ValueError, TypeError) as exc:  # (JSONDecodeError is a ValueError)
+            raise DamagedEvent(
+                f"event {id_} of {self.path} is damaged: {what} cannot be read ({exc})", id_
+            ) from None
 
     def get_event(self, event_id: int) -> Event | None:
         with self._reading() as conn:
@@ -138,11 +153,14 @@ class Reads(Catalog):
             found = [self.get_event(i) for i in ids]
         return [e for e in found if e is not None]
 
-    def iter_events(self) -> Iterator[Event]:
+    def iter_events(
+        self, on_damaged: Callable[[DamagedEvent], None] | None = None
+    ) -> Iterator[Event]:
         """Every event, in chronological order, one at a time (memory stays flat).
 
         Reads inside one read transaction, so a write elsewhere meanwhile is not seen
-        half done.
+        half done.  A row that cannot be read raises :class:`DamagedEvent`, or, with
+        ``on_damaged``, is given to it and left out.
         """
         tags = (
             "(SELECT group_concat(name, char(31)) FROM (SELECT t.name AS name FROM "
@@ -155,7 +173,16 @@ class Reads(Catalog):
             while rows := cur.fetchmany(1000):
                 for row in rows:
                     names = row[9]
-                    yield self._event_from_row(row[:9], tuple(names.split("\x1f")) if names else ())
+                    try:
+                        event = self._event_from_row(
+                            row[:9], tuple(names.split("\x1f")) if names else ()
+                        )
+                    except DamagedEvent as damaged:
+                        if on_damaged is None:
+                            raise
+                        on_damaged(damaged)
+                        continue
+                    yield event
 
     def events(self) -> list[Event]:
         """Every event, in chronological order."""
@@ -191,14 +218,22 @@ class Reads(Catalog):
         """The earliest start and the latest end, as the events give them (exact)."""
         with self._reading() as conn:
             first = conn.execute(
-                "SELECT start FROM events ORDER BY start_pos, start_precision LIMIT 1"
+                "SELECT start, id FROM events ORDER BY start_pos, start_precision LIMIT 1"
             ).fetchone()
             if first is None:
                 return None
             last = conn.execute(
-                "SELECT coalesce(end, start) FROM events ORDER BY end_pos DESC LIMIT 1"
+                "SELECT coalesce(end, start), id FROM events ORDER BY end_pos DESC LIMIT 1"
             ).fetchone()
-        return PartialDate.from_iso(first[0]), PartialDate.from_iso(last[0])
+        dates = []
+        for text, id_ in (first, last):
+            try:
+                dates.append(PartialDate.from_iso(text))
+            except DateError as exc:
+                raise DamagedEvent(
+                    f"event {id_} of {self.path} is damaged: its date cannot be read ({exc})", id_
+                ) from None
+        return dates[0], dates[1]
 
     def start_counts(self, edges: np.ndarray) -> np.ndarray:
         """How many events start in each ``[edges[k], edges[k + 1])`` (the last bin

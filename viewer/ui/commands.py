@@ -40,7 +40,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand
 
 from viewer.model.event import Category, Event, Timeline
-from viewer.store import EventStore, ImportResult, StoreError
+from viewer.store import DamagedEvent, EventStore, ImportResult, StoreError
 from viewer.ui.document import Document
 from viewer.ui.richtext import menu_text, one_line
 
@@ -83,7 +83,10 @@ def _count(n: int, noun: str) -> str:
 def _events_text(doc: Document, ids: Sequence[int]) -> str:
     """What a step acts on, for its name: "'Vladivostok summit'" or "3 events"."""
     if len(ids) == 1:
-        event = doc.store.get_event(ids[0])
+        try:
+            event = doc.store.get_event(ids[0])
+        except DamagedEvent:
+            event = None
         return quoted(event.title) if event else "1 event"
     return _count(len(ids), "event")
 

@@ -417,8 +417,17 @@ class DetailPanel(QWidget):
         self.edit_button.setEnabled(self._editable)
         self._stack.setCurrentWidget(self._event_page)
 
+    def show_damaged(self, message: str) -> None:
+        """Say that the selected event cannot be shown (its row is damaged): the
+        message, where its details would be."""
+        self.clear()
+        self.empty_label.setText(f"This event cannot be shown.\n\n{message}")
+        self.empty_label.setProperty("muted", False)
+
     def clear(self) -> None:
         """Show the empty state."""
+        self.empty_label.setText(EMPTY_MESSAGE)
+        self.empty_label.setProperty("muted", True)
         self._event = None
         self._category = None
         self.headline_label.clear()

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMenu, QToolBar, QWidget
 
 from viewer.model.dates import SECONDS_PER_DAY, PartialDate, Precision
 from viewer.model.event import Event, Timeline
-from viewer.store import EventStore, ImportCancelled, StoreError
+from viewer.store import DamagedEvent, EventStore, ImportCancelled, StoreError
 from viewer.ui.actions import Shortcut, make_action
 from viewer.ui.category_dialogs import CategoryManagerDialog, TimelinePropertiesDialog
 from viewer.ui.commands import (
@@ -149,6 +149,18 @@ class EditController(QObject):
         """The open document's Redo action, if one is open."""
         return self._redo_action
 
+    def _event(self, event_id: int, *, say: str = "") -> Event | None:
+        """The event as stored, ``None`` if it is gone or its row is damaged (said in
+        an error box titled ``say``, when given)."""
+        if self.doc is None:
+            return None
+        try:
+            return self.doc.store.get_event(event_id)
+        except DamagedEvent as exc:
+            if say:
+                self._window.show_error(say, str(exc))
+            return None
+
     def _push(self, command: object) -> bool:
         assert self.doc is not None
         return push(self.doc, command)  # type: ignore[arg-type]
@@ -246,8 +258,7 @@ class EditController(QObject):
         event_id = event_id if event_id is not None else self._window.state.current
         if event_id is None:
             return None
-        assert self.doc is not None
-        before = self.doc.store.get_event(event_id)
+        before = self._event(event_id, say="Cannot edit this event")
         if before is None:
             return None
         dialog = self._event_dialog("Edit Event", before, None)
@@ -318,14 +329,14 @@ class EditController(QObject):
 
     def event_dates(self, event_id: int) -> tuple[PartialDate, PartialDate | None] | None:
         """The stored dates of an event, for a drag on the timeline."""
-        event = self.doc.store.get_event(event_id) if self.doc is not None else None
+        event = self._event(event_id)
         return None if event is None else (event.start, event.end)
 
     def drop_dragged(
         self, event_id: int, start: PartialDate, end: PartialDate | None, resize: bool
     ) -> None:
         """A drag on the timeline ended on new dates: one undoable Move/Resize."""
-        before = self.doc.store.get_event(event_id) if self.doc is not None else None
+        before = self._event(event_id, say="Cannot move this event")
         if before is None or (start, end) == (before.start, before.end):
             return
         # the source's date text described the old dates (as in the event dialog)

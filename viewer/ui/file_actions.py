@@ -361,11 +361,21 @@ class FileActions(QObject):
         if not suffix:
             path += fmt.extensions[0]
         store = doc.store
+        damaged: list[int] = []
         try:
             with writing(path) as f:  # event by event: memory stays flat
-                export_to(store.timeline_header(), store.iter_events(), fmt.name, f)
+                events = store.iter_events(on_damaged=lambda d: damaged.append(d.event_id))
+                export_to(store.timeline_header(), events, fmt.name, f)
         except (OSError, FormatError, StoreError) as exc:
             self._window.show_error("Cannot export", str(exc))
+            return
+        if damaged:
+            named = ", ".join(str(i) for i in damaged[:10]) + ("…" if len(damaged) > 10 else "")
+            self._window.show_error(
+                "Some events were left out",
+                f"Exported to {path}, without {len(damaged)} damaged event"
+                f"{'s' * (len(damaged) != 1)} whose rows cannot be read (id {named}).",
+            )
             return
         self._window.show_message(f"Exported to {path}", 5000)
 

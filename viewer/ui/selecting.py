@@ -13,6 +13,7 @@ from typing import Protocol
 import numpy as np
 from PySide6.QtCore import QObject, Qt
 
+from viewer.store import DamagedEvent
 from viewer.ui.data import TimelineData
 from viewer.ui.detail import DetailPanel
 from viewer.ui.document import Document
@@ -93,7 +94,13 @@ class SelectionController(QObject):
         self.view.set_selected(ids)
         self.event_list.select_ids(ids)
         doc, current = self._window.doc, self.state.current
-        event = doc.store.get_event(current) if doc is not None and current is not None else None
+        try:
+            event = (
+                doc.store.get_event(current) if doc is not None and current is not None else None
+            )
+        except DamagedEvent as damaged:  # (changed by another program: shown, not raised)
+            self.detail.show_damaged(str(damaged))
+            return
         if event is None:
             self.detail.clear()
         else:
