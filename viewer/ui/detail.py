@@ -47,11 +47,12 @@ from PySide6.QtWidgets import (
 from viewer.model.colors import NEUTRAL_COLOR
 from viewer.model.event import Category, Event
 from viewer.ui.richtext import (
+    DESCRIPTION_SHOWN,
+    description_html,
     inline_html,
     one_line,
     plain_text,
     safe_url,
-    sanitize_html,
     shown_as_written,
 )
 from viewer.ui.theme import ERROR_ON_DARK, ERROR_ON_LIGHT, contrast_text
@@ -66,6 +67,10 @@ __all__ = [
 ]
 
 EMPTY_MESSAGE = "Select an event on the timeline to see its details"
+#: Characters of a headline the panel shows (its tooltip holds more).
+HEADLINE_SHOWN = 300
+#: The link under a long description's first part that shows all of it.
+SHOW_ALL = "#show-all"
 
 #: Opens a URL outside the app; replaced in tests so nothing is launched.
 UrlOpener = Callable[[QUrl], Any]
@@ -375,7 +380,10 @@ class DetailPanel(QWidget):
         self._category = category
 
         words = one_line(event.title)
-        self.headline_label.setText(inline_html(event.title) if words else "(untitled)")
+        # (a headline longer than a paragraph would push the description out of sight)
+        cut = len(event.title) > HEADLINE_SHOWN
+        rich = inline_html(event.title[:HEADLINE_SHOWN]) + ("\u2026" if cut else "")
+        self.headline_label.setText(rich if words else "(untitled)")
         self.headline_label.setToolTip(shown_as_written(words))
         date_text = event.date_text()
         self.date_label.setText(date_text)
@@ -403,7 +411,23 @@ class DetailPanel(QWidget):
 
         # Source and media links follow the description in the same scrolling
         # document; every link there is opened only through _on_link.
-        body = sanitize_html(event.description)
+        self._show_description(event, whole=False)
+
+        self.edit_button.setVisible(self._editable)
+        self.edit_button.setEnabled(self._editable)
+        self._stack.setCurrentWidget(self._event_page)
+
+    def _show_description(self, event: Event, *, whole: bool) -> None:
+        """The description (its first part only, for a very long one, unless
+        ``whole``), then the source and media links."""
+        body, cut = description_html(event.description, None if whole else DESCRIPTION_SHOWN)
+        if cut:
+            size = len(event.description)
+            body += (
+                '<p style="margin-top:12px"><i>This description is long '
+                f"({size:,} characters): its first part is shown.</i> "
+                f'<a href="{SHOW_ALL}">Show all</a></p>'
+            )
         if not body:
             muted = muted_color(self.palette()).name()
             body = f'<p style="color:{muted}"><i>No description</i></p>'
@@ -412,10 +436,6 @@ class DetailPanel(QWidget):
             body += f'<p style="margin-top:18px">{links}</p>'
         self.description.setHtml(body)
         self.description.verticalScrollBar().setValue(0)
-
-        self.edit_button.setVisible(self._editable)
-        self.edit_button.setEnabled(self._editable)
-        self._stack.setCurrentWidget(self._event_page)
 
     def show_damaged(self, message: str) -> None:
         """Say that the selected event cannot be shown (its row is damaged): the
@@ -465,6 +485,13 @@ class DetailPanel(QWidget):
         return "<br/>".join(rows)
 
     def _on_link(self, url: QUrl) -> None:
+        if url.toString() == SHOW_ALL and self._event is not None:
+            self.setCursor(Qt.CursorShape.WaitCursor)
+            try:
+                self._show_description(self._event, whole=True)
+            finally:
+                self.unsetCursor()
+            return
         if open_safe_url(url, self._open_url):
             self.linkActivated.emit(url)
 

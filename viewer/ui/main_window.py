@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QSizePolicy,
     QSplitter,
     QToolBar,
     QVBoxLayout,
@@ -59,7 +60,7 @@ from viewer.ui.file_actions import FileActions
 from viewer.ui.grouping import GroupingController
 from viewer.ui.presentation import PresentationWindow
 from viewer.ui.presenting import PresentController
-from viewer.ui.richtext import one_line, plain_text, shown_as_written
+from viewer.ui.richtext import DESCRIPTION_SHOWN, one_line, plain_text, shown_as_written
 from viewer.ui.selecting import SelectionController
 from viewer.ui.sidebar import FilterSidebar
 from viewer.ui.state import ViewState
@@ -145,6 +146,8 @@ class MainWindow(QMainWindow):
         # The title comes from the file: never taken for markup (which loads images).
         self.title_label.setTextFormat(Qt.TextFormat.PlainText)
         self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # a long title is cut at the timeline's edge: it never widens the window
+        self.title_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         timeline_box = QWidget()
         box = QVBoxLayout(timeline_box)
@@ -488,7 +491,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{title} — {self.doc.display_name}{suffix} — Timeline Viewer")
         self.setWindowFilePath(self.doc.path if self.doc.path != ":memory:" else "")
         self.title_label.setText(title)
-        self.title_label.setToolTip(shown_as_written(plain_text(meta["description"])))
+        about = plain_text(meta["description"][:DESCRIPTION_SHOWN])
+        self.title_label.setToolTip(shown_as_written(about))
         self.title_label.show()
         if self.doc.readonly:
             self.banner_text.setText(

@@ -45,7 +45,13 @@ from viewer.io.news import sentences
 from viewer.model.dates import SECONDS_PER_DAY, SECONDS_PER_YEAR, Precision
 from viewer.model.event import Category, Event
 from viewer.store.columns import EventArrays
-from viewer.ui.richtext import inline_html, one_line, plain_text, sanitize_html
+from viewer.ui.richtext import (
+    DESCRIPTION_SHOWN,
+    description_html,
+    inline_html,
+    one_line,
+    plain_text,
+)
 from viewer.ui.theme import Theme, contrast_text, current_theme
 from viewer.ui.timeline.groups import Grouper
 from viewer.ui.timeline.view import TOP_ROOM, TimelineView
@@ -232,7 +238,7 @@ def card_text(title: str, description: str) -> CardText:
     """
     raw_title = title
     title = one_line(title)
-    plain = plain_text(description) if description.strip() else ""
+    plain = plain_text(description[:DESCRIPTION_SHOWN]) if description.strip() else ""
     paragraphs = [" ".join(line.split()) for line in plain.split("\n")]
     paragraphs = [p for p in paragraphs if p]
     stem = _drop_full_stop(title.removesuffix("…").rstrip())
@@ -243,12 +249,12 @@ def card_text(title: str, description: str) -> CardText:
         if at_word_end and len(stem) <= len(first) <= HEADLINE_MAX:
             rest = [lead[len(first) :].strip(), *paragraphs[1:]]
             body = "\n\n".join(p for p in rest if p)
-            return CardText(_drop_full_stop(first), sanitize_html(body) if body else "")
+            return CardText(_drop_full_stop(first), description_html(body)[0] if body else "")
     if not title and paragraphs:
         first = next(iter(sentences(paragraphs[0])), "")
         if first and len(first) <= HEADLINE_MAX:
             return card_text(first, description)
-    body = sanitize_html(description) if description.strip() else ""
+    body = description_html(description)[0] if description.strip() else ""
     rich = inline_html(raw_title) if title else ""
     return CardText(title, body, "" if rich == html.escape(title, quote=False) else rich)
 

@@ -26,6 +26,9 @@ from urllib.parse import urlsplit
 __all__ = [
     "ALLOWED_SCHEMES",
     "ALLOWED_TAGS",
+    "DESCRIPTION_SHOWN",
+    "ONE_LINE_INPUT",
+    "description_html",
     "menu_text",
     "plain_text",
     "safe_url",
@@ -299,34 +302,54 @@ class _Text:
         return "<br/>".join(escape(line) for line in lines)
 
 
+#: Tags open at once that a description keeps: deeper ones keep their text only.
+MAX_NESTING = 16
+
+
 class _Sanitizer(HTMLParser):
     """Rebuild a document from the allowed parts of the parsed input."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_items: int | None = None, *, flatten: bool = False) -> None:
         super().__init__(convert_charrefs=True)
         # Markup as strings; text as _Text, rendered at the end once we know whether
         # the input laid itself out with tags or relies on blank lines.
         self._out: list[str | _Text] = []
+        # list items kept at most (Qt lays out a list in time that grows with the
+        # square of its items): the rest of the input is left out, ``stopped`` says so;
+        # or, with ``flatten``, kept as paragraphs with a bullet
+        self._max_items = max_items
+        self._flatten = flatten
+        self._items = 0
+        self.stopped = False
         self._stack: list[str] = []  # emitted tags still open, innermost last
+        # where each tag is open in the stack (ascending): finding the innermost open
+        # one, or whether one is open, costs the same at any depth (no scan)
+        self._where: dict[str, list[int]] = {}
         self._skip: list[str] = []  # dropped-content tags we are inside
         self._has_layout = False
 
     # -- output helpers --------------------------------------------------------------
 
     def _open(self, tag: str, attrs: str = "") -> None:
+        if len(self._stack) >= MAX_NESTING:
+            return  # deeper than any document needs: its text is kept, the tag is not
         self._out.append(f"<{tag}{attrs}>")
+        self._where.setdefault(tag, []).append(len(self._stack))
         self._stack.append(tag)
 
     def _close_to(self, index: int) -> None:
         """Close every open tag from the innermost down to ``self._stack[index]``."""
         while len(self._stack) > index:
-            self._out.append(f"</{self._stack.pop()}>")
+            tag = self._stack.pop()
+            self._where[tag].pop()
+            self._out.append(f"</{tag}>")
+
+    def _is_open(self, tag: str) -> bool:
+        return bool(self._where.get(tag))
 
     def _last(self, *tags: str) -> int | None:
-        for i in range(len(self._stack) - 1, -1, -1):
-            if self._stack[i] in tags:
-                return i
-        return None
+        found = [where[-1] for t in tags if (where := self._where.get(t))]
+        return max(found) if found else None
 
     def result(self) -> str:
         self.close()
@@ -345,6 +368,8 @@ class _Sanitizer(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         tag = tag.lower()
+        if self.stopped:
+            return
         if self._skip:
             if tag in _DROP_CONTENT and tag not in _VOID:
                 self._skip.append(tag)
@@ -352,6 +377,14 @@ class _Sanitizer(HTMLParser):
         if tag in _DROP_CONTENT:
             self._skip.append(tag)
             return
+        if tag == "li" and self._max_items is not None:
+            self._items += 1
+            if self._items > self._max_items:
+                if not self._flatten:
+                    self.stopped = True
+                    return
+                self._out.append("<br/>\u2022 ")  # an item as a line: no list to lay out
+                return
         if tag in _LAYOUT_TAGS:
             self._has_layout = True
         if tag in ("br", "hr"):
@@ -399,6 +432,8 @@ class _Sanitizer(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         tag = tag.lower()
+        if self.stopped:
+            return
         if self._skip:
             if tag in self._skip:
                 while self._skip.pop() != tag:
@@ -407,7 +442,7 @@ class _Sanitizer(HTMLParser):
         if tag in _CELL_TAGS:
             self._out.append(" ")
             return
-        if tag == "p" and "p" not in self._stack:
+        if tag == "p" and not self._is_open("p"):
             self._out.append("<br/>")  # a stray </p> is a break in browsers too
             return
         mapped = _TAG_MAP.get(tag)
@@ -418,9 +453,9 @@ class _Sanitizer(HTMLParser):
             self._close_to(index)
 
     def handle_data(self, data: str) -> None:
-        if self._skip or not data:
+        if self._skip or not data or self.stopped:
             return
-        self._out.append(_Text(data, in_link="a" in self._stack, in_pre="pre" in self._stack))
+        self._out.append(_Text(data, in_link=self._is_open("a"), in_pre=self._is_open("pre")))
 
     def _image(self, attrs: dict[str, str | None]) -> None:
         alt = (attrs.get("alt") or "").strip()
@@ -429,7 +464,7 @@ class _Sanitizer(HTMLParser):
         if (
             src is not None
             and src.lower().startswith(("http:", "https:"))
-            and ("a" not in self._stack)
+            and not self._is_open("a")
         ):
             label = f'<a href="{_escape(src)}">{_escape(alt or "image")}</a>'
         elif alt:
@@ -470,19 +505,44 @@ def sanitize_html(text: str) -> str:
     source labelled with its alt text.  Text without tags becomes paragraphs (split
     on blank lines, line breaks kept) with bare URLs made into links.
     """
+    return _sanitized(text)[0]
+
+
+def _sanitized(
+    text: str, max_items: int | None = None, *, flatten: bool = False
+) -> tuple[str, bool]:
+    """:func:`sanitize_html` of ``text``, and whether it stopped at ``max_items`` list
+    items (leaving the rest out; with ``flatten``, they are lines with a bullet)."""
     text = _clean_text(text)
     if not text.strip():
-        return ""
+        return "", False
     if not looks_like_html(text):
-        return _plain_to_html(html.unescape(text))
-    parser = _Sanitizer()
+        return _plain_to_html(html.unescape(text)), False
+    parser = _Sanitizer(max_items, flatten=flatten)
     parser.feed(text)
     out = parser.result()
     if "<" not in out:
         # Nothing but text survived ("<!-- unterminated", "<font>x</font>"): lay it
         # out as plain text, so that sanitizing the result again changes nothing.
-        return _plain_to_html(html.unescape(out))
-    return out
+        return _plain_to_html(html.unescape(out)), parser.stopped
+    return out, parser.stopped
+
+
+#: Characters of a description shown at first: more is shown when asked for.
+DESCRIPTION_SHOWN = 20_000
+#: List items of a description shown at first (Qt lays a list out in a time that
+#: grows with the square of its items: 1,000 take about 30 ms, 4,000 half a second).
+LIST_ITEMS_SHOWN = 1000
+
+
+def description_html(text: str, limit: int | None = DESCRIPTION_SHOWN) -> tuple[str, bool]:
+    """``sanitize_html`` of a description's first ``limit`` characters and at most
+    :data:`LIST_ITEMS_SHOWN` list items, and whether it was cut (``None``: all of it,
+    the list items past those as lines with a bullet)."""
+    if limit is None:  # all of it: the items past the first are lines, not a list
+        return _sanitized(text, LIST_ITEMS_SHOWN, flatten=True)[0], False
+    out, stopped = _sanitized(text[:limit], LIST_ITEMS_SHOWN)
+    return out, stopped or len(text) > limit
 
 
 class _DropsContent(HTMLParser):
@@ -608,11 +668,23 @@ def plain_text(html_text: str) -> str:
 def one_line(text: str) -> str:
     """A headline or name for a one-line place (a timeline label, a list row, a
     window title): its words as plain text, tags gone, ``<br>`` and line breaks as
-    spaces, entities decoded.  Text without ``<`` or ``&`` only has its spaces
+    spaces, entities decoded (of its first :data:`ONE_LINE_INPUT` characters, then
+    "…", for a longer one).  Text without ``<`` or ``&`` only has its spaces
     collapsed, so most headlines cost one scan."""
+    text, cut = _head(text)
     if "<" not in text and "&" not in text:
-        return " ".join(text.split())
-    return " ".join(plain_text(text).split())
+        return " ".join(text.split()) + cut
+    return " ".join(plain_text(text).split()) + cut
+
+
+#: Characters of a headline or name that one-line places read: a label, a list cell,
+#: a window title shows far less, and a 10 MB headline must not be laid out whole.
+ONE_LINE_INPUT = 4000
+
+
+def _head(text: str, limit: int = ONE_LINE_INPUT) -> tuple[str, str]:
+    """``(text, "")``, or its first ``limit`` characters and "…" when it is longer."""
+    return (text, "") if len(text) <= limit else (text[:limit], "\u2026")
 
 
 #: Tags a headline keeps where it is shown as rich text (the detail panel, a slide):
@@ -692,13 +764,13 @@ def inline_html(text: str) -> str:
     """A headline as one-line rich text: its words (as :func:`one_line` gives them)
     with bold, italic, underline, strike, sub- and superscript kept, for a label that
     shows rich text.  Nothing else survives: no link, no image, no style."""
-    text = _clean_text(text)
+    text, cut = _head(_clean_text(text))
     if not looks_like_html(text):
-        return html.escape(" ".join(html.unescape(text).split()), quote=False)
+        return html.escape(" ".join(html.unescape(text).split()), quote=False) + cut
     parser = _InlineExtractor()
     parser.feed(text)
     out = parser.result()
-    return re.sub(r"\s+", " ", out).strip()
+    return re.sub(r"\s+", " ", out).strip() + cut
 
 
 def styled_html(text: str) -> str:
