@@ -82,7 +82,15 @@ def whole_sheet_csv(timeline: Timeline) -> str:
     rows.extend(sheet_csv._event_row(event) for event in timeline.events)
     rows.extend(sheet_csv._era_row(era) for era in timeline.eras)
     for row in rows:
-        writer.writerow([row.get(column, "") for column in COLUMNS])
+        # (since: text a spreadsheet would take for a formula is defused)
+        writer.writerow(
+            [
+                sheet_csv._defused(row.get(c, ""))
+                if c in sheet_csv._TEXT_COLUMNS
+                else row.get(c, "")
+                for c in COLUMNS
+            ]
+        )
     return buffer.getvalue()
 
 

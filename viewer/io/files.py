@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -19,6 +20,33 @@ def write_atomically(out: str | os.PathLike[str], payload: bytes) -> None:
     """
     with writing(out) as f:
         f.write(payload)
+
+
+def _keep_mode(target: Path, tmp: Path) -> None:
+    """Give the new file the permissions (and, where allowed, the owner) of the file it
+    replaces: an export over a private file stays private."""
+    try:
+        st = target.stat()
+    except FileNotFoundError:
+        return  # a new file: the umask's mode, as any new file
+    os.chmod(tmp, stat.S_IMODE(st.st_mode))
+    if hasattr(os, "chown"):
+        with contextlib.suppress(OSError):  # (only root may give a file away)
+            os.chown(tmp, st.st_uid, st.st_gid)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (POSIX; a no-op where folders cannot be
+    opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        with contextlib.suppress(OSError):
+            os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 @contextlib.contextmanager
@@ -40,7 +68,11 @@ def writing(out: str | os.PathLike[str]) -> Iterator[BinaryIO]:
         try:
             with tmp.open("xb") as f:
                 yield f
+                f.flush()
+                os.fsync(f.fileno())  # on the disk before it takes the name
+            _keep_mode(target, tmp)
             tmp.replace(target)
+            _sync_folder(target.parent)  # the new name on the disk too
         except BaseException:
             with contextlib.suppress(OSError):
                 tmp.unlink()

@@ -89,6 +89,29 @@ COLUMNS = (
     "Group",
     "Background",
 )
+#: The columns of text (the others hold numbers, or the row's type): a cell of text
+#: that a spreadsheet would take for a formula (=, +, -, @, a tab or a return first)
+#: is written after an apostrophe, which the import takes off again.
+_TEXT_COLUMNS = frozenset(COLUMNS) - {
+    "Year", "Month", "Day", "Time", "End Year", "End Month", "End Day", "End Time", "Type"
+}  # fmt: skip
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+
+# A description longer than csv's default limit (131,072 characters) is still a cell.
+csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
+
+
+def _defused(cell: str) -> str:
+    """A text cell as written: after an apostrophe where a spreadsheet would take it
+    for a formula (so that opening the file runs nothing)."""
+    return "'" + cell if _FORMULA.match(cell) else cell
+
+
+def _restored(cell: str) -> str:
+    """A text cell as read: the apostrophe :func:`_defused` put first taken off."""
+    return cell[1:] if cell.startswith("'") and _FORMULA.match(cell, 1) else cell
+
+
 _MEDIA_COLUMNS = (
     ("url", "Media"),
     ("credit", "Media Credit"),
@@ -122,7 +145,8 @@ class _Row:
 
     def __getitem__(self, column: str) -> str:
         i = self._index.get(column)
-        return self._cells[i] if i is not None and i < len(self._cells) else ""
+        cell = self._cells[i] if i is not None and i < len(self._cells) else ""
+        return _restored(cell) if column in _TEXT_COLUMNS else cell
 
     def where(self, column: str) -> str:
         return f"row {self.number}, column '{column}'"
@@ -403,7 +427,10 @@ def _fast_batch(rows: list[list[str]], index: dict[str, int]) -> tuple[EventBatc
 
     def column(name: str) -> Sequence[str]:
         i = index.get(name)
-        return table[i] if i is not None and i < len(table) else blank
+        cells = table[i] if i is not None and i < len(table) else blank
+        if name in _TEXT_COLUMNS and any(c.startswith("'") for c in cells):
+            return [_restored(c) for c in cells]
+        return cells
 
     ok = np.ones(n, dtype=bool)
     for name in _PLAIN_EMPTY:
@@ -697,4 +724,9 @@ def write_sheet_csv_to(header: Timeline, events: Iterable[Event], out: TextIO) -
         (_era_row(era) for era in header.eras),
     )
     for row in rows:
-        writer.writerow([row.get(column, "") for column in COLUMNS])
+        writer.writerow(
+            [
+                _defused(row.get(column, "")) if column in _TEXT_COLUMNS else row.get(column, "")
+                for column in COLUMNS
+            ]
+        )
