@@ -469,8 +469,8 @@ def test_reading_commands_leave_an_empty_sqlite_database_untouched(
     conn.commit()
     conn.close()
     before = digest(db), db.stat().st_mtime_ns
-    assert "needs an upgrade" in run_error(capsys, "info", str(db))
-    assert "needs an upgrade" in run_error(capsys, "export", str(db), "--format", "csv")
+    assert "not a timeline file (it is empty)" in run_error(capsys, "info", str(db))
+    assert "not a timeline file" in run_error(capsys, "export", str(db), "--format", "csv")
     assert (digest(db), db.stat().st_mtime_ns) == before
     assert sidecars(db) == []
     conn = sqlite3.connect(db)

@@ -8,6 +8,7 @@ stderr with a non-zero exit status, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import os
 import sys
@@ -300,6 +301,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             stream.reconfigure(errors="backslashreplace")
     try:
         return COMMANDS[args.command](args)
+    except BrokenPipeError:  # the reader went away ("info x.db | head -3"): no message
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # as a process ended by SIGPIPE, for a shell's pipefail
     except (CliError, StoreError, FormatError, DateError, OSError) as exc:
         message = str(exc) if not isinstance(exc, OSError) else (exc.strerror or str(exc))
         if isinstance(exc, OSError) and exc.filename:

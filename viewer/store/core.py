@@ -107,6 +107,16 @@ class Change:
 Listener = Callable[[Change], None]
 
 
+def _one_line(report: str, limit: int = 160) -> str:
+    """SQLite's check report (lines of "*** in database main ***", "Page 5: …") as one
+    short line, with what to do."""
+    lines = [line.strip() for line in report.splitlines() if line.strip() and "***" not in line]
+    text = "; ".join(lines) or report.strip()
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "\u2026"
+    return f"{text} (restore it from a backup)"
+
+
 def _remove_abandoned(path: Path) -> None:
     """Remove what a process killed while making ``path`` left beside it (the hidden
     ``.NAME.PID.TOKEN.new`` of :meth:`StoreCore.created`, whose process is gone)."""
@@ -368,6 +378,13 @@ class StoreCore:
             }
             if app_id not in (0, APPLICATION_ID) or (app_id == 0 and tables):
                 raise StoreError(f"{name} is an SQLite database of another program")
+            if not tables or version < 0:
+                # (a file of ours is never empty: it is made whole before it has its
+                # name) an empty database, or one of another program: never written
+                raise StoreError(
+                    f"{name} is an SQLite database but not a timeline file"
+                    f"{' (it is empty)' if not tables else ''}; open or import into another file"
+                )
             if version > SCHEMA_VERSION:
                 raise StoreError(
                     f"{name} was written by a newer Timeline Viewer (file version {version}, "
@@ -382,7 +399,7 @@ class StoreCore:
             else:
                 check = conn.execute("PRAGMA quick_check").fetchone()[0]
                 if check != "ok":
-                    raise StoreError(f"{name} is damaged: {check}")
+                    raise StoreError(f"{name} is damaged: {_one_line(check)}")
         conn.execute("PRAGMA foreign_keys = ON")
         if self.readonly:
             conn.execute("PRAGMA query_only = ON")
@@ -424,7 +441,7 @@ class StoreCore:
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path} is damaged or not a timeline file ({exc})") from exc
         if check != "ok":
-            raise StoreError(f"{self.path} is damaged: {check}")
+            raise StoreError(f"{self.path} is damaged: {_one_line(check)}")
         self._unchecked = False
 
     @property
