@@ -530,6 +530,7 @@ _IMPORTED = ImportResult(range(1, 3), (), (), {}, key=1)
 OTHERS = {
     "atomic",  # the way of every write: tested through them
     "backup_to",  # "cannot write …" (see the backup tests)
+    "changed_elsewhere",  # "could not read …": see tests/reliability/test_two_windows
     "check_integrity",  # through a connection of its own
     "checked",
     "close",

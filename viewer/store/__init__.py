@@ -5,13 +5,14 @@ See :mod:`viewer.store.store` for a map of the modules.
 
 from viewer.store.batch import EventBatch
 from viewer.store.columns import EventArrays
-from viewer.store.core import Change, DamagedEvent, StoreError
+from viewer.store.core import Change, ChangedElsewhere, DamagedEvent, StoreError
 from viewer.store.imports import ImportCancelled, ImportResult
 from viewer.store.reads import fts_query
 from viewer.store.store import EventStore
 
 __all__ = [
     "Change",
+    "ChangedElsewhere",
     "DamagedEvent",
     "EventArrays",
     "EventBatch",

@@ -69,6 +69,11 @@ class StoreError(Exception):
     people."""
 
 
+class ChangedElsewhere(StoreError):
+    """A write refused because another program changed the file since this one last
+    read it (see :meth:`StoreCore.changed_elsewhere`): its ids may be stale."""
+
+
 class DamagedEvent(StoreError):
     """An event whose row cannot be read (a date that is no date, extra fields that
     are not JSON: changed by another program); ``event_id`` is its id."""
@@ -237,6 +242,11 @@ class StoreCore:
         # lane again; both start afresh with each transaction.
         self._placed: list[tuple[float, float, bool, int]] = []
         self._repacked = False
+        #: refuse a write when another program changed the file since it was last
+        #: read here (a window's undo steps hold ids: see :meth:`changed_elsewhere`)
+        self.guard_stale = False
+        self._seen_version: int | None = None
+        self._wrote = False  # a transaction of this connection committed
 
     # -- opening -------------------------------------------------------------------
 
@@ -301,6 +311,7 @@ class StoreCore:
         defer = defer_check and exists and p.stat().st_size > DEFER_CHECK_BYTES
         try:
             store._prepare(new=not exists, defer_check=defer)
+            store.changed_elsewhere()  # (what it has read: the file as it is now)
         except StoreError:
             conn.close()
             raise
@@ -455,8 +466,10 @@ class StoreCore:
         return self._version >= 2
 
     def close(self) -> None:
-        if not self.readonly and self.path != ":memory:" and not self._unchecked:
-            # (optimize may write statistics: not into a file not known to be sound)
+        if self._wrote and not self.readonly and self.path != ":memory:" and not self._unchecked:
+            # (optimize may write statistics: not into a file not known to be sound,
+            # and not by a connection that only read, which another window would take
+            # for a change made elsewhere)
             with contextlib.suppress(sqlite3.Error):
                 self._conn.execute("PRAGMA optimize")
         self._conn.close()
@@ -488,8 +501,20 @@ class StoreCore:
             self._repacked = False
             try:
                 conn.execute("BEGIN IMMEDIATE")
+                # (the write lock is ours now: nobody changes the file until COMMIT)
+                stale = (
+                    self.guard_stale
+                    and self._seen_version is not None
+                    and self._data_version() != self._seen_version
+                )
             except sqlite3.Error as exc:  # "database is locked", a closed connection
                 raise self._save_error(exc) from exc
+            if stale:
+                conn.execute("ROLLBACK")
+                raise ChangedElsewhere(
+                    f"{self.path} was changed by another program since it was read here; "
+                    "it is read again, and nothing was changed"
+                )
         else:
             conn.execute(f"SAVEPOINT sp{depth}")
         self._depth += 1
@@ -513,6 +538,7 @@ class StoreCore:
             raise
         self._depth -= 1
         if depth == 0:
+            self._wrote = True
             try:
                 conn.execute("COMMIT")
             except sqlite3.Error as exc:
@@ -527,6 +553,23 @@ class StoreCore:
                     listener(change)
         else:
             conn.execute(f"RELEASE sp{depth}")
+
+    def _data_version(self) -> int:
+        return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def changed_elsewhere(self) -> bool:
+        """Whether another connection (another program, another window) committed a
+        change to the file since the last call (or the open); the file counts as read
+        again from now on.  Its own commits do not count (``PRAGMA data_version``)."""
+        if self.path == ":memory:":
+            return False
+        try:
+            now = self._data_version()
+        except sqlite3.Error as exc:
+            raise StoreError(f"could not read {self.path}: {exc}") from exc
+        changed = self._seen_version is not None and now != self._seen_version
+        self._seen_version = now
+        return changed
 
     def _save_error(self, exc: Exception) -> StoreError:
         if isinstance(exc, UnicodeEncodeError):

@@ -15,13 +15,19 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QFileDialog, QMenu, QToolBar, QWidget
 
 from viewer.model.dates import SECONDS_PER_DAY, PartialDate, Precision
 from viewer.model.event import Event, Timeline
-from viewer.store import DamagedEvent, EventStore, ImportCancelled, StoreError
+from viewer.store import (
+    ChangedElsewhere,
+    DamagedEvent,
+    EventStore,
+    ImportCancelled,
+    StoreError,
+)
 from viewer.ui.actions import Shortcut, make_action
 from viewer.ui.category_dialogs import CategoryManagerDialog, TimelinePropertiesDialog
 from viewer.ui.commands import (
@@ -199,6 +205,9 @@ class EditController(QObject):
         if isinstance(error, ImportCancelled):
             return  # the person asked for it; nothing was added
         self._window.show_error("Could not change the timeline", f"{step}: {error}")
+        if isinstance(error, ChangedElsewhere) and self.doc is not None:
+            # read it again now (not while the undo stack runs this very step)
+            QTimer.singleShot(0, self.doc.check_elsewhere)
 
     def update_actions(self) -> None:
         editable = self.editable

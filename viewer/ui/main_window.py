@@ -362,11 +362,13 @@ class MainWindow(QMainWindow):
             self.state.set_filters(Filters())
         if old is not None:
             old.changed.disconnect(self._on_document_changed)
+            old.changedElsewhere.disconnect(self._on_changed_elsewhere)
         self.doc = doc
         self.categories.forget()
         self.state.set_selection([])
         if doc is not None:
             doc.changed.connect(self._on_document_changed)
+            doc.changedElsewhere.connect(self._on_changed_elsewhere)
         self.data_views.fit_next = not keep_view
         self._read_categories()
         self.view.set_eras(doc.store.era_spans() if doc is not None else [])
@@ -397,6 +399,14 @@ class MainWindow(QMainWindow):
         self.grouping.after_change(change)
         if "meta" in change:
             self._update_title()
+
+    def _on_changed_elsewhere(self) -> None:
+        name = self.doc.display_name if self.doc is not None else "The file"
+        self.show_message(
+            f"{name} was changed by another program: it is shown as it is now, and the "
+            "undo history was cleared.",
+            10000,
+        )
 
     def _read_categories(self) -> Filters | None:
         """The categories from the store, their colours to the views; the filter with
