@@ -321,9 +321,9 @@ def test_a_file_another_program_is_writing_is_a_store_error(
     other = sqlite3.connect(db_path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
     try:
-        with pytest.raises(StoreError, match=r"could not save to .*: database is locked"):
+        with pytest.raises(StoreError, match=r"could not save to .*: another program is writing"):
             store.add_event(Event("Blocked", PartialDate(2001)))
-        with pytest.raises(StoreError, match="database is locked"):
+        with pytest.raises(StoreError, match="try again when it has finished"):
             store.import_timeline(Timeline(events=[Event("Blocked too", PartialDate(2002))]))
     finally:
         other.execute("ROLLBACK")

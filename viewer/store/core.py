@@ -575,6 +575,8 @@ class StoreCore:
         if isinstance(exc, UnicodeEncodeError):
             bad = exc.object[exc.start : exc.end]
             reason = f"the text holds {bad!r}, which is not valid Unicode"
+        elif "locked" in str(exc) or "busy" in str(exc):
+            reason = "another program is writing to it; try again when it has finished"
         else:
             reason = str(exc)
         return StoreError(f"could not save to {self.path}: {reason}")
