@@ -97,3 +97,18 @@ def test_the_window_shows_a_damaged_event_as_damaged(qtbot, tmp_path: Path, db: 
     assert not w.detail.is_empty()
     assert "Event 4" in list(w.data.shown.titles)  # listed, with its text as stored
     w.close()
+
+
+def test_a_damaged_event_is_presented_from_what_the_timeline_knows(
+    qtbot, tmp_path: Path, db: Path
+) -> None:
+    w = MainWindow(QSettings(str(tmp_path / "p.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(w)
+    w.show()
+    assert w.open_path(db)
+    presenter = w.start_presentation(step=4, screen=None, windowed=True)  # Event 4
+    assert presenter is not None
+    qtbot.wait(20)
+    assert presenter.current_id() == ids_of(db)["Event 4"]
+    presenter.close()
+    w.close()

@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor, QScreen
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
 from viewer.model.event import Category, Event
+from viewer.store import DamagedEvent
 from viewer.ui.actions import make_action
 from viewer.ui.categories import Categories
 from viewer.ui.data import TimelineData
@@ -114,7 +115,10 @@ class PresentController(QObject):
         store = w.doc.store
 
         def load(event_id: int) -> tuple[Event | None, Category | None]:
-            event = store.get_event(event_id)
+            try:
+                event = store.get_event(event_id)
+            except DamagedEvent:  # its row cannot be read: what the arrays know
+                return None, None
             category = store.category(event.category) if event and event.category else None
             return event, category
 
