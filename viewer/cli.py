@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from viewer import __version__
 from viewer.io.errors import FormatError
 from viewer.model.dates import DateError
 from viewer.store import DamagedEvent, EventStore, StoreError
@@ -71,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Browse, present and edit timelines of events, offline.",
         epilog="Without a subcommand, opens PATH (or the bundled sample) in the window.",
     )
+    parser.add_argument("--version", action="version", version=f"timeline-viewer {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("import", help="add the events of a file to a timeline store")

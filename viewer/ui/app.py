@@ -8,6 +8,8 @@ import sys
 from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtWidgets import QApplication
 
+from viewer import __version__
+
 ORGANIZATION = "TimelineViewer"
 APPLICATION = "Timeline Viewer"
 
@@ -48,7 +50,7 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     tune_allocator()
     QCoreApplication.setOrganizationName(ORGANIZATION)
     QCoreApplication.setApplicationName(APPLICATION)
-    QCoreApplication.setApplicationVersion("0.1.0")
+    QCoreApplication.setApplicationVersion(__version__)
     app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationDisplayName(APPLICATION)
     app.setDesktopFileName("timeline-viewer")
@@ -72,6 +74,7 @@ def run(path: str | None = None) -> int:
     settings = QSettings()
     window = MainWindow(settings)
     themes.changed.connect(window.apply_theme)
+    window.desktop.attach(themes)  # View ▸ Appearance, in the mode kept
     window.apply_theme(themes.theme)
     if path is not None:
         if not Path(path).exists():
@@ -85,3 +88,9 @@ def run(path: str | None = None) -> int:
             opened = window.files.open_sample()
     window.show()
     return app.exec()
+
+
+def main() -> None:
+    """The window alone (``timeline-viewer-gui``: no console on Windows): open the file
+    named, or the last one, or the sample."""
+    sys.exit(run(sys.argv[1] if len(sys.argv) > 1 else None))

@@ -102,15 +102,16 @@ class GroupingController(QObject):
     def _build_keys(self) -> None:
         self._keys: list[QShortcut] = []
         alt = Qt.KeyboardModifier.AltModifier
-        for key, slot in (
-            (QKeySequence(Qt.Key.Key_Up), lambda: self.step_focus(-1)),
-            (QKeySequence(Qt.Key.Key_Down), lambda: self.step_focus(1)),
-            (QKeySequence(Qt.Key.Key_Space), self.toggle_focused),
-            (QKeySequence(alt | Qt.Key.Key_Up), lambda: self.move_focused(-1)),
-            (QKeySequence(alt | Qt.Key.Key_Down), lambda: self.move_focused(1)),
+        for key, slot, what in (
+            (QKeySequence(Qt.Key.Key_Up), lambda: self.step_focus(-1), "Band above"),
+            (QKeySequence(Qt.Key.Key_Down), lambda: self.step_focus(1), "Band below"),
+            (QKeySequence(Qt.Key.Key_Space), self.toggle_focused, "Collapse or expand a band"),
+            (QKeySequence(alt | Qt.Key.Key_Up), lambda: self.move_focused(-1), "Move a band up"),
+            (QKeySequence(alt | Qt.Key.Key_Down), lambda: self.move_focused(1), "Move a band down"),
         ):
             shortcut = QShortcut(key, self.view)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.setWhatsThis(what)
             shortcut.activated.connect(slot)
             self._keys.append(shortcut)
 

@@ -52,6 +52,7 @@ from viewer.ui.actions import fill, make_action, reload_icons
 from viewer.ui.categories import Categories
 from viewer.ui.data import TimelineData
 from viewer.ui.data_views import DataViews
+from viewer.ui.desktop import DesktopActions
 from viewer.ui.detail import DetailPanel
 from viewer.ui.document import Document
 from viewer.ui.editing import EditController
@@ -217,10 +218,11 @@ class MainWindow(QMainWindow):
         self.act_reset_filters = make_action(
             self, "&Reset Filters", lambda: self.state.set_filters(Filters()), icon="filter"
         )
-        self.act_toggle_sidebar = panel_action("&Sidebar", self._toggle_sidebar, "F9")
-        self.act_toggle_detail = panel_action("&Details", self._toggle_detail, "F10")
-        self.act_toggle_list = panel_action("Event &List", self._toggle_list, "F11")
-        self.act_about = make_action(self, "&About Timeline Viewer", self._about)
+        # (F10 is the platform's menu key, F11 full screen: see DesktopActions)
+        self.act_toggle_sidebar = panel_action("&Sidebar", self._toggle_sidebar, "Ctrl+1")
+        self.act_toggle_list = panel_action("Event &List", self._toggle_list, "Ctrl+2")
+        self.act_toggle_detail = panel_action("&Details", self._toggle_detail, "Ctrl+3")
+        self.desktop = DesktopActions(self, self.settings)
 
     def _build_menus(self) -> None:
         """The menus and the toolbar, showing the actions of the window and its parts."""
@@ -256,10 +258,11 @@ class MainWindow(QMainWindow):
             [self.grouping.menu],
             [self.act_reset_filters],
             [self.act_toggle_sidebar, self.act_toggle_list, self.act_toggle_detail],
+            [self.desktop.act_full_screen, self.desktop.appearance_menu],
             [presenting.act_present, presenting.present_menu],
         )
         self.help_menu = bar.addMenu("&Help")
-        fill(self.help_menu, [self.act_about])
+        fill(self.help_menu, [self.desktop.act_shortcuts], [self.desktop.act_about])
 
         self.toolbar = QToolBar("Main")
         self.toolbar.setObjectName("mainToolbar")
@@ -277,15 +280,16 @@ class MainWindow(QMainWindow):
 
     def _build_keys(self) -> None:
         """Keys that belong to the timeline (the list and the search box keep theirs)."""
-        for key, slot in (
-            (Qt.Key.Key_Right, lambda: self.selecting.step(1)),
-            (Qt.Key.Key_Left, lambda: self.selecting.step(-1)),
-            (Qt.Key.Key_Return, self.show_details),
-            (Qt.Key.Key_Enter, self.show_details),
-            (Qt.Key.Key_Escape, self.state.clear_selection),
+        for key, slot, what in (
+            (Qt.Key.Key_Right, lambda: self.selecting.step(1), "Next event"),
+            (Qt.Key.Key_Left, lambda: self.selecting.step(-1), "Previous event"),
+            (Qt.Key.Key_Return, self.show_details, "Show the event's details"),
+            (Qt.Key.Key_Enter, self.show_details, "Show the event's details"),
+            (Qt.Key.Key_Escape, self.state.clear_selection, "Clear the selection"),
         ):
             shortcut = QShortcut(QKeySequence(key), self.view)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.setWhatsThis(what)  # (Help ▸ Keyboard Shortcuts lists it)
             shortcut.activated.connect(slot)
 
     def _connect(self) -> None:
@@ -535,15 +539,8 @@ class MainWindow(QMainWindow):
         self.theme = theme
         self.view.set_theme(theme)
         self.overview.set_theme(theme)
+        self.presenting.set_theme(theme)
         reload_icons(self)
-
-    def _about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About Timeline Viewer",
-            "<h3>Timeline Viewer</h3><p>Browse, present and edit timelines of events, "
-            "offline. Your data stays in one local SQLite file.</p>",
-        )
 
     # -- for callers holding the window (the app, the snapshot command, tests) ------------
 

@@ -45,13 +45,7 @@ from viewer.io.news import sentences
 from viewer.model.dates import SECONDS_PER_DAY, SECONDS_PER_YEAR, Precision
 from viewer.model.event import Category, Event
 from viewer.store.columns import EventArrays
-from viewer.ui.richtext import (
-    DESCRIPTION_SHOWN,
-    description_html,
-    inline_html,
-    one_line,
-    plain_text,
-)
+from viewer.ui.richtext import description_html, inline_html, one_line, plain_head
 from viewer.ui.theme import Theme, contrast_text, current_theme
 from viewer.ui.timeline.groups import Grouper
 from viewer.ui.timeline.view import TOP_ROOM, TimelineView
@@ -238,7 +232,7 @@ def card_text(title: str, description: str) -> CardText:
     """
     raw_title = title
     title = one_line(title)
-    plain = plain_text(description[:DESCRIPTION_SHOWN]) if description.strip() else ""
+    plain = plain_head(description) if description.strip() else ""
     paragraphs = [" ".join(line.split()) for line in plain.split("\n")]
     paragraphs = [p for p in paragraphs if p]
     stem = _drop_full_stop(title.removesuffix("…").rstrip())
@@ -646,6 +640,14 @@ class PresentationWindow(QWidget):
         if self._overview:
             height = max(height, fit(self._overview_rows, OVERVIEW_BAND_SHARE))
         return round(height)
+
+    def set_theme(self, theme: Theme) -> None:
+        """Paint in ``theme`` from now on (the appearance switched while presenting)."""
+        self._theme = theme
+        self.view.set_theme(theme)
+        self._apply_style()
+        if self._order and not self._overview:  # (the card's bar and chip)
+            self._show_card(self._order[self._step])
 
     def _apply_style(self) -> None:
         """Colours from the theme and type sizes in proportion to the window."""

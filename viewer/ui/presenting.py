@@ -164,6 +164,11 @@ class PresentController(QObject):
         if self.presentation is not None:
             self.presentation.close()
 
+    def set_theme(self, theme: Theme) -> None:
+        """The appearance switched: a presentation running takes it too."""
+        if self.presentation is not None:
+            self.presentation.set_theme(theme)
+
     def set_colors(self, colors: list[QColor | None], uncategorised: QColor | None) -> None:
         """The categories' colours changed: a presentation running takes them too."""
         if self.presentation is not None:

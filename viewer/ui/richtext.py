@@ -30,6 +30,7 @@ __all__ = [
     "ONE_LINE_INPUT",
     "description_html",
     "menu_text",
+    "plain_head",
     "plain_text",
     "safe_url",
     "sanitize_html",
@@ -530,6 +531,14 @@ def _sanitized(
 
 #: Characters of a description shown at first: more is shown when asked for.
 DESCRIPTION_SHOWN = 20_000
+
+
+def plain_head(text: str) -> str:
+    """The words of a description's first :data:`DESCRIPTION_SHOWN` characters (what a
+    slide can show of it)."""
+    return plain_text(text[:DESCRIPTION_SHOWN])
+
+
 #: List items of a description shown at first (Qt lays a list out in a time that
 #: grows with the square of its items: 1,000 take about 30 ms, 4,000 half a second).
 LIST_ITEMS_SHOWN = 1000
