@@ -11,13 +11,18 @@ import argparse
 import contextlib
 import io
 import os
+import shutil
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from viewer import __version__
 from viewer.io.errors import FormatError
+
+if TYPE_CHECKING:
+    from viewer.io.formats import ImportSource
 from viewer.model.dates import DateError
 from viewer.store import DamagedEvent, EventStore, StoreError
 
@@ -77,7 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("import", help="add the events of a file to a timeline store")
     p.add_argument(
-        "file", help="a news text, TimelineJS JSON, sheet CSV or Timeline app (.timeline) file"
+        "file",
+        help="a news text, TimelineJS JSON, sheet CSV or Timeline app (.timeline) file "
+        "(-: standard input)",
     )
     p.add_argument("--db", required=True, help="the store to add to (created if missing)")
     p.add_argument("--format", choices=import_names(), help="the file's format (default: guess)")
@@ -85,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="write a store as TimelineJS JSON, sheet CSV or text")
     p.add_argument("db")
     p.add_argument("--format", choices=export_names(), required=True)
-    p.add_argument("--out", help="output file (default: standard output)")
+    p.add_argument("--out", help="output file (default, or -: standard output)")
 
     p = sub.add_parser("generate", help="make a synthetic store for benchmarks")
     p.add_argument("--events", type=_event_count, required=True)
@@ -97,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("snapshot", help="render the main window to a PNG, offscreen")
     p.add_argument("db", nargs="?", help="the store (default: the bundled sample)")
-    p.add_argument("--out", required=True)
+    p.add_argument("--out", required=True, help="FILE.png (-: standard output)")
     p.add_argument("--size", type=_size, default=(1600, 900), help="WxH, default 1600x900")
     p.add_argument("--select", type=_positive, help="select the Nth event (from 1)")
     p.add_argument("--query", help="apply this search")
@@ -111,7 +118,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("render", help="export the timeline as a picture (PNG, SVG or PDF)")
     p.add_argument("db")
-    p.add_argument("--out", required=True, help="FILE.png, FILE.svg or FILE.pdf")
+    p.add_argument(
+        "--out", required=True, help="FILE.png, FILE.svg or FILE.pdf (-: standard output)"
+    )
+    p.add_argument("--format", choices=("png", "svg", "pdf"), help="for --out - (default: png)")
     p.add_argument("--width", type=_positive, default=1600, help="width in pixels (PNG)")
     p.add_argument("--from", dest="date_from", help="first date shown")
     p.add_argument("--to", dest="date_to", help="last date shown")
@@ -130,6 +140,34 @@ def _open_existing(path: str) -> EventStore:
     return EventStore.open(path, create=False, readonly=True)
 
 
+#: A file named "-" is standard input (``import -``) or standard output (``--out -``).
+STDIO = "-"
+
+
+@contextlib.contextmanager
+def _to_stdout(out: str, suffix: str) -> Iterator[str]:
+    """A file to write ``out`` through: ``out`` itself, or for "-" a temporary file
+    whose bytes go to standard output when the block ends well."""
+    if out != STDIO:
+        yield out
+        return
+    with tempfile.TemporaryDirectory(prefix="timeline-viewer-") as folder:
+        path = os.path.join(folder, "out" + suffix)
+        yield path
+        sys.stdout.flush()
+        with open(path, "rb") as f:
+            shutil.copyfileobj(f, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+
+
+def _wrote(out: str) -> None:
+    """Say what was written (on standard error when the output is standard output)."""
+    print(
+        f"wrote {out if out != STDIO else 'standard output'}",
+        file=sys.stderr if out == STDIO else sys.stdout,
+    )
+
+
 def _check_not_the_store(out: str, db: str | None) -> None:
     """Refuse to write the output over the timeline file it is made from."""
     if db is not None and Path(out).exists() and Path(db).exists() and os.path.samefile(out, db):
@@ -141,17 +179,32 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     # A sheet CSV streams into the store inside one transaction, so a bad row found
     # late rolls everything back; other formats are parsed whole first.
-    source = open_import(args.file, args.format)
+    with contextlib.ExitStack() as stack:
+        path = args.file
+        if path == STDIO:  # read whole first: its format is found from what it holds
+            folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="timeline-viewer-"))
+            path = os.path.join(folder, "standard input")
+            with open(path, "wb") as f:
+                shutil.copyfileobj(sys.stdin.buffer, f)
+        try:
+            return _import_into(args.db, open_import(path, args.format))
+        except FormatError as exc:
+            if args.file != STDIO:
+                raise
+            raise exc.with_source("standard input") from None
+
+
+def _import_into(db: str, source: ImportSource) -> int:
     # A new file is made whole beside its name and linked into place when the import
     # has ended well: a failure, or another process making it meanwhile, removes only
     # what this one made (see EventStore.created).
-    new = not Path(args.db).exists()
-    opening = EventStore.created(args.db) if new else EventStore.open(args.db, create=False)
+    new = not Path(db).exists()
+    opening = EventStore.created(db) if new else EventStore.open(db, create=False)
     with opening as store, store.filling():
         result = store.import_batches(source.header, source.batches, total=source.total)
         total = store.count()
     n = len(result.event_ids)
-    print(f"imported {n} event{'s' * (n != 1)} into {args.db} ({total} in all)")
+    print(f"imported {n} event{'s' * (n != 1)} into {db} ({total} in all)")
     return 0
 
 
@@ -159,6 +212,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from viewer.io.files import writing
     from viewer.io.formats import export_to
 
+    if args.out == STDIO:
+        args.out = None  # standard output, as without --out
     if args.out:
         _check_not_the_store(args.out, args.db)
 
@@ -229,20 +284,22 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     from viewer.ui.snapshot import snapshot
 
     # Qt opens (and so empties) the output before it finds it cannot write that format.
-    if Path(args.out).suffix.lower() != ".png":
+    if args.out != STDIO and Path(args.out).suffix.lower() != ".png":
         raise CliError(f"snapshot writes PNG images: --out {args.out} must end in .png")
-    _check_not_the_store(args.out, args.db)
-    snapshot(
-        args.db,
-        args.out,
-        size=args.size,
-        select=args.select,
-        query=args.query,
-        present=args.present,
-        theme=args.theme,
-        group_by=args.group_by,
-    )
-    print(f"wrote {args.out}")
+    if args.out != STDIO:
+        _check_not_the_store(args.out, args.db)
+    with _to_stdout(args.out, ".png") as out:
+        snapshot(
+            args.db,
+            out,
+            size=args.size,
+            select=args.select,
+            query=args.query,
+            present=args.present,
+            theme=args.theme,
+            group_by=args.group_by,
+        )
+    _wrote(args.out)
     return 0
 
 
@@ -254,12 +311,17 @@ def cmd_render(args: argparse.Namespace) -> int:
     date_from = parse_date(args.date_from) if args.date_from else None
     date_to = parse_date(args.date_to) if args.date_to else None
     try:
-        output_format(args.out)  # before opening anything
-        _check_not_the_store(args.out, args.db)
-        with _open_existing(args.db) as store:
+        if args.out == STDIO:
+            suffix = "." + (args.format or "png")
+        else:
+            suffix = output_format(args.out)  # before opening anything
+            if args.format and suffix != "." + args.format:
+                raise CliError(f"--out {args.out} is not a {args.format.upper()} file name")
+            _check_not_the_store(args.out, args.db)
+        with _open_existing(args.db) as store, _to_stdout(args.out, suffix) as out:
             render_file(
                 store,
-                args.out,
+                out,
                 width=args.width,
                 date_from=date_from,
                 date_to=date_to,
@@ -269,7 +331,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         raise
     except ValueError as exc:  # an unknown extension, a width or span out of range
         raise CliError(str(exc)) from None
-    print(f"wrote {args.out}")
+    _wrote(args.out)
     return 0
 
 
