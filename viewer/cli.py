@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 from viewer.model.dates import DateError
 from viewer.store import DamagedEvent, EventStore, StoreError
 
-SUBCOMMANDS = ("import", "export", "generate", "snapshot", "render", "info")
+SUBCOMMANDS = ("import", "export", "generate", "snapshot", "render", "info", "install-desktop")
 #: The most events ``generate`` makes (it streams them: memory stays flat).
 MAX_GENERATED = 10_000_000
 
@@ -101,6 +101,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("info", help="print a store's title and counts")
     p.add_argument("db")
+
+    p = sub.add_parser(
+        "install-desktop", help="add a launcher, icons and metadata to your desktop's menus"
+    )
+    p.add_argument("--uninstall", action="store_true", help="remove what it added")
 
     p = sub.add_parser("snapshot", help="render the main window to a PNG, offscreen")
     p.add_argument("db", nargs="?", help="the store (default: the bundled sample)")
@@ -335,6 +340,20 @@ def cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_install_desktop(args: argparse.Namespace) -> int:
+    from viewer.desktop_install import install, uninstall
+
+    if args.uninstall:
+        removed = uninstall()
+        print(f"removed {len(removed)} file{'s' * (len(removed) != 1)}")
+        for path in removed:
+            print(f"  {path}")
+        return 0
+    for path in install():
+        print(f"wrote {path}")
+    return 0
+
+
 COMMANDS = {
     "import": cmd_import,
     "export": cmd_export,
@@ -342,6 +361,7 @@ COMMANDS = {
     "info": cmd_info,
     "snapshot": cmd_snapshot,
     "render": cmd_render,
+    "install-desktop": cmd_install_desktop,
 }
 
 

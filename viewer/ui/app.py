@@ -9,6 +9,7 @@ from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtWidgets import QApplication
 
 from viewer import __version__
+from viewer.desktop_install import APP_ID
 
 ORGANIZATION = "TimelineViewer"
 APPLICATION = "Timeline Viewer"
@@ -53,7 +54,7 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     QCoreApplication.setApplicationVersion(__version__)
     app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationDisplayName(APPLICATION)
-    app.setDesktopFileName("timeline-viewer")
+    app.setDesktopFileName(APP_ID)  # (the launcher install-desktop writes)
     # pyqtgraph reads its options at import; keep antialiasing for clean marks.
     import pyqtgraph as pg
 
