@@ -97,7 +97,7 @@ def _icons(home: Path) -> None:
         scaled = image.scaled(
             n, n, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
         )
-        if not scaled.save(str(path), "PNG"):
+        if not scaled.save(str(path), "PNG"):  # type: ignore[call-overload]  # (a str)
             raise OSError(f"cannot write {path}")
 
 

@@ -221,7 +221,7 @@ def fill(qtbot, dialog: EventDialog, **fields: str) -> None:
         else:
             type_into(qtbot, widgets[name], text)
             if name == "tags":
-                dialog.tags_edit.completer.popup().hide()
+                dialog.tags_edit.tag_completer.popup().hide()
 
 
 def save(qtbot, dialog) -> None:
@@ -416,9 +416,9 @@ def test_tags_complete_from_the_existing_ones(qtbot, window: MainWindow) -> None
     edit = dialog.tags_edit
     edit.setFocus()
     qtbot.keyClicks(edit, "ga")
-    popup = edit.completer.popup()
+    popup = edit.tag_completer.popup()
     qtbot.waitUntil(popup.isVisible, timeout=1000)
-    assert edit.completer.currentCompletion() == "games"
+    assert edit.tag_completer.currentCompletion() == "games"
     qtbot.keyClick(popup, Qt.Key.Key_Return)
     assert edit.text() == "games, "
     qtbot.keyClicks(edit, "PHY")

@@ -277,13 +277,13 @@ def test_tag_completion_offers_existing_tags(make_dialog: Factory, qtbot: Any) -
     edit = dialog.tags_edit
     edit.setFocus()
     qtbot.keyClicks(edit, "s")
-    popup = edit.completer.popup()
+    popup = edit.tag_completer.popup()
     qtbot.waitUntil(popup.isVisible, timeout=1000)
-    model = edit.completer.completionModel()
+    model = edit.tag_completer.completionModel()
     offered = [model.index(i, 0).data() for i in range(model.rowCount())]
     assert offered == ["sanctions", "summit"]
     qtbot.keyClicks(edit, "U")  # case does not matter
-    assert edit.completer.currentCompletion() == "summit"
+    assert edit.tag_completer.currentCompletion() == "summit"
     qtbot.keyClick(popup, Qt.Key.Key_Return)  # take the highlighted tag
     assert edit.text() == "summit, "
     assert dialog.isVisible()  # choosing a tag does not save the dialog

@@ -271,7 +271,7 @@ class PartialDate:
     def with_precision(self, precision: Precision) -> PartialDate:
         """This date truncated to a coarser precision (never invents finer fields)."""
         parts = (self.year, self.month, self.day, self.hour, self.minute, self.second)
-        return PartialDate(*parts[: min(precision, self.precision) + 1])
+        return PartialDate(self.year, *parts[1 : min(precision, self.precision) + 1])
 
     # -- ordering --------------------------------------------------------------------
 
@@ -319,7 +319,7 @@ class PartialDate:
         if not m:
             raise DateError(f"not an ISO date: {text!r}")
         parts = [m.group(k) for k in _FIELD_NAMES]
-        return cls(*(int(p) if p is not None else None for p in parts))
+        return cls(int(parts[0]), *(int(p) if p is not None else None for p in parts[1:]))
 
     def format(self) -> str:
         """Shortest unambiguous form for people: "July 2000", "25 April 2019", "44 BC"."""

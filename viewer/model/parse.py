@@ -147,9 +147,7 @@ class _Fragment:
             raise DateSyntaxError("not a complete date")
         if self.year is None:
             raise DateError("no year is given")
-        fields: list[int | None] = [self.year, self.month, self.day]
-        fields.extend(self.time or ())
-        date = PartialDate(*fields)
+        date = PartialDate(self.year, self.month, self.day, *(self.time or ()))
         if self.weekday is not None:
             if date.day is None:
                 raise DateSyntaxError("a weekday needs a day")
@@ -393,7 +391,7 @@ def _parse_side(text: str) -> _Fragment:
     m = _ISO_RE.fullmatch(text)
     if m:
         parts = [m.group(k) for k in ("year", "month", "day", "hour", "minute", "second")]
-        date = PartialDate(*(int(p) if p is not None else None for p in parts))
+        date = PartialDate(int(parts[0]), *(int(p) if p is not None else None for p in parts[1:]))
         time = None
         if date.hour is not None:
             time = (date.hour, date.minute, date.second)

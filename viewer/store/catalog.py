@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -244,7 +244,7 @@ class Catalog(StoreCore):
         """The tags events carry, as columns: ``(event ids, tag of each as an index into
         names, names)``, names sorted as the sidebar lists them; of every event, or of
         ``ids`` only (names: just theirs)."""
-        where, params = "", ()
+        where, params = "", cast(tuple[int, ...], ())
         if ids is not None:
             wanted = sorted({int(i) for i in ids})
             if not wanted:

@@ -25,7 +25,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Protocol, overload
+from typing import Any, Protocol, cast, overload
 
 import numpy as np
 
@@ -344,8 +344,10 @@ class EventArrays:
             if np.any(finish < begin):
                 raise ValueError("an event cannot finish before it begins")
         # (lexsort is stable: rows in id order need no third key)
-        order = np.lexsort((finish, begin)) if by_id else np.lexsort((ids, finish, begin))
-        if len(order) and np.all(order[1:] > order[:-1]):
+        order: np.ndarray | None = (
+            np.lexsort((finish, begin)) if by_id else np.lexsort((ids, finish, begin))
+        )
+        if order is not None and len(order) and np.all(order[1:] > order[:-1]):
             order = None  # already in order: no copies
         arrays = cls._sorted(columns, order, texts)
         if by_id:  # the lookup by id for free: the ids in their given order, where each went
@@ -612,7 +614,9 @@ class EventArrays:
         texts = self.texts
         both_static = isinstance(add.texts, StaticTexts) and isinstance(texts, StaticTexts)
         if add.texts is not texts and both_static:  # held in memory: the new arrays know both
-            texts = StaticTexts({**texts.known, **add.texts.known})  # type: ignore[union-attr]
+            texts = StaticTexts(
+                {**cast(StaticTexts, texts).known, **cast(StaticTexts, add.texts).known}
+            )
         out = EventArrays(**new, texts=texts)
         ids = np.union1d(self.ids[drop], add.ids)
         patch = Patch(drop.astype(np.int64), inserted.astype(np.int64), at.astype(np.int64), ids)

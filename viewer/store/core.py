@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Self
+from typing import Self, TypeVar
 
 from viewer.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
@@ -146,7 +146,10 @@ def timestamp() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def chunked(items: Sequence[int], size: int = ID_CHUNK) -> Iterator[list[int]]:
+_T = TypeVar("_T")
+
+
+def chunked(items: Sequence[_T], size: int = ID_CHUNK) -> Iterator[list[_T]]:
     """``items`` in lists of at most ``size`` (one ``IN (…)`` list each)."""
     for a in range(0, len(items), size):
         yield list(items[a : a + size])

@@ -218,10 +218,11 @@ class Imports(Reads):
                 raise StoreError("the new events did not get consecutive ids")
             if existing == 0 and positions:
                 begin, finish, rng = (np.concatenate(c) for c in zip(*positions, strict=True))
-                ids = np.arange(first, last + 1, dtype=np.int64)
+                assert first is not None and last is not None
+                new_id_column = np.arange(first, last + 1, dtype=np.int64)
                 # Packing (Python) runs while SQLite fills the full-text index (C, not
                 # holding the GIL): on two cores the one hides the other.
-                packing = _Packing(ids, begin, finish, rng)
+                packing = _Packing(new_id_column, begin, finish, rng)
                 if bulk is not None:
                     bulk.fill_index(new_ids)
                 packing.write(conn)

@@ -195,7 +195,7 @@ class CategoryManagerDialog(QDialog):
 
         self.refresh()
         if self.tree.topLevelItemCount():
-            self.tree.setCurrentItem(self.tree.topLevelItem(0))
+            self.tree.setCurrentItem(self._row(0))
         self.tree.setFocus()
 
     # -- the list --------------------------------------------------------------------
@@ -226,15 +226,20 @@ class CategoryManagerDialog(QDialog):
             self.select(selected)
         self._update_buttons()
 
+    def _row(self, i: int) -> QTreeWidgetItem:
+        item = self.tree.topLevelItem(i)
+        assert item is not None, i
+        return item
+
     def names(self) -> list[str]:
         return [
-            str(self.tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole))
+            str(self._row(i).data(0, Qt.ItemDataRole.UserRole))
             for i in range(self.tree.topLevelItemCount())
         ]
 
     def count_of(self, name: str) -> int:
         for i in range(self.tree.topLevelItemCount()):
-            item = self.tree.topLevelItem(i)
+            item = self._row(i)
             if item.data(0, Qt.ItemDataRole.UserRole) == name:
                 return int(item.text(1).replace(",", ""))
         raise KeyError(name)
@@ -245,7 +250,7 @@ class CategoryManagerDialog(QDialog):
 
     def select(self, name: str) -> None:
         for i in range(self.tree.topLevelItemCount()):
-            item = self.tree.topLevelItem(i)
+            item = self._row(i)
             if item.data(0, Qt.ItemDataRole.UserRole) == name:
                 self.tree.setCurrentItem(item)
                 return
@@ -361,7 +366,7 @@ class CategoryManagerDialog(QDialog):
         if self._run(DeleteCategoryCommand(self.doc, current, target)):
             remaining = self.tree.topLevelItemCount()
             if remaining:
-                self.tree.setCurrentItem(self.tree.topLevelItem(min(row, remaining - 1)))
+                self.tree.setCurrentItem(self._row(min(row, remaining - 1)))
 
 
 class TimelinePropertiesDialog(QDialog):

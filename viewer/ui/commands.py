@@ -385,7 +385,9 @@ class SetCategoryCommand(StoreCommand):
         with self.store.atomic():
             previous = {e.id: e.category for e in self.store.get_events(self.ids)}
             created = self._create_missing([self.category_name], self._colors)
-            self.store.set_event_categories(list(previous), self.category_name)
+            self.store.set_event_categories(
+                [i for i in previous if i is not None], self.category_name
+            )
             colors = self._colors_of(created)
         self.previous = {i: c for i, c in previous.items() if i is not None}
         self._created, self._colors = created, colors

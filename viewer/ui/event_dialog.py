@@ -15,6 +15,7 @@ import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, QStringListModel, Qt
 from PySide6.QtGui import QColor, QKeySequence, QPalette, QShortcut
@@ -149,19 +150,20 @@ def date_text(date: PartialDate) -> str:
 class TagsEdit(QLineEdit):
     """Comma-separated tags; a popup completes the segment at the cursor.
 
-    ``completer`` is a plain :class:`QCompleter` over the existing tags, attached with
+    ``tag_completer`` is a plain :class:`QCompleter` over the existing tags, attached with
     ``setWidget`` (not ``setCompleter``, which would replace the whole text).
     """
 
     def __init__(self, tags: list[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tag_model = QStringListModel(sorted(tags, key=str.casefold), self)
-        self.completer = QCompleter(self.tag_model, self)
-        self.completer.setWidget(self)
-        self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.completer.setFilterMode(Qt.MatchFlag.MatchStartsWith)
-        self.completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self.completer.activated[QModelIndex].connect(self._complete_index)
+        self.tag_completer = QCompleter(self.tag_model, self)
+        self.tag_completer.setWidget(self)
+        self.tag_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.tag_completer.setFilterMode(Qt.MatchFlag.MatchStartsWith)
+        self.tag_completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        # (the overload by index: the stubs do not know signals can be indexed)
+        self.tag_completer.activated[QModelIndex].connect(self._complete_index)  # type: ignore[index]
         self.textEdited.connect(self._update_completions)
 
     def _segment(self) -> tuple[int, int]:
@@ -179,18 +181,19 @@ class TagsEdit(QLineEdit):
 
     def _update_completions(self) -> None:
         prefix = self.current_prefix()
-        popup = self.completer.popup()
+        popup = self.tag_completer.popup()
+        assert popup is not None  # (a completer always has its popup)
         if not prefix:
             popup.hide()
             return
-        self.completer.setCompletionPrefix(prefix)
-        count = self.completer.completionCount()
-        exact = count == 1 and self.completer.currentCompletion() == prefix
+        self.tag_completer.setCompletionPrefix(prefix)
+        count = self.tag_completer.completionCount()
+        exact = count == 1 and self.tag_completer.currentCompletion() == prefix
         if count == 0 or exact:
             popup.hide()
             return
-        popup.setCurrentIndex(self.completer.completionModel().index(0, 0))
-        self.completer.complete()
+        popup.setCurrentIndex(self.tag_completer.completionModel().index(0, 0))
+        self.tag_completer.complete()
 
     def _complete_index(self, index: QModelIndex) -> None:
         self.insert_completion(str(index.data()))
@@ -531,7 +534,7 @@ class EventDialog(QDialog):
                 key=str.casefold,
             )
         )
-        values = {
+        values: dict[str, Any] = {
             "title": title,
             "start": start,
             "end": end,

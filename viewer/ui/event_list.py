@@ -384,7 +384,9 @@ class EventListView(QTableView):
         """Selected ids in row order, the current one last."""
         # Walk the ranges rather than selectedRows(), which is quadratic in their number.
         rows: set[int] = set()
-        for rng in self.selectionModel().selection():
+        selection = self.selectionModel().selection()
+        for k in range(selection.count()):
+            rng = selection.at(k)
             if rng.isValid():
                 rows.update(range(rng.top(), rng.bottom() + 1))
         ids = [self._model.id_at(r) for r in sorted(rows)]

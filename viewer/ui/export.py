@@ -236,13 +236,18 @@ def _lay_out_events(
     groups = data.grouper(a) if data.grouper is not None else None
     if groups is not None:
         a = groups.arrays
-    widths = None if LaneLayouts.stored_for(len(a)) else labels.widths(a, np.arange(len(a)), False)
+    widths = (
+        None
+        if LaneLayouts.stored_for(len(a))
+        else labels.widths(a, np.arange(len(a)), np.zeros(1, bool))
+    )
     layouts.set_events(a, widths, factor=u, label_max=sizes.label_max, groups=groups)
     scale = (right - left) / (data.x1 - data.x0)
-    if data.layout_key is not None and not layouts.stored:
-        lay = layouts.at_key(data.layout_key)
-    else:
-        lay = layouts.at(scale)
+    lay: ViewLayout | None = (
+        layouts.at_key(data.layout_key)
+        if data.layout_key is not None and not layouts.stored
+        else layouts.at(scale)
+    )
     assert lay is not None
     # the lanes down to the last that holds an event in the span
     inside = (a.finish[lay.order] > data.x0) & (a.begin[lay.order] < data.x1)
@@ -587,7 +592,7 @@ def _png_bytes(data: RenderData, width: int, theme: Theme) -> bytes:
     image = render_image(data, width, theme=theme)
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, "PNG"):
+    if not image.save(buffer, "PNG"):  # type: ignore[call-overload]  # (Qt takes a str)
         raise OSError("could not encode the PNG image")
     return bytes(buffer.data().data())
 

@@ -177,7 +177,7 @@ class FileActions(QObject):
         value = self._window.settings.value("files/recent", [])
         if isinstance(value, str):
             value = [value]
-        return [str(v) for v in (value or [])]
+        return [str(v) for v in value] if isinstance(value, list) else []
 
     def remember_recent(self, path: str | os.PathLike[str]) -> None:
         """Put ``path`` first in Open Recent (and make it the one opened next time)."""

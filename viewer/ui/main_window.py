@@ -420,7 +420,7 @@ class MainWindow(QMainWindow):
         colors = self.categories.color_list()
         uncategorised = self.categories.uncategorised_color()
         self.view.set_colors(colors, uncategorised)
-        self.event_list.model().set_categories(self.categories.names())
+        self.event_list.list_model().set_categories(self.categories.names())
         self.event_list.setColumnHidden(2, len(self.categories) == 0)
         self.presenting.set_colors(colors, uncategorised)
         return renamed

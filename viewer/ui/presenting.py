@@ -81,7 +81,8 @@ class PresentController(QObject):
             label = f"{screen.name() or 'Screen'} ({size.width()}×{size.height()})"
             if screen is mine:
                 label += " — this window"
-            self.present_menu.addAction(label, lambda s=screen: self.start(screen=s))
+            action = self.present_menu.addAction(label)
+            action.triggered.connect(lambda _on=False, s=screen: self.start(screen=s))
 
     def screen(self) -> QScreen | None:
         """With two screens, the one the window is not on; else the window's."""

@@ -229,9 +229,9 @@ class FilterSidebar(QWidget):
         for row_no, (text, edit, hint) in enumerate(
             (("From", self.from_edit, self.from_hint), ("To", self.to_edit, self.to_hint))
         ):
-            label = QLabel(text)
-            label.setBuddy(edit)
-            grid.addWidget(label, 2 * row_no, 0)
+            caption = QLabel(text)
+            caption.setBuddy(edit)
+            grid.addWidget(caption, 2 * row_no, 0)
             grid.addWidget(edit, 2 * row_no, 1)
             grid.addWidget(hint, 2 * row_no + 1, 1)
             if row_no == 0:

@@ -77,6 +77,8 @@ def snapshot(
         QApplication.processEvents()
     if present is not None:
         presenter = window.start_presentation(step=present - 1, screen=None, windowed=True)
+        if presenter is None:
+            raise StoreError("nothing to present: the timeline shows no events")
         presenter.resize(*size)
         for _ in range(3):
             QApplication.processEvents()

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPointF, Qt
 
@@ -34,8 +34,25 @@ DateLookup = Callable[[int], tuple[PartialDate, PartialDate | None] | None]
 DRAG_THRESHOLD_PX = 4.0  # a press and release moving less than this is a click
 
 
-class DraggingMixin:
+if TYPE_CHECKING:  # (mixed into a pyqtgraph item: what it finds there)
+    from pyqtgraph import GraphicsObject as _Item
+else:
+    _Item = object
+
+
+class DraggingMixin(_Item):
     """The drag-to-edit gesture of the events item (see the module docstring)."""
+
+    if TYPE_CHECKING:  # the events item's own, which this uses
+        sigDragged: Any
+
+        def _invalidate_bounds(self) -> None: ...
+        def _view_geometry(self) -> Any: ...
+        def _hit_index(self, x: float, y: float) -> int | None: ...
+        def pixelPadding(self) -> float: ...
+        def handle_click(
+            self, pos: QPointF, modifiers: Qt.KeyboardModifier, *, double: bool = False
+        ) -> None: ...
 
     _editable: bool = False
     _date_lookup: DateLookup | None = None

@@ -208,7 +208,7 @@ class EventsItem(BandGesturesMixin, DraggingMixin, pg.GraphicsObject):
         self._bounds = None
         widths = None
         if not LaneLayouts.stored_for(len(arrays)) and len(arrays):
-            widths = self.labels.widths(arrays, np.arange(len(arrays)), False)
+            widths = self.labels.widths(arrays, np.arange(len(arrays)), np.zeros(1, bool))
         sz = self.style.sizes
         self.layouts.set_events(
             arrays, widths, factor=sz.factor, label_max=sz.label_max, groups=groups

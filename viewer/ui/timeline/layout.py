@@ -499,7 +499,7 @@ class StoredBands:
         self.n_lanes = n_lanes = int(lane.max()) + 1 if len(lane) else 1
         shut = groups.collapsed_mask()
         wide = np.int64 if n_bands * n_lanes >= 2**31 else np.int32
-        key = groups.group.astype(wide) * wide(n_lanes) + lane
+        key = np.asarray(groups.group, dtype=wide) * n_lanes + lane
         small = n_bands * n_lanes <= TABLE_LIMIT
         if small:
             keys = np.flatnonzero(np.bincount(key, minlength=n_bands * n_lanes))

@@ -299,7 +299,8 @@ def draw_rects(p: QtGui.QPainter, rects_: np.ndarray) -> None:
     if n == 0:
         return
     buf = np.ascontiguousarray(rects_, dtype=np.float64)
-    p.drawRects(shiboken6.wrapInstance(buf.ctypes.data, QRectF), n)
+    # (an array of QRectF from the buffer: the stubs know only a list of them)
+    p.drawRects(shiboken6.wrapInstance(buf.ctypes.data, QRectF), n)  # type: ignore[call-overload]
 
 
 def rects(x0: np.ndarray, x1: np.ndarray, yc: np.ndarray, half: float) -> np.ndarray:
@@ -341,9 +342,8 @@ def draw_fragments(
     frag[:, 2:6] = source
     frag[:, 6] = frag[:, 7] = 1.0 / dpr  # scale back to logical pixels
     frag[:, 9] = 1.0  # opacity
-    p.drawPixmapFragments(
-        shiboken6.wrapInstance(frag.ctypes.data, QtGui.QPainter.PixmapFragment), n, atlas
-    )
+    fragments = shiboken6.wrapInstance(frag.ctypes.data, QtGui.QPainter.PixmapFragment)
+    p.drawPixmapFragments(fragments, n, atlas)  # type: ignore[arg-type]  # (an array of them)
 
 
 def batches(keys: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, list[tuple[int, slice]]]:

@@ -177,8 +177,8 @@ def _build_steps() -> list[_Step]:
     for exponent in range(13):
         base = 10**exponent
         # 1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, ... (2.5 only once it is whole)
-        sizes = (base, 2 * base, 5 * base // 2, 5 * base) if exponent else (1, 2, 5)
-        for years in sizes:
+        year_sizes = (base, 2 * base, 5 * base // 2, 5 * base) if exponent else (1, 2, 5)
+        for years in year_sizes:
             # From ten years up the start of AD 1 gets a tick too, s - 1 years before AD s.
             shortest = years - 1 if years >= _ERA_TICK_MIN_STEP else years
             steps.append(_Step(_Unit.YEAR, years, float(shortest * 365 * SECONDS_PER_DAY)))
