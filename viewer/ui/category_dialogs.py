@@ -135,6 +135,7 @@ class CategoryManagerDialog(QDialog):
         self.setMinimumSize(500, 360)
 
         self.tree = QTreeWidget()
+        self.tree.setAccessibleName("Categories")
         self.tree.setColumnCount(2)
         self.tree.setHeaderLabels(["Category", "Events"])
         self.tree.setRootIsDecorated(False)

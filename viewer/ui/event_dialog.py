@@ -97,6 +97,12 @@ def form_label(text: str, buddy: QWidget, line_height: int) -> QLabel:
     one-line field's height), not centred on a tall field or on the hint under it."""
     label = QLabel(text)
     label.setBuddy(buddy)
+    name = text.replace("&", "").rstrip(":")
+    if not buddy.accessibleName():  # (what a screen reader calls the field)
+        buddy.setAccessibleName(name)
+    editor = buddy.lineEdit() if isinstance(buddy, QComboBox) else None
+    if editor is not None and not editor.accessibleName():
+        editor.setAccessibleName(name)
     label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
     offset = max(0, (line_height - label.sizeHint().height()) // 2)
     label.setContentsMargins(0, offset, 0, 0)

@@ -303,6 +303,7 @@ class EventListView(QTableView):
 
     def __init__(self, parent: QWidget | None = None, model: EventListModel | None = None) -> None:
         super().__init__(parent)
+        self.setAccessibleName("Events")
         self._model = model or EventListModel(self)
         self._silent = 0
         self.setModel(self._model)

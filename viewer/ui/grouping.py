@@ -162,7 +162,7 @@ class GroupingController(QObject):
         if (mode == "category" and "categories" in change) or (
             mode == "tag" and "tags" in change and "events" not in change
         ):
-            self.view.regroup()
+            self.view.set_grouper(self.grouper())
 
     # -- grouping ----------------------------------------------------------------------
 
@@ -204,7 +204,7 @@ class GroupingController(QObject):
         if self.settings.mode == "none":
             return
         self.settings.toggle(key)
-        self.view.regroup()
+        self.view.set_grouper(self.grouper())
         self._refocus(key)
         self._changed()
 
@@ -213,7 +213,7 @@ class GroupingController(QObject):
             return
         keys = [b.spec.key for b in self.view.bands()]
         self.settings.collapsed[self.settings.mode] = set(keys) if collapsed else set()
-        self.view.regroup()
+        self.view.set_grouper(self.grouper())
         self._changed()
 
     def move(self, key: str, index: int) -> None:
@@ -224,7 +224,7 @@ class GroupingController(QObject):
         if key not in keys:
             return
         self.settings.move(keys, key, index)
-        self.view.regroup()
+        self.view.set_grouper(self.grouper())
         self._refocus(key)
         self._changed()
 

@@ -14,10 +14,12 @@ import numpy as np
 from PySide6.QtCore import QObject, Qt
 
 from viewer.store import DamagedEvent
+from viewer.ui.accessibility import announce
 from viewer.ui.data import TimelineData
 from viewer.ui.detail import DetailPanel
 from viewer.ui.document import Document
 from viewer.ui.event_list import EventListView
+from viewer.ui.richtext import one_line
 from viewer.ui.state import ViewState
 from viewer.ui.timeline.view import TimelineView
 
@@ -73,6 +75,16 @@ class SelectionController(QObject):
         else:
             i = min(max(position + step, 0), n - 1)
         self.select(int(shown.ids[i]))
+        announce(self.view, self.spoken(int(shown.ids[i])))  # (a screen reader says it)
+
+    def spoken(self, event_id: int | None) -> str:
+        """What the timeline says of an event to assistive technology: "date —
+        headline, n of N" (``""`` for none, or one not shown)."""
+        shown = self.data.shown
+        i = shown.index_of(event_id) if event_id is not None else None
+        if i is None:
+            return ""
+        return f"{shown.dates[i]} \u2014 {one_line(shown.titles[i])}, {i + 1:,} of {len(shown):,}"
 
     def select_index(self, n: int) -> None:
         """Select the ``n``-th shown event (0-based, chronological)."""
@@ -92,6 +104,7 @@ class SelectionController(QObject):
     def show_selection(self, ids: list[int]) -> None:
         """The timeline and the list mark ``ids``; the detail panel shows the current."""
         self.view.set_selected(ids)
+        self.view.setAccessibleDescription(self.spoken(self.state.current))
         self.event_list.select_ids(ids)
         doc, current = self._window.doc, self.state.current
         try:

@@ -134,6 +134,7 @@ class FilterSidebar(QWidget):
 
         # Search.
         self.search_edit = _SearchBox()
+        self.search_edit.setAccessibleName("Search events")
         self.search_edit.setObjectName("search")  # the app style sheet rounds it
         self.search_edit.setPlaceholderText("Search events…")
         self.search_edit.setClearButtonEnabled(True)

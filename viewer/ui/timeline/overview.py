@@ -130,6 +130,8 @@ class OverviewStrip(pg.PlotWidget):
         self._window: tuple[float, float] = EMPTY_SPAN
         self._updating = False
         self._theme = light_theme()
+        self.setAccessibleName("Overview of the whole timeline")
+        self.viewport().setAccessibleName("Overview of the whole timeline")
 
         plot = self.getPlotItem()
         plot.hideAxis("left")

@@ -192,6 +192,8 @@ class TimelineView(QtWidgets.QWidget):
         box.addWidget(self.plot, 1)
         box.addWidget(self.scrollbar)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        for named in (self, self.plot.viewport()):  # (its description: the event selected)
+            named.setAccessibleName("Timeline")
 
         self._range_timer = QtCore.QTimer(self)
         self._range_timer.setSingleShot(True)
@@ -276,13 +278,9 @@ class TimelineView(QtWidgets.QWidget):
     # -- swimlanes ---------------------------------------------------------------------
 
     def set_grouper(self, grouper: Grouper | None) -> None:
-        """Draw the events in the bands ``grouper`` makes of them (``None``: no bands)."""
+        """Draw the events in the bands ``grouper`` makes of them (``None``: no bands);
+        the same grouper again lays the bands out anew (collapsed, moved)."""
         self.item.set_grouper(grouper)
-        self._update_rows()
-
-    def regroup(self) -> None:
-        """The grouper's bands changed (collapsed, reordered): lay them out again."""
-        self.item.regroup()
         self._update_rows()
 
     def bands(self) -> tuple[Band, ...]:
@@ -292,8 +290,7 @@ class TimelineView(QtWidgets.QWidget):
         return lay.bands if lay is not None else ()
 
     def show_band(self, index: int) -> None:
-        """Scroll (never zoom) so that band ``index``'s header is in view, and as much
-        of the band below it as fits."""
+        """Scroll (never zoom) to band ``index``: its header, and what fits below."""
         if not 0 <= index < len(bands := self.bands()):
             return
         band = bands[index]
