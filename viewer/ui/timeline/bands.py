@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Protocol
 
 import numpy as np
 from PySide6 import QtGui
 from PySide6.QtCore import QPointF, QRectF, Qt
 
+from viewer.ui.timeline.frame import Frame
 from viewer.ui.timeline.labels import LabelCache
 from viewer.ui.timeline.layout import Band, ViewLayout
 from viewer.ui.timeline.marks import MarkStyle, draw_rects, with_alpha
@@ -42,33 +42,12 @@ class BandChip:
     rect: QRectF
 
 
-class FrameLike(Protocol):
-    """What of a :class:`~viewer.ui.timeline.painter.Frame` bands are drawn in."""
-
-    @property
-    def sx(self) -> float: ...
-    @property
-    def ox(self) -> float: ...
-    @property
-    def sy(self) -> float: ...
-    @property
-    def oy(self) -> float: ...
-    @property
-    def left(self) -> float: ...
-    @property
-    def right(self) -> float: ...
-    @property
-    def top(self) -> float: ...
-    @property
-    def bottom(self) -> float: ...
-
-
 def _row_y(frame_sy: float, frame_oy: float, row: float) -> float:
     return frame_sy * row + frame_oy
 
 
 def paint_band_backs(
-    style: MarkStyle, p: QtGui.QPainter, lay: ViewLayout, frame: FrameLike, focus: int | None
+    style: MarkStyle, p: QtGui.QPainter, lay: ViewLayout, frame: Frame, focus: int | None
 ) -> None:
     """Every other band tinted, a rule above each band, the focused band outlined, and
     the density of each collapsed band along its row."""
@@ -96,9 +75,7 @@ def paint_band_backs(
     p.restore()
 
 
-def _paint_summary(
-    style: MarkStyle, p: QtGui.QPainter, band: Band, f: FrameLike, yc: float
-) -> None:
+def _paint_summary(style: MarkStyle, p: QtGui.QPainter, band: Band, f: Frame, yc: float) -> None:
     """A collapsed band's events along its row: per 2-px column, a bar as high as the
     square root of how many of them overlap the column (a range all along its span)."""
     left, right = f.left, f.right
@@ -142,7 +119,7 @@ def paint_band_headers(
     style: MarkStyle,
     p: QtGui.QPainter,
     lay: ViewLayout,
-    frame: FrameLike,
+    frame: Frame,
     labels: LabelCache,
     focus: int | None,
     *,

@@ -513,7 +513,7 @@ class StoredBands:
         rank = np.cumsum(open_key) - 1
         rank0 = np.cumsum(event_rows) - event_rows
         key_row = np.where(open_key, first[band_of_key] + 1 + rank - rank0[band_of_key], SHUT)
-        self.first, self.rows = first, rows
+        self.first = first
         self.n_rows = int(rows.sum())
         self._keys = None if small else keys
         if small:
@@ -542,10 +542,7 @@ class StoredBands:
         self._shut = shut
         self._closed = len(closed)
         self._per_row = np.bincount(row + 1, minlength=self.n_rows + 1)[1:]
-        self._summaries = {
-            k: (arrays.begin[groups.group == k], np.sort(arrays.finish[groups.group == k]))
-            for k in np.flatnonzero(shut).tolist()
-        }
+        self._bands = _bands(arrays, groups, first, rows)  # (an edit changes their counts)
         self.layout = self._layout()
 
     def _layout(self) -> ViewLayout:
@@ -553,17 +550,8 @@ class StoredBands:
         skip = self._closed  # (a collapsed band's events, first in the order by row)
         offsets = np.zeros(self.n_rows + 1, dtype=np.int64)
         np.cumsum(self._per_row, out=offsets[1:])
-        empty = np.zeros(0)
-        bands = tuple(
-            Band(
-                spec,
-                int(self.first[k]),
-                int(self.rows[k]),
-                int(self.groups.counts[k]),
-                *self._summaries.get(k, (empty, empty)),
-            )
-            for k, spec in enumerate(self.groups.bands)
-        )
+        counts = self.groups.counts.tolist()
+        bands = tuple(replace(b, count=n) for b, n in zip(self._bands, counts, strict=True))
         order = mine.lane_order[skip:]
         return ViewLayout(
             None,

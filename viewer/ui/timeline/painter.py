@@ -35,7 +35,6 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import NamedTuple
 
 import numpy as np
 from PySide6 import QtGui
@@ -46,6 +45,7 @@ from viewer.model.lanes import AFTER, BEFORE, INSIDE, mark_bounds, mark_geometry
 from viewer.store.columns import EventArrays, overlap_counts
 from viewer.ui.timeline.bands import BandChip, paint_band_backs, paint_band_headers
 from viewer.ui.timeline.drag import DragSession
+from viewer.ui.timeline.frame import Frame
 from viewer.ui.timeline.labels import LabelCache
 from viewer.ui.timeline.layout import LABEL_LAYOUT_SLACK, ViewLayout
 from viewer.ui.timeline.marks import (
@@ -86,44 +86,6 @@ _MONTH_RE = re.compile(r"\b(" + "|".join(MONTH_NAMES) + r")\b")
 def short_date(text: str) -> str:
     """A date as a label shows it: months abbreviated ("24 Feb 2022", "16–17 May 2024")."""
     return _MONTH_RE.sub(lambda m: MONTH_ABBREVIATIONS[MONTH_NAMES.index(m[1])], text)
-
-
-class Frame(NamedTuple):
-    """What a paint shows and where: the time range ``x0``–``x1`` (axis seconds) and
-    lanes ``y0``–``y1`` (lane ``i`` centred on ``y = i``) in view, and the map to
-    device pixels, ``px = sx · x + ox`` and ``py = sy · y + oy``."""
-
-    x0: float
-    x1: float
-    y0: float
-    y1: float
-    sx: float
-    ox: float
-    sy: float
-    oy: float
-
-    @classmethod
-    def fitted(cls, x0: float, x1: float, y0: float, y1: float, rect: QRectF) -> Frame:
-        """The frame that shows ``x0``–``x1`` and lanes ``y0``–``y1`` in ``rect``."""
-        sx = rect.width() / (x1 - x0)
-        sy = rect.height() / (y1 - y0)
-        return cls(x0, x1, y0, y1, sx, rect.left() - sx * x0, sy, rect.top() - sy * y0)
-
-    @property
-    def left(self) -> float:
-        return min(self.sx * self.x0 + self.ox, self.sx * self.x1 + self.ox)
-
-    @property
-    def right(self) -> float:
-        return max(self.sx * self.x0 + self.ox, self.sx * self.x1 + self.ox)
-
-    @property
-    def top(self) -> float:
-        return min(self.sy * self.y0 + self.oy, self.sy * self.y1 + self.oy)
-
-    @property
-    def bottom(self) -> float:
-        return max(self.sy * self.y0 + self.oy, self.sy * self.y1 + self.oy)
 
 
 @dataclass(frozen=True)
