@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu, QToolBar, QWidget
 
 from viewer.ui.theme import clear_icon_cache, load_icon
@@ -50,6 +51,30 @@ def reload_icons(window: QWidget) -> None:
         name = action.property(ICON_PROPERTY)
         if name:
             action.setIcon(load_icon(name))
+
+
+def choices(
+    menu: QMenu,
+    owner: QObject,
+    labels: Mapping[str, str],
+    choose: Callable[[str], object],
+    tips: Mapping[str, str] | None = None,
+) -> dict[str, QAction]:
+    """One checkable action in ``menu`` per key of ``labels``, exactly one checked at a
+    time; choosing one calls ``choose(key)``.  The actions by key."""
+    group = QActionGroup(owner)
+    group.setExclusive(True)
+    out: dict[str, QAction] = {}
+    for key, label in labels.items():
+        act = QAction(label, owner)
+        act.setCheckable(True)
+        if tips is not None and key in tips:
+            act.setStatusTip(tips[key])
+        act.triggered.connect(lambda _on=False, k=key: choose(k))
+        group.addAction(act)
+        menu.addAction(act)
+        out[key] = act
+    return out
 
 
 def fill(widget: QMenu | QToolBar, *groups: Sequence[QAction | QMenu]) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from PySide6.QtCore import QObject, QSettings, Qt
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from viewer import __version__
-from viewer.ui.actions import make_action
+from viewer.ui.actions import choices, make_action
 from viewer.ui.theme import ThemeManager
 
 __all__ = ["APPEARANCES", "DesktopActions", "ShortcutsDialog", "shortcut_rows"]
@@ -105,16 +105,7 @@ class DesktopActions(QObject):
         self.act_shortcuts = make_action(window, "&Keyboard Shortcuts", self.show_shortcuts)
         self.act_about = make_action(window, "&About Timeline Viewer", self.about)
         self.appearance_menu = QMenu("&Appearance", window)
-        group = QActionGroup(self)
-        group.setExclusive(True)
-        self.appearance: dict[str, QAction] = {}
-        for mode, label in APPEARANCES.items():
-            act = QAction(label, self)
-            act.setCheckable(True)
-            act.triggered.connect(lambda _on=False, m=mode: self.set_appearance(m))
-            group.addAction(act)
-            self.appearance_menu.addAction(act)
-            self.appearance[mode] = act
+        self.appearance = choices(self.appearance_menu, self, APPEARANCES, self.set_appearance)
         self.appearance[self.saved_appearance()].setChecked(True)
         self.dialog: ShortcutsDialog | None = None
 

@@ -17,11 +17,12 @@ from typing import Protocol
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QMenu, QWidget
 
 from viewer.store import Change, StoreError
 from viewer.store.columns import EventArrays
+from viewer.ui.actions import choices
 from viewer.ui.categories import Categories
 from viewer.ui.document import Document
 from viewer.ui.timeline.groups import Grouper, Grouping, GroupSettings
@@ -71,21 +72,9 @@ class GroupingController(QObject):
         owner = parent if isinstance(parent, QWidget) else None
         self.menu = QMenu("&Group By", owner)
         self.menu.setObjectName("groupByMenu")
-        self._modes = QActionGroup(self)
-        self._modes.setExclusive(True)
-        self.actions: dict[str, QAction] = {}
-        for mode, label in GROUP_LABELS.items():
-            act = QAction(label, self)
-            act.setCheckable(True)
-            act.setData(mode)
-            act.setStatusTip(
-                "Draw the events in one band per "
-                + {"none": "timeline (no bands)", "category": "category", "tag": "tag"}[mode]
-            )
-            self._modes.addAction(act)
-            self.menu.addAction(act)
-            self.actions[mode] = act
-            act.triggered.connect(lambda _checked=False, m=mode: self.set_mode(m))
+        per = {"none": "timeline (no bands)", "category": "category", "tag": "tag"}
+        tips = {mode: f"Draw the events in one band per {per[mode]}" for mode in per}
+        self.actions = choices(self.menu, self, GROUP_LABELS, self.set_mode, tips)
         self.actions["none"].setChecked(True)
         self.menu.addSeparator()
         self.act_expand_all = QAction("&Expand All Bands", self)
