@@ -38,3 +38,30 @@ def seed_path(shared_dir: Path) -> Path:
 @pytest.fixture
 def db_path(tmp_path: Path) -> Iterator[Path]:
     yield tmp_path / "test.db"
+
+
+@pytest.fixture
+def app_as_it_was(qapp):
+    """Leave the application as the test found it: its palette, style, style sheet
+    and colour scheme (a theme is application-wide), and no theme manager the test
+    made still following the system's signals."""
+    import shiboken6
+    from PySide6.QtGui import QPalette
+
+    from viewer.ui import theme
+
+    palette = QPalette(qapp.palette())
+    style_name = qapp.style().name() or "Fusion"
+    sheet = qapp.styleSheet()
+    before = set(qapp.findChildren(theme.ThemeManager))
+    yield qapp
+    for manager in set(qapp.findChildren(theme.ThemeManager)) - before:
+        if shiboken6.isValid(manager):
+            shiboken6.delete(manager)
+    qapp.styleHints().unsetColorScheme()
+    qapp.setStyleSheet(sheet)
+    qapp.setStyle(style_name)
+    qapp.setPalette(palette)
+    theme._current = None
+    theme._style = None
+    theme.clear_icon_cache()

@@ -5,10 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import shiboken6
 from PySide6.QtCore import QSize
-from PySide6.QtGui import QImage, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QImage
 
 from viewer.cli import main
 from viewer.io.formats import read_file
@@ -16,7 +14,6 @@ from viewer.model.dates import PartialDate
 from viewer.model.event import Category, Event, Timeline
 from viewer.paths import data_dir, sample_path
 from viewer.store import EventStore
-from viewer.ui import theme
 from viewer.ui.main_window import MainWindow
 
 
@@ -37,23 +34,9 @@ EVENTS = [
 
 
 @pytest.fixture(autouse=True)
-def restore_app(qapp: QApplication):
+def restore_app(app_as_it_was):
     """The snapshot installs a theme on the application: take it off again afterwards."""
-    palette = QPalette(qapp.palette())
-    style_name = qapp.style().name() or "Fusion"
-    sheet = qapp.styleSheet()
-    before = set(qapp.findChildren(theme.ThemeManager))
-    yield qapp
-    for manager in set(qapp.findChildren(theme.ThemeManager)) - before:
-        if shiboken6.isValid(manager):
-            shiboken6.delete(manager)
-    qapp.styleHints().unsetColorScheme()
-    qapp.setStyleSheet(sheet)
-    qapp.setStyle(style_name)
-    qapp.setPalette(palette)
-    theme._current = None
-    theme._style = None
-    theme.clear_icon_cache()
+    return app_as_it_was
 
 
 @pytest.fixture

@@ -7,21 +7,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible
-from window_events import EVENTS, make_store
+from window_events import EVENTS, make_store, open_window
 
 from viewer.ui.accessibility import unnamed_controls
-from viewer.ui.main_window import MainWindow
 
 
 @pytest.fixture
 def window(qtbot, tmp_path: Path):
-    w = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(w)
-    w.resize(1200, 800)
-    w.show()
-    assert w.open_path(make_store(tmp_path / "t.db"))
+    w = open_window(qtbot, tmp_path, make_store(tmp_path / "t.db"))
     yield w
     w.close()
 

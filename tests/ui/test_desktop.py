@@ -7,40 +7,20 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
-import shiboken6
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QKeySequence, QPalette
-from window_events import make_store
+from PySide6.QtGui import QAction, QKeySequence
+from window_events import make_store, open_window
 
 from viewer import __version__
 from viewer.cli import main
-from viewer.ui import theme
 from viewer.ui.desktop import shortcut_rows
-from viewer.ui.main_window import MainWindow
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path, qapp):
-    palette = QPalette(qapp.palette())
-    style_name = qapp.style().name() or "Fusion"
-    sheet = qapp.styleSheet()
-    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(settings)
-    qtbot.addWidget(w)
-    w.resize(1200, 800)
-    w.show()
-    assert w.open_path(make_store(tmp_path / "t.db"))
+def window(qtbot, tmp_path: Path, app_as_it_was):  # (an appearance is application-wide)
+    w = open_window(qtbot, tmp_path, make_store(tmp_path / "t.db"))
     yield w
     w.close()
-    if w.desktop.themes is not None and shiboken6.isValid(w.desktop.themes):
-        shiboken6.delete(w.desktop.themes)  # (it follows a global signal)
-    # the application as it was: an appearance switch is application-wide
-    qapp.styleHints().unsetColorScheme()
-    qapp.setStyleSheet(sheet)
-    qapp.setStyle(style_name)
-    qapp.setPalette(palette)
-    theme._current = None
-    theme._style = None
 
 
 def test_version_is_the_packages_one(capsys) -> None:
@@ -103,7 +83,7 @@ def test_the_appearance_switches_live_and_is_remembered(qtbot, window, tmp_path:
     assert not window.theme.is_dark and not presenter.view.theme.is_dark
     presenter.close()
     window.settings.sync()
-    again = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    again = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     assert again.value("appearance/mode") == "light"
     with pytest.raises(ValueError, match="no such appearance"):
         window.desktop.set_appearance("sepia")

@@ -17,7 +17,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, QSettings, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 from test_export import svg_texts
-from window_events import EVENTS, make_store
+from window_events import EVENTS, make_store, open_window
 
 from viewer.model.lanes import default_lanes
 from viewer.store import EventStore
@@ -164,13 +164,7 @@ def db(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def window(qtbot, tmp_path: Path, db: Path):
-    settings_ = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(settings_)
-    qtbot.addWidget(w)
-    w.resize(1400, 900)
-    w.show()
-    qtbot.waitExposed(w)
-    assert w.open_path(db)
+    w = open_window(qtbot, tmp_path, db, size=(1400, 900))
     qtbot.wait(10)
     yield w
     w.close()

@@ -40,19 +40,9 @@ ICONS = resources_dir() / "icons"
 
 
 @pytest.fixture(autouse=True)
-def restore_app(qapp: QApplication) -> Iterator[QApplication]:
+def restore_app(app_as_it_was: QApplication) -> QApplication:
     """Each test starts from, and leaves, the application as it found it."""
-    palette = QPalette(qapp.palette())
-    style_name = qapp.style().name() or "Fusion"
-    sheet = qapp.styleSheet()
-    yield qapp
-    qapp.styleHints().unsetColorScheme()
-    qapp.setStyleSheet(sheet)
-    qapp.setStyle(style_name)
-    qapp.setPalette(palette)
-    theme._current = None
-    theme._style = None
-    theme.clear_icon_cache()
+    return app_as_it_was
 
 
 @pytest.fixture

@@ -54,6 +54,23 @@ def make_store(path: Path, events: list[Event] = EVENTS, title: str = "Test time
     return path
 
 
+def open_window(
+    qtbot, tmp_path: Path, db: Path, *, size: tuple[int, int] = (1200, 800)
+) -> MainWindow:
+    """A main window (settings of its own, under ``tmp_path``) shown with ``db`` open."""
+    from PySide6.QtCore import QSettings
+
+    from viewer.ui.main_window import MainWindow
+
+    w = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(w)
+    w.resize(*size)
+    w.show()
+    qtbot.waitExposed(w)
+    assert w.open_path(db)
+    return w
+
+
 # -- the mouse on the timeline ---------------------------------------------------------------
 
 
