@@ -237,8 +237,14 @@ def make_v1_file(
     return stored
 
 
+#: The columns version 1 has (later versions add columns after them).
+_V1_EVENT_COLUMNS = (
+    "id, title, description, start, end, start_pos, end_pos, start_until, end_from, "
+    "start_precision, end_precision, category_id, source_url, display_date, extra, "
+    "created, updated"
+)
 _TABLES_KEPT = (
-    "SELECT * FROM events ORDER BY id",
+    f"SELECT {_V1_EVENT_COLUMNS} FROM events ORDER BY id",
     "SELECT * FROM categories ORDER BY id",
     "SELECT * FROM event_tags ORDER BY event_id, tag_id",
     "SELECT id, name FROM tags ORDER BY id",
@@ -263,7 +269,7 @@ def test_the_v1_file_is_genuine(tmp_path: Path) -> None:
     assert "columnsize" not in str(fts)
 
 
-def test_a_v1_file_opened_writable_is_migrated_to_v2(tmp_path: Path) -> None:
+def test_a_v1_file_opened_writable_is_migrated_to_the_latest(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     expected = make_v1_file(path)
     before = [raw_rows(path, sql) for sql in _TABLES_KEPT]
@@ -311,8 +317,9 @@ def test_a_v1_file_opened_writable_is_migrated_to_v2(tmp_path: Path) -> None:
             0,
         )
         lanes_after_edits = store._conn.execute("SELECT * FROM lanes ORDER BY id").fetchall()
-    assert header_version(path) == SCHEMA_VERSION == 2
+    assert header_version(path) == SCHEMA_VERSION == 3
     assert sidecars(path) == []
+    assert raw_rows(path, "SELECT DISTINCT qualifiers FROM events") == [(0,)]
     # opened again: not migrated again, the lanes kept
     with EventStore.open(path) as store:
         assert store._conn.execute("SELECT * FROM lanes ORDER BY id").fetchall() == (
@@ -374,7 +381,7 @@ def test_a_v1_file_is_checked_before_its_upgrade_even_when_the_check_may_wait(
         assert store.checked  # an upgrade writes, so it cannot wait for the check
         assert store.has_lanes
         store.add_event(Event("After the upgrade", PartialDate(2024)))
-    assert header_version(path) == 2
+    assert header_version(path) == SCHEMA_VERSION
 
 
 # -- 2. bulk.read_columns -------------------------------------------------------------

@@ -14,8 +14,8 @@ on the same axis as an afternoon in 2024.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from enum import IntEnum
+from dataclasses import dataclass, field, replace
+from enum import IntEnum, IntFlag
 
 SECONDS_PER_DAY = 86_400
 #: Years beyond this (in either direction) may only be given to year precision.
@@ -59,6 +59,49 @@ class Precision(IntEnum):
     @property
     def label(self) -> str:
         return self.name.lower()
+
+
+class Qualifier(IntFlag):
+    """What a source said about a date besides the date itself (EDTF level 1).
+
+    None of these changes where the date lies: "c. 1450" covers the year 1450, as
+    "1450" does (a filter by date treats it by that nominal span); they change how it
+    is drawn and written.  ``BEFORE`` and ``AFTER`` make the date one end of an open
+    span ("before 1200": some time up to 1200), and exclude each other.
+    """
+
+    NONE = 0
+    #: "c. 1450", "circa", "about", "around": EDTF ``1450~``.
+    APPROXIMATE = 1
+    #: "1455?", "probably 1455": EDTF ``1455?`` (both at once: ``1455%``).
+    UNCERTAIN = 2
+    #: "before 1200", "by 1200", "until 1200": EDTF ``..1200``.
+    BEFORE = 4
+    #: "after 1300", "since 1300": EDTF ``1300..``.
+    AFTER = 8
+
+    @property
+    def soft(self) -> bool:
+        """Approximate or uncertain: a date drawn with soft edges."""
+        return bool(self & (Qualifier.APPROXIMATE | Qualifier.UNCERTAIN))
+
+    def describe(self) -> str:
+        """Words for people, as the event dialog says how a date was read."""
+        words = []
+        if self & Qualifier.APPROXIMATE:
+            words.append("approximate")
+        if self & Qualifier.UNCERTAIN:
+            words.append("uncertain")
+        if self & Qualifier.BEFORE:
+            words.append("open before")
+        if self & Qualifier.AFTER:
+            words.append("open after")
+        return ", ".join(words)
+
+
+_ALL_QUALIFIERS = int(
+    Qualifier.APPROXIMATE | Qualifier.UNCERTAIN | Qualifier.BEFORE | Qualifier.AFTER
+)
 
 
 def is_leap(year: int) -> bool:
@@ -143,11 +186,18 @@ def format_year(year: int) -> str:
 _FIELD_NAMES = ("year", "month", "day", "hour", "minute", "second")
 
 _ISO_RE = re.compile(
-    r"^(?P<year>[+-]?\d{1,12})"
+    r"^(?P<before>\.\.)?"
+    r"(?P<year>[+-]?\d{1,12})"
     r"(?:-(?P<month>\d{2})"
     r"(?:-(?P<day>\d{2})"
-    r"(?:[T ](?P<hour>\d{2})(?::(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?)?)?)?$"
+    r"(?:[T ](?P<hour>\d{2})(?::(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?)?)?)?"
+    r"(?P<mark>[~?%])?(?P<after>\.\.)?$"
 )
+_EDTF_MARKS = {
+    "~": Qualifier.APPROXIMATE,
+    "?": Qualifier.UNCERTAIN,
+    "%": Qualifier.APPROXIMATE | Qualifier.UNCERTAIN,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +206,8 @@ class PartialDate:
 
     Fields finer than the precision are ``None``; a field may only be given when
     every coarser field is.  ``hour`` alone is hour precision, and so on.
+    ``qualifier`` keeps what the source said about the date ("c.", "?", "before"),
+    which never moves it (:class:`Qualifier`).
     """
 
     year: int
@@ -164,8 +216,17 @@ class PartialDate:
     hour: int | None = None
     minute: int | None = None
     second: int | None = None
+    qualifier: Qualifier = field(default=Qualifier.NONE, kw_only=True)
 
     def __post_init__(self) -> None:
+        if not isinstance(self.qualifier, Qualifier):
+            if not isinstance(self.qualifier, int) or isinstance(self.qualifier, bool):
+                raise DateError(f"qualifier must be a Qualifier, not {self.qualifier!r}")
+            if self.qualifier & ~_ALL_QUALIFIERS:
+                raise DateError(f"no such qualifier: {self.qualifier!r}")
+            object.__setattr__(self, "qualifier", Qualifier(self.qualifier))
+        if self.qualifier & Qualifier.BEFORE and self.qualifier & Qualifier.AFTER:
+            raise DateError("a date cannot be both 'before' and 'after'")
         fields = (self.year, self.month, self.day, self.hour, self.minute, self.second)
         for name, value in zip(_FIELD_NAMES, fields, strict=True):
             if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
@@ -238,26 +299,38 @@ class PartialDate:
         }[self.precision]
         return self.begin() + unit
 
+    @property
+    def nominal(self) -> PartialDate:
+        """The date itself, without its qualifier."""
+        return self if not self.qualifier else replace(self, qualifier=Qualifier.NONE)
+
+    def qualified(self, qualifier: Qualifier) -> PartialDate:
+        """The same date with another qualifier."""
+        return replace(self, qualifier=Qualifier(qualifier))
+
     def next_period(self) -> PartialDate:
         """The date one unit of this date's precision later ("July 2000" → "August 2000")."""
         return self.shifted(1)
 
     def shifted(self, units: int) -> PartialDate:
-        """Move by whole units of this date's own precision, keeping the precision."""
+        """Move by whole units of this date's own precision, keeping the precision
+        and the qualifier ("c. 1450" moved by a year is "c. 1451")."""
         p = self.precision
         if p is Precision.YEAR:
-            return PartialDate(self.year + units)
-        if p is Precision.MONTH:
+            moved = PartialDate(self.year + units)
+        elif p is Precision.MONTH:
             assert self.month is not None
             index = self.year * 12 + (self.month - 1) + units
-            return PartialDate(index // 12, index % 12 + 1)
-        unit_seconds = {
-            Precision.DAY: SECONDS_PER_DAY,
-            Precision.HOUR: 3600,
-            Precision.MINUTE: 60,
-            Precision.SECOND: 1,
-        }[p]
-        return PartialDate.from_position(self.begin() + units * unit_seconds, p)
+            moved = PartialDate(index // 12, index % 12 + 1)
+        else:
+            unit_seconds = {
+                Precision.DAY: SECONDS_PER_DAY,
+                Precision.HOUR: 3600,
+                Precision.MINUTE: 60,
+                Precision.SECOND: 1,
+            }[p]
+            moved = PartialDate.from_position(self.begin() + units * unit_seconds, p)
+        return moved.qualified(self.qualifier) if self.qualifier else moved
 
     @classmethod
     def from_position(cls, pos: float, precision: Precision) -> PartialDate:
@@ -271,7 +344,8 @@ class PartialDate:
     def with_precision(self, precision: Precision) -> PartialDate:
         """This date truncated to a coarser precision (never invents finer fields)."""
         parts = (self.year, self.month, self.day, self.hour, self.minute, self.second)
-        return PartialDate(self.year, *parts[1 : min(precision, self.precision) + 1])
+        kept = parts[1 : min(precision, self.precision) + 1]
+        return PartialDate(self.year, *kept, qualifier=self.qualifier)
 
     # -- ordering --------------------------------------------------------------------
 
@@ -293,7 +367,26 @@ class PartialDate:
     # -- text ------------------------------------------------------------------------
 
     def iso(self) -> str:
-        """Storage form: ISO 8601 to the stated precision ("2000-07", "-0043-03-15")."""
+        """Storage form: ISO 8601 to the stated precision ("2000-07", "-0043-03-15"),
+        with the qualifier as EDTF writes it ("1450~", "1455?", "1455%", "..1200",
+        "1300..")."""
+        text = self._iso()
+        q = self.qualifier
+        if not q:
+            return text
+        if q & Qualifier.APPROXIMATE and q & Qualifier.UNCERTAIN:
+            text += "%"
+        elif q & Qualifier.APPROXIMATE:
+            text += "~"
+        elif q & Qualifier.UNCERTAIN:
+            text += "?"
+        if q & Qualifier.BEFORE:
+            text = ".." + text
+        if q & Qualifier.AFTER:
+            text += ".."
+        return text
+
+    def _iso(self) -> str:
         y = self.year
         text = f"-{-y:04d}" if y < 0 else f"{y:04d}"
         if self.month is None:
@@ -316,13 +409,38 @@ class PartialDate:
     def from_iso(cls, text: str) -> PartialDate:
         """Parse the :meth:`iso` form (also accepts a space before the time)."""
         m = _ISO_RE.match(text.strip())
-        if not m:
+        if not m or (m.group("before") and m.group("after")):
             raise DateError(f"not an ISO date: {text!r}")
         parts = [m.group(k) for k in _FIELD_NAMES]
-        return cls(int(parts[0]), *(int(p) if p is not None else None for p in parts[1:]))
+        qualifier = _EDTF_MARKS.get(m.group("mark") or "", Qualifier.NONE)
+        if m.group("before"):
+            qualifier |= Qualifier.BEFORE
+        if m.group("after"):
+            qualifier |= Qualifier.AFTER
+        return cls(
+            int(parts[0]),
+            *(int(p) if p is not None else None for p in parts[1:]),
+            qualifier=qualifier,
+        )
 
     def format(self) -> str:
-        """Shortest unambiguous form for people: "July 2000", "25 April 2019", "44 BC"."""
+        """Shortest unambiguous form for people: "July 2000", "25 April 2019", "44 BC",
+        with the qualifier in words: "c. 1450", "1455?", "before 1200"."""
+        text = self._format()
+        q = self.qualifier
+        if not q:
+            return text
+        if q & Qualifier.APPROXIMATE:
+            text = "c. " + text
+        if q & Qualifier.UNCERTAIN:
+            text += "?"
+        if q & Qualifier.BEFORE:
+            text = "before " + text
+        if q & Qualifier.AFTER:
+            text = "after " + text
+        return text
+
+    def _format(self) -> str:
         year = format_year(self.year)
         if self.month is None:
             return year
@@ -353,13 +471,29 @@ def check_range(start: PartialDate, end: PartialDate | None) -> None:
         raise DateError(f"the end ({end.format()}) is before the start ({start.format()})")
 
 
+def check_open_ends(start: PartialDate, end: PartialDate | None) -> None:
+    """Raise :class:`DateError` unless a range is open only before its start or after
+    its end (EDTF ``../1400`` and ``1300/..``): "after 1300 – 1400" says nothing
+    a line can show."""
+    if end is None:
+        return
+    if start.qualifier & Qualifier.AFTER or end.qualifier & Qualifier.BEFORE:
+        raise DateError(
+            "a range can be open only before its start or after its end, "
+            "such as 'before 1100 – 1200' or '1100 – after 1200'"
+        )
+
+
 def format_range(start: PartialDate, end: PartialDate | None) -> str:
     """A date or range for people, sharing what both ends share.
 
     "16–17 May 2024", "January–March 2020", "14 October 2006 – 22 December 2017".
+    Qualified ends are written each in full: "c. 1450 – 1500", "c. 1450 – c. 1500".
     """
     if end is None or end == start:
         return start.format()
+    if start.qualifier or end.qualifier:
+        return f"{start.format()} – {end.format()}"
     same_prec = start.precision == end.precision
     if same_prec and start.precision <= Precision.DAY and start.year == end.year:
         year = format_year(start.year)

@@ -5,7 +5,28 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from viewer.model.dates import PartialDate, check_range, format_range
+from viewer.model.dates import PartialDate, Qualifier, check_open_ends, check_range, format_range
+
+#: Bits of :func:`edge_flags`: how the timeline draws an event's two ends.
+SOFT_START = 1  # the start is approximate or uncertain: a soft edge
+SOFT_END = 2  # the end is
+OPEN_START = 4  # "before 1200": open towards the past
+OPEN_END = 8  # "after 1300": open towards the future
+
+
+def edge_flags(start: PartialDate, end: PartialDate | None) -> int:
+    """The :data:`SOFT_START` … :data:`OPEN_END` bits of an event's dates (0: exact)."""
+    last = end if end is not None else start
+    flags = 0
+    if start.qualifier.soft:
+        flags |= SOFT_START
+    if last.qualifier.soft:
+        flags |= SOFT_END
+    if start.qualifier & Qualifier.BEFORE:
+        flags |= OPEN_START
+    if last.qualifier & Qualifier.AFTER:
+        flags |= OPEN_END
+    return flags
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +64,7 @@ class Event:
 
     def __post_init__(self) -> None:
         check_range(self.start, self.end)
+        check_open_ends(self.start, self.end)
 
     @property
     def begin(self) -> float:
@@ -57,6 +79,11 @@ class Event:
     @property
     def is_range(self) -> bool:
         return self.end is not None
+
+    @property
+    def edges(self) -> int:
+        """How its ends are drawn: the bits of :func:`edge_flags`."""
+        return edge_flags(self.start, self.end)
 
     def date_text(self) -> str:
         """The formatted date ("16–17 May 2024")."""

@@ -3,8 +3,18 @@
 Used by the news importer (date lines such as "Sept. 13, 2023" or "May 16-17, 2024")
 and by the event editor, where people type dates.  The parser keeps exactly the
 precision the text states ("July 2000" is a month, never 1 July 2000), and it refuses
-what a :class:`~viewer.model.dates.PartialDate` cannot represent ("c. 1200", "1990s",
-"3/4/1999", "9 pm GMT") instead of guessing.
+what a :class:`~viewer.model.dates.PartialDate` cannot represent ("3/4/1999", "9 pm
+GMT", "the 1900s", which is a decade or a century) instead of guessing.
+
+What historians write about a date is kept as its
+:class:`~viewer.model.dates.Qualifier`, never as invented precision: "c. 1450",
+"circa 3000 BC", "around 1040" and "~1450" are approximate; "1455?" and "probably
+1455" uncertain; "before 1200" and "after 1300" open on one side.  Decades and
+centuries are spans of years: "the 1960s" is 1960–1969, "19th century" 1801–1900,
+"2nd millennium BC" 2000–1001 BC, and "early/mid/late" takes an approximate third of
+one ("early 1990s" is c. 1990 – c. 1993).  The EDTF forms of the same (level 1:
+``1450~``, ``1455?``, ``1455%``, ``196X``, ``19XX``, ``..1200``, ``1300..``,
+``1450~/1500``, ``../1200``) are read too.
 
 Two kinds of failure are told apart because the news importer needs the difference:
 :class:`DateSyntaxError` means the text is not shaped like a date at all (it is prose
@@ -22,7 +32,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from viewer.model.dates import MONTH_NAMES, DateError, PartialDate, check_range, days_from_civil
+from viewer.model.dates import (
+    MONTH_NAMES,
+    DateError,
+    PartialDate,
+    Qualifier,
+    check_open_ends,
+    check_range,
+    days_from_civil,
+    format_range,
+)
 
 __all__ = [
     "DateSyntaxError",
@@ -30,6 +49,7 @@ __all__ = [
     "parse_date",
     "parse_date_line",
     "parse_date_range",
+    "parse_span",
 ]
 
 
@@ -66,15 +86,18 @@ for _number, _name in enumerate(_WEEKDAY_NAMES):
 
 _SCALES = {"million": 10**6, "billion": 10**9}
 
-# Words that make a date approximate or relative.  They are recognised so that the
-# error can say *why* "c. 1200" is refused (a PartialDate is always exact).
-_QUALIFIERS = frozenset(
-    {
-        "c", "ca", "circa", "about", "around", "approx", "approximately", "roughly",
-        "early", "mid", "late", "before", "after", "by", "since", "until", "till",
-        "probably", "possibly", "perhaps",
-    }
-)  # fmt: skip
+# Words before a date that say something about it (they never move it).
+_QUALIFIERS: dict[str, Qualifier] = {
+    **dict.fromkeys(
+        ("c", "ca", "circa", "about", "around", "approx", "approximately", "roughly"),
+        Qualifier.APPROXIMATE,
+    ),
+    **dict.fromkeys(("probably", "possibly", "perhaps"), Qualifier.UNCERTAIN),
+    **dict.fromkeys(("before", "by", "until", "till"), Qualifier.BEFORE),
+    **dict.fromkeys(("after", "since"), Qualifier.AFTER),
+}
+# "early 1990s", "mid-19th century", "late 1960s": a third of a decade or a century.
+_PARTS = ("early", "mid", "late")
 _ZONES = frozenset(
     {
         "utc", "gmt", "et", "est", "edt", "ct", "cst", "cdt", "mt", "mst", "mdt", "pt",
@@ -95,18 +118,30 @@ _TOKEN_RE = re.compile(
     | (?P<ampm>[ap]\.?m\.?)(?![a-z])
     | (?P<word>[a-z]+\.?)
     | (?P<comma>,)
+    | (?P<mark>[?~])
     | (?P<other>.)
     """,
     re.VERBOSE | re.ASCII,
 )
 
 _ISO_RE = re.compile(
+    r"(?P<before>\.\.)?"
     r"(?P<year>[+-]?\d{4,12})"
     r"(?:-(?P<month>\d{2})"
     r"(?:-(?P<day>\d{2})"
-    r"(?:[t ](?P<hour>\d{2})(?::(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?)?)?)?",
+    r"(?:[t ](?P<hour>\d{2})(?::(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?)?)?)?"
+    r"(?P<mark>[~?%])?(?P<after>\.\.)?",
     re.ASCII,
 )
+_EDTF_MARKS = {
+    "~": Qualifier.APPROXIMATE,
+    "?": Qualifier.UNCERTAIN,
+    "%": Qualifier.APPROXIMATE | Qualifier.UNCERTAIN,
+}
+# EDTF unspecified digits: "196x" is the 1960s, "19xx" 1900–1999, "1xxx" 1000–1999.
+_UNSPECIFIED_RE = re.compile(r"(?P<digits>\d{1,3})(?P<xs>x{1,3})(?P<mark>[~?%])?", re.ASCII)
+# An EDTF interval: "1450~/1500", "../1200", "1300/..", "1960/1969".
+_EDTF_INTERVAL_RE = re.compile(r"(?P<left>[^/\s]+)/(?P<right>[^/\s]+)", re.ASCII)
 _SLASHED_RE = re.compile(r"\d{1,4}[/.]\d{1,2}[/.]\d{1,4}", re.ASCII)
 _DASHES = "-–—‒‐−"  # hyphen-minus, en, em, figure dash, hyphen, minus sign
 _TO_RE = re.compile(r"\s+to\s+")
@@ -129,6 +164,9 @@ class _Fragment:
     day: int | None = None
     time: tuple[int, int | None, int | None] | None = None
     weekday: int | None = None
+    qualifier: Qualifier = Qualifier.NONE
+    #: The last year of a span of years ("the 1960s": ``year`` 1960, ``span_end`` 1969).
+    span_end: int | None = None
 
     @property
     def anchored(self) -> bool:
@@ -147,7 +185,9 @@ class _Fragment:
             raise DateSyntaxError("not a complete date")
         if self.year is None:
             raise DateError("no year is given")
-        date = PartialDate(self.year, self.month, self.day, *(self.time or ()))
+        date = PartialDate(
+            self.year, self.month, self.day, *(self.time or ()), qualifier=self.qualifier
+        )
         if self.weekday is not None:
             if date.day is None:
                 raise DateSyntaxError("a weekday needs a day")
@@ -158,6 +198,12 @@ class _Fragment:
                 named, actual_name = _WEEKDAY_NAMES[self.weekday], _WEEKDAY_NAMES[actual]
                 raise DateError(f"{day_text} was a {actual_name}, not a {named}")
         return date
+
+    def complete_end(self) -> PartialDate:
+        """The last date this side covers: the span's last year, or the date itself."""
+        if self.span_end is None:
+            return self.complete()
+        return PartialDate(self.span_end, qualifier=self.qualifier)
 
 
 def _lex(text: str) -> list[_Tok]:
@@ -192,6 +238,8 @@ def _lex(text: str) -> list[_Tok]:
             tokens.append(_Tok("era", s, "bc" if s.startswith("b") else "ad"))
         elif kind == "ampm":
             tokens.append(_Tok("ampm", s, s[0] + "m"))
+        elif kind == "mark":
+            tokens.append(_Tok("mark", s, _EDTF_MARKS[s]))
         elif kind == "word":
             tok = _word(s)
             if tok.kind == "word":
@@ -215,10 +263,12 @@ def _word(s: str) -> _Tok:
         return _Tok("scale", s, _SCALES[w])
     if w in ("year", "years"):
         return _Tok("years", s)
-    if w in ("ago", "of", "at"):
+    if w in ("ago", "of", "at", "the"):
         return _Tok(w, s)
     if w in _QUALIFIERS:
-        return _Tok("qualifier", s)
+        return _Tok("qualifier", s, _QUALIFIERS[w])
+    if w in _PARTS:
+        return _Tok("part", s, _PARTS.index(w))
     if w in _ZONES:
         return _Tok("zone", s)
     if w in _CENTURY_WORDS:
@@ -386,45 +436,182 @@ def _normalise(text: str) -> str:
     return " ".join(text.split()).lower()
 
 
+_SOFT = Qualifier.APPROXIMATE | Qualifier.UNCERTAIN
+_OPEN = Qualifier.BEFORE | Qualifier.AFTER
+# "mid-1990s", "19th-century": the hyphen joins words, it does not make a range.
+_JOINED_RE = re.compile(r"\b(early|mid|late)-|-(century|centuries|millennium|millennia)\b")
+
+
+def _iso_fragment(m: re.Match[str]) -> _Fragment:
+    parts = [m.group(k) for k in ("year", "month", "day", "hour", "minute", "second")]
+    date = PartialDate(int(parts[0]), *(int(p) if p is not None else None for p in parts[1:]))
+    time = None
+    if date.hour is not None:
+        time = (date.hour, date.minute, date.second)
+    qualifier = _EDTF_MARKS.get(m.group("mark") or "", Qualifier.NONE)
+    if m.group("before"):
+        qualifier |= Qualifier.BEFORE
+    if m.group("after"):
+        qualifier |= Qualifier.AFTER
+    return _Fragment(date.year, date.month, date.day, time, qualifier=qualifier)
+
+
+def _unspecified_fragment(m: re.Match[str]) -> _Fragment:
+    """EDTF's unspecified digits: "196x" is 1960–1969."""
+    digits, xs = m.group("digits"), m.group("xs")
+    if len(digits) + len(xs) != 4:
+        raise DateSyntaxError("unspecified digits need a four-digit year")
+    first = int(digits) * 10 ** len(xs)
+    if first == 0:
+        raise DateError("there is no year 0: 1 BC is followed by AD 1")
+    qualifier = _EDTF_MARKS.get(m.group("mark") or "", Qualifier.NONE)
+    return _Fragment(first, qualifier=qualifier, span_end=first + 10 ** len(xs) - 1)
+
+
+def _span_fragment(body: list[_Tok]) -> _Fragment:
+    """A decade ("1960s", "1450s BC") or a century or millennium ("19th century",
+    "5th century BC", "2nd millennium BC") as a span of years."""
+    kinds = [t.kind for t in body]
+    era = "ad"
+    if kinds and kinds[-1] == "era":
+        era = body[-1].value
+        body, kinds = body[:-1], kinds[:-1]
+    if kinds == ["number", "decade"]:
+        n, text = body[0].value, body[0].text
+        if len(text) < 3:
+            raise DateError(
+                f"the decade '{text}s' is ambiguous: write it in full, such as 19{text:0>2}s"
+            )
+        if n % 10:
+            raise DateError(f"'{text}s' is not a decade: a decade is written like 1960s")
+        if n % 100 == 0:
+            raise DateError(
+                f"'the {text}s' can mean the decade {n}–{n + 9} or the century "
+                f"{n}–{n + 99}: write the years, such as {n}–{n + 9}"
+            )
+        first, last = n, n + 9
+    elif kinds == ["ordinal", "century"]:
+        n = body[0].value
+        size = 1000 if body[1].text.startswith("millenni") else 100
+        if n == 0:
+            raise DateError(f"there is no 0th {body[1].text.rstrip('.')}")
+        first, last = size * (n - 1) + 1, size * n
+    else:
+        raise DateSyntaxError("unexpected text")
+    if era == "bc":  # counted backwards: the 1450s BC run from 1459 BC to 1450 BC
+        first, last = 1 - last, 1 - first
+    return _Fragment(first, span_end=last)
+
+
+def _part_of(fragment: _Fragment, part: int) -> None:
+    """Narrow a span to its early, middle or late third (approximately)."""
+    assert fragment.year is not None and fragment.span_end is not None
+    first, last = fragment.year, fragment.span_end
+    length = last - first + 1
+    third, wide = length // 3, -(-length // 3)
+    if part == 0:
+        last = first + wide - 1
+    elif part == 1:
+        first, last = first + third, last - third
+    else:
+        first = last - wide + 1
+    fragment.year, fragment.span_end = first, last
+    fragment.qualifier |= Qualifier.APPROXIMATE
+
+
+def _take_qualifiers(tokens: list[_Tok]) -> tuple[Qualifier, list[_Tok]]:
+    """Qualifier words and "~" before a date, and "?" after it: what is left is the date."""
+    qualifier = Qualifier.NONE
+    i, j = 0, len(tokens)
+    while i < j and (tokens[i].kind == "qualifier" or tokens[i].text == "~"):
+        if tokens[i].value & _OPEN and qualifier & _OPEN:
+            raise DateError("a date can be open on one side only ('before' or 'after')")
+        qualifier |= tokens[i].value
+        i += 1
+    while j > i and tokens[j - 1].kind == "mark":
+        qualifier |= tokens[j - 1].value
+        j -= 1
+    body = tokens[i:j]
+    if any(t.kind in ("qualifier", "mark") for t in body):
+        raise DateSyntaxError("unexpected text")
+    return qualifier, body
+
+
 def _parse_side(text: str) -> _Fragment:
     """One date, possibly incomplete (a range side may borrow its year or month)."""
     m = _ISO_RE.fullmatch(text)
     if m:
-        parts = [m.group(k) for k in ("year", "month", "day", "hour", "minute", "second")]
-        date = PartialDate(int(parts[0]), *(int(p) if p is not None else None for p in parts[1:]))
-        time = None
-        if date.hour is not None:
-            time = (date.hour, date.minute, date.second)
-        return _Fragment(date.year, date.month, date.day, time)
+        return _iso_fragment(m)
+    m = _UNSPECIFIED_RE.fullmatch(text)
+    if m:
+        return _unspecified_fragment(m)
     if _SLASHED_RE.fullmatch(text):
         raise DateError(
             "numeric dates such as 3/4/1999 are ambiguous (3 April or March 4?): "
             "write the month's name, or use ISO 1999-04-03"
         )
-    tokens = _lex(text)
-    special = [t for t in tokens if t.kind in ("qualifier", "zone", "decade", "century")]
-    if not special:
-        return _Grammar(tokens).fragment()
-    rest = [t for t in tokens if t not in special]
-    try:
-        fragment = _Grammar(rest).fragment()
-    except DateError:
-        raise DateSyntaxError("unexpected text") from None
-    word = special[0]
-    if word.kind == "century":
-        raise DateError("centuries cannot be stored: give a range of years such as 1801–1900")
-    if not fragment.anchored:
-        raise DateSyntaxError("unexpected text")
-    if word.kind == "decade":
-        raise DateError("decades cannot be stored: give a range of years such as 1990–1999")
-    if word.kind == "zone":
-        raise DateError(
-            f"time zones ('{word.text}') cannot be stored: give the local time without a zone"
-        )
-    raise DateError(
-        f"'{word.text}' makes the date approximate or relative, which cannot be stored: "
-        "give the date itself (a year, a month or a day)"
-    )
+    text = _JOINED_RE.sub(lambda m: f"{m.group(1)} " if m.group(1) else f" {m.group(2)}", text)
+    text = re.sub(r"(\d)'s\b", r"\1s", text)  # "1960's"
+    qualifier, body = _take_qualifiers(_lex(text))
+    the = bool(body) and body[0].kind == "the"
+    part: int | None = None
+    if the:
+        body = body[1:]
+    if body and body[0].kind == "part":
+        part = body[0].value
+        body = body[1:]
+    if any(t.kind in ("decade", "century") for t in body):
+        fragment = _span_fragment(body)
+        if part is not None:
+            _part_of(fragment, part)
+    else:
+        if the or (part is not None and not body):
+            raise DateSyntaxError("unexpected text")
+        zones = [t for t in body if t.kind == "zone"]
+        fragment = _Grammar([t for t in body if t.kind != "zone"]).fragment()
+        if zones and not fragment.anchored:
+            raise DateSyntaxError("unexpected text")
+        if zones:
+            raise DateError(
+                f"time zones ('{zones[0].text}') cannot be stored: "
+                "give the local time without a zone"
+            )
+        if part is not None:
+            raise DateError(
+                f"'{_PARTS[part]}' needs a decade or a century, such as 'early 1990s' or "
+                "'late 19th century': for a year, write 'c. 2020' or give the months"
+            )
+    fragment.qualifier |= qualifier
+    return fragment
+
+
+def _edtf_interval(text: str) -> tuple[PartialDate, PartialDate | None] | None:
+    """An EDTF interval ("1450~/1500", "../1200", "1300/..", "196x/197x"), or None when
+    the text is not one."""
+    m = _EDTF_INTERVAL_RE.fullmatch(text)
+    if not m:
+        return None
+    sides: list[_Fragment | None] = []
+    for side in (m.group("left"), m.group("right")):
+        if side == "..":
+            sides.append(None)
+            continue
+        iso = _ISO_RE.fullmatch(side)
+        unspecified = _UNSPECIFIED_RE.fullmatch(side)
+        if iso is None and unspecified is None:
+            return None
+        sides.append(_iso_fragment(iso) if iso else _unspecified_fragment(unspecified))  # type: ignore[arg-type]
+    left, right = sides
+    if left is None and right is None:
+        raise DateError("an interval needs at least one date")
+    if left is None:
+        assert right is not None
+        right.qualifier |= Qualifier.BEFORE
+        return right.complete(), None
+    if right is None:
+        left.qualifier |= Qualifier.AFTER
+        return left.complete_end(), None
+    return left.complete(), right.complete_end()
 
 
 def _splits(text: str) -> list[tuple[str, str]]:
@@ -469,7 +656,7 @@ def _combine(left: _Fragment, right: _Fragment) -> tuple[PartialDate, PartialDat
             left.year = right.year
     if not (left.anchored or right.anchored):
         raise DateSyntaxError("not a date range")
-    return left.complete(), right.complete()
+    return left.complete(), right.complete_end()
 
 
 def _check_length(text: str) -> str:
@@ -490,12 +677,20 @@ def parse_date(text: str) -> PartialDate:
     and abbreviations in either order ("March 3, 1999", "3 March 1999", "Sept. 13,
     2023", "July, 2000", "Nov. 1969"), an optional weekday (checked) and time ("9:05
     pm", "21:05", "9 pm" is hour precision), eras ("44 BC", "AD 79", "79 CE") and deep
-    time ("65 million years ago").  Raises :class:`DateSyntaxError` for text that is
-    not a date and :class:`DateError` for a date that does not exist.
+    time ("65 million years ago"), with a qualifier ("c. 1450", "1455?", "before
+    1200", "1450~").  Raises :class:`DateSyntaxError` for text that is not a date and
+    :class:`DateError` for a date that does not exist, or for a span of years ("the
+    1960s"), which is not one date (:func:`parse_span` reads those).
     """
     norm = _check_length(text)
     try:
-        return _parse_side(norm).complete()
+        fragment = _parse_side(norm)
+        if fragment.span_end is not None:
+            first, last = fragment.complete(), fragment.complete_end()
+            raise DateError(
+                f"it is a span of years ({format_range(first, last)}), not one date"
+            )
+        return fragment.complete()
     except DateSyntaxError:
         raise DateSyntaxError(f"cannot read {text.strip()!r} as a date: {_EXPECTED_DATE}") from None
     except DateError as e:
@@ -534,7 +729,15 @@ def parse_date_range(text: str) -> tuple[PartialDate, PartialDate | None]:
     original = text.strip()
     whole_error: DateError | None = None
     try:
-        return _parse_side(norm).complete(), None
+        interval = _edtf_interval(norm)
+        if interval is not None:
+            check_range(*interval)
+            check_open_ends(*interval)
+            return interval
+        fragment = _parse_side(norm)
+        if fragment.span_end is not None:  # "the 1960s"
+            return fragment.complete(), fragment.complete_end()
+        return fragment.complete(), None
     except DateSyntaxError:
         pass
     except DateError as e:
@@ -544,6 +747,7 @@ def parse_date_range(text: str) -> tuple[PartialDate, PartialDate | None]:
         try:
             start, end = _combine(_parse_side(left), _parse_side(right))
             check_range(start, end)
+            check_open_ends(start, end)
         except DateSyntaxError:
             continue
         except DateError as e:
@@ -555,6 +759,23 @@ def parse_date_range(text: str) -> tuple[PartialDate, PartialDate | None]:
     if split_error is not None:
         raise DateError(f"{original!r} is not a valid date range: {split_error}")
     raise DateSyntaxError(f"cannot read {original!r} as a date: {_EXPECTED_RANGE}")
+
+
+def parse_span(text: str) -> tuple[PartialDate, PartialDate]:
+    """The first and last date a text covers: one date is both ("1999" is
+    ``(1999, 1999)``), a span of years its ends ("the 1960s" is ``(1960, 1969)``).
+
+    For a field that takes one end of a range, or one side of a filter: "until the
+    1960s" ends with 1969.  A range ("1939–1945") is refused: it is two dates.
+    """
+    norm = _check_length(text)
+    try:
+        fragment = _parse_side(norm)
+        return fragment.complete(), fragment.complete_end()
+    except DateSyntaxError:
+        raise DateSyntaxError(f"cannot read {text.strip()!r} as a date: {_EXPECTED_DATE}") from None
+    except DateError as e:
+        raise DateError(f"{text.strip()!r} is not a valid date: {e}") from None
 
 
 def parse_date_line(line: str) -> tuple[PartialDate, PartialDate | None]:

@@ -57,6 +57,7 @@ COLUMN_DTYPES: dict[str, type[np.generic]] = {
     "is_range": np.bool_,
     "category": np.int32,
     "lane": np.int32,
+    "edges": np.int8,
 }
 _COLUMNS = tuple(COLUMN_DTYPES)
 
@@ -288,7 +289,9 @@ class EventArrays:
     only known to the month or year.  For a point event ``start_until == finish`` and
     ``end_from == begin``, and ``end_precision == start_precision``.  ``category`` is a
     key into the colours (the store gives category ids; ``-1``: none) and ``lane`` the
-    event's lane in the store's default layout (``-1``: not placed).
+    event's lane in the store's default layout (``-1``: not placed).  ``edges`` holds
+    the bits of :func:`viewer.model.event.edge_flags`: which ends are approximate or
+    uncertain (drawn soft) and which are open ("before 1200").
 
     ``titles`` and ``dates`` read like lists but fetch through ``texts`` on use.
     """
@@ -303,6 +306,7 @@ class EventArrays:
     start_until: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.float64))
     end_from: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.float64))
     lane: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int32))
+    edges: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int8))
     texts: TextSource = field(default_factory=StaticTexts)
 
     def __post_init__(self) -> None:
@@ -313,6 +317,8 @@ class EventArrays:
             self.end_from = np.asarray(self.begin, dtype=np.float64).copy()
         if len(self.lane) != n:
             self.lane = np.full(n, -1, dtype=np.int32)
+        if len(self.edges) != n:
+            self.edges = np.zeros(n, dtype=np.int8)
         if any(len(getattr(self, c)) != n for c in _COLUMNS):
             raise ValueError("all EventArrays columns must have the same length")
 
@@ -429,6 +435,7 @@ class EventArrays:
             cols["is_range"][i] = ev.end is not None
             cols["category"][i] = -1 if ev.category is None else category_index.get(ev.category, -1)
             cols["lane"][i] = -1
+            cols["edges"][i] = ev.edges
             titles.append(ev.title)
             dates.append(ev.date_text())
         texts = StaticTexts(

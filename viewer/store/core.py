@@ -38,7 +38,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Self, TypeVar
 
-from viewer.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+from viewer.store.schema import APPLICATION_ID, MIGRATIONS, READ_AS_IS, SCHEMA_VERSION
 
 __all__ = [
     "DEFER_CHECK_BYTES",
@@ -417,9 +417,10 @@ class StoreCore:
         conn.execute("PRAGMA foreign_keys = ON")
         if self.readonly:
             conn.execute("PRAGMA query_only = ON")
-            if 0 < version < 2:
-                # An older file we may not upgrade is read as it is: its events have no
-                # lanes yet (the views place them) and its tags no counts.
+            if version in READ_AS_IS:
+                # An older file we may not upgrade is read as it is: before version 2
+                # its events have no lanes yet (the views place them) and its tags no
+                # counts; before version 3 no date has a qualifier.
                 self._version = version
             elif version < SCHEMA_VERSION:
                 raise StoreError(
@@ -467,6 +468,11 @@ class StoreCore:
     def has_lanes(self) -> bool:
         """Whether the file keeps the default layout's lanes (older ones do not)."""
         return self._version >= 2
+
+    @property
+    def has_qualifiers(self) -> bool:
+        """Whether the file keeps the dates' qualifiers' edge bits (older ones have none)."""
+        return self._version >= 3
 
     def close(self) -> None:
         if self._wrote and not self.readonly and self.path != ":memory:" and not self._unchecked:

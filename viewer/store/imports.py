@@ -279,8 +279,8 @@ class Imports(Reads):
         conn.executemany(
             "INSERT INTO events(id, title, description, start, end, start_pos, end_pos, "
             "start_until, end_from, start_precision, end_precision, category_id, source_url, "
-            "display_date, extra, created, updated) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "display_date, extra, qualifiers, created, updated) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             zip(
                 ids,
                 batch.title,
@@ -297,6 +297,7 @@ class Imports(Reads):
                 batch.source_url,
                 batch.display_date,
                 batch.extra,
+                batch.qualifiers or [0] * n,
                 [now] * n,
                 [now] * n,
                 strict=True,
@@ -433,7 +434,7 @@ class Imports(Reads):
             columns = (
                 "id, title, description, start, end, start_pos, end_pos, start_until, "
                 "end_from, start_precision, end_precision, category_id, source_url, "
-                "display_date, extra, created, updated"
+                "display_date, extra, qualifiers, created, updated"
             )
             conn.execute(
                 f"INSERT INTO events({columns}) SELECT {columns} FROM temp.trash_events "

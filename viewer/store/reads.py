@@ -57,6 +57,7 @@ _ARRAY_COLUMNS = {
     "end_precision": ("coalesce(end_precision, start_precision)", np.int8),
     "is_range": ("end IS NOT NULL", np.bool_),
     "category": ("coalesce(category_id, -1)", np.int32),
+    "edges": ("qualifiers", np.int8),
 }
 
 
@@ -291,7 +292,10 @@ class Reads(Catalog):
 
     def _read_arrays(self, conn: sqlite3.Connection, where: str = "") -> dict[str, np.ndarray]:
         """The columns of the events ``where`` selects, their lanes included."""
-        cols = read_columns(conn, _ARRAY_COLUMNS, where=where)
+        columns = _ARRAY_COLUMNS
+        if not self.has_qualifiers:  # (an older read-only file: its edges are all 0)
+            columns = {k: v for k, v in columns.items() if k != "edges"}
+        cols = read_columns(conn, columns, where=where)
         if self.has_lanes:
             cols["lane"] = read_lanes(conn, cols["ids"], where=where)
         return cols

@@ -147,6 +147,20 @@ INSERT INTO events_fts(events_fts) VALUES ('rebuild');
 )
 
 
+# Version 3: dates may carry an EDTF qualifier ("1450~", "1455?", "..1200", "1300..")
+# in ``start`` and ``end``, which an older version cannot read; ``qualifiers`` keeps
+# the bits of :func:`viewer.model.event.edge_flags` that the timeline draws from, so
+# reading them costs no string work per event.  No older file holds a qualifier.
+_V3 = """
+ALTER TABLE events ADD COLUMN qualifiers INTEGER NOT NULL DEFAULT 0;
+"""
+
+
+def _migrate_to_3(conn: sqlite3.Connection) -> None:
+    for statement in _split(_V3):
+        conn.execute(statement)
+
+
 def _migrate_to_2(conn: sqlite3.Connection) -> None:
     from viewer.store.layout import relayout_all
 
@@ -172,5 +186,13 @@ def _split(script: str) -> list[str]:
 
 
 #: ``MIGRATIONS[n - 1]`` takes a file from version ``n - 1`` to ``n``.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_to_1, _migrate_to_2]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _migrate_to_1,
+    _migrate_to_2,
+    _migrate_to_3,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
+#: Versions whose files this one reads as they are when it may not upgrade them (a
+#: read-only file): what each later version added has a stand-in while it is missing
+#: (no lanes: the views place the events; no ``qualifiers``: no date has one).
+READ_AS_IS = frozenset({1, 2})

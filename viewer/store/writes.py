@@ -39,13 +39,13 @@ Placer = Callable[
 _INSERT_EVENT = (
     "INSERT INTO events(id, title, description, start, end, start_pos, end_pos, "
     "start_until, end_from, start_precision, end_precision, category_id, source_url, "
-    "display_date, extra, created, updated) "
-    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    "display_date, extra, qualifiers, created, updated) "
+    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 )
 
 
 def _event_values(event: Event, category_id: int | None) -> tuple[Any, ...]:
-    """The ``events`` columns of ``event`` from ``title`` to ``extra``."""
+    """The ``events`` columns of ``event`` from ``title`` to ``qualifiers``."""
     return (
         event.title,
         event.description,
@@ -61,6 +61,7 @@ def _event_values(event: Event, category_id: int | None) -> tuple[Any, ...]:
         event.source_url,
         event.display_date,
         json.dumps(event.extra, ensure_ascii=False, sort_keys=True),
+        event.edges,
     )
 
 
@@ -132,7 +133,8 @@ class Writes(Reads):
             conn.execute(
                 "UPDATE events SET title=?, description=?, start=?, end=?, start_pos=?, "
                 "end_pos=?, start_until=?, end_from=?, start_precision=?, end_precision=?, "
-                "category_id=?, source_url=?, display_date=?, extra=?, updated=? WHERE id=?",
+                "category_id=?, source_url=?, display_date=?, extra=?, qualifiers=?, updated=? "
+                "WHERE id=?",
                 (*values, timestamp(), event.id),
             )
             set_lane(conn, event.id, placed)

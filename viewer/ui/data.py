@@ -40,7 +40,7 @@ from PySide6.QtCore import QObject, Signal
 from viewer.model.filters import Filters
 from viewer.model.lanes import default_lanes, default_scale, free_lane, within_reach
 from viewer.store import Change, EventArrays, EventStore, StoreError
-from viewer.store.columns import CachedTexts
+from viewer.store.columns import COLUMN_DTYPES, CachedTexts
 from viewer.store.filtering import FilterState
 from viewer.store.search import TypedSearch
 
@@ -518,18 +518,8 @@ class TimelineData(QObject):
         self.wait(5.0)
 
 
-_NUMERIC = (
-    "ids",
-    "begin",
-    "finish",
-    "start_until",
-    "end_from",
-    "start_precision",
-    "end_precision",
-    "is_range",
-    "category",
-    "lane",
-)
+#: Every numeric column of the arrays (the texts are fetched on use).
+_NUMERIC = tuple(COLUMN_DTYPES)
 
 
 def _count(keys: np.ndarray) -> dict[int, int]:
