@@ -179,6 +179,7 @@ def synthetic_batches(n: int, *, seed: int = 1, size: int = BATCH_SIZE) -> Itera
             display_date=[""] * k,
             extra=["{}"] * k,
             tags=[(_TAGS[t],) for t in tag],
+            qualifiers=[0] * k,
         )
         done += k
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from viewer.io.errors import FormatError
 from viewer.io.thetimeline import looks_like_thetimeline, read_thetimeline
 from viewer.io.timelinejs import read_timelinejs, write_timelinejs
-from viewer.model.dates import PartialDate, Precision
+from viewer.model.dates import PartialDate, Precision, Qualifier
 from viewer.model.event import Category
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "thetimeline"
@@ -61,8 +61,14 @@ def test_own_sample() -> None:
     assert ides.extra == {}
 
     assert war.title == "Caesar's civil war"
-    assert (war.start, war.end) == (PartialDate(-48, 8, 9), PartialDate(-44, 3, 15))
-    assert war.extra == {"container_id": 1, "fuzzy": True}
+    # fuzzy: both ends approximate, drawn soft and shown "c. 9 August 49 BC"
+    approx = Qualifier.APPROXIMATE
+    assert (war.start, war.end) == (
+        PartialDate(-48, 8, 9, qualifier=approx),
+        PartialDate(-44, 3, 15, qualifier=approx),
+    )
+    assert war.date_text() == "c. 9 August 49 BC – c. 15 March 45 BC"
+    assert war.extra == {"container_id": 1}
 
     assert battle.title == "Battle of Pharsalus"
     assert battle.start == PartialDate(-48, 8, 9, 9, 30)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from viewer.io.errors import FormatError
-from viewer.model.dates import DateError, PartialDate, Precision, format_year
+from viewer.model.dates import DateError, PartialDate, Precision, Qualifier, format_year
 from viewer.model.event import Event, Timeline
 from viewer.model.parse import DateSyntaxError, parse_date, parse_date_line
 
@@ -361,7 +361,22 @@ def _news_time(date: PartialDate) -> str:
 
 
 def _news_date(date: PartialDate) -> str:
-    """One date in news style: "2000", "July, 2000", "Sept. 13, 2023 9:05 p.m."."""
+    """One date in news style: "2000", "July, 2000", "Sept. 13, 2023 9:05 p.m.", with
+    its qualifier in the words people read ("c. 1450", "1455?", "before 1200")."""
+    text = _news_nominal(date)
+    q = date.qualifier
+    if q & Qualifier.APPROXIMATE:
+        text = "c. " + text
+    if q & Qualifier.UNCERTAIN:
+        text += "?"
+    if q & Qualifier.BEFORE:
+        text = "before " + text
+    if q & Qualifier.AFTER:
+        text = "after " + text
+    return text
+
+
+def _news_nominal(date: PartialDate) -> str:
     year = _news_year(date.year)
     if date.month is None:
         return year
@@ -377,6 +392,8 @@ def _news_range(start: PartialDate, end: PartialDate | None) -> str:
     """A date or range in news style, sharing fields as "May 16-17, 2024" does."""
     if end is None:
         return _news_date(start)
+    if start.qualifier or end.qualifier:  # each end in full: "c. 1450 – 1500"
+        return f"{_news_date(start)} – {_news_date(end)}"
     if start.precision == end.precision and start.year == end.year:
         year = _news_year(start.year)
         if start.precision is Precision.DAY:

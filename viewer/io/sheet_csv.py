@@ -47,6 +47,7 @@ from typing import Any, TextIO
 
 import numpy as np
 
+from viewer.io.display_dates import display_date_for, may_qualify, read_display_date
 from viewer.io.errors import FormatError
 from viewer.io.timelinejs import (
     build_date,
@@ -242,6 +243,7 @@ def _read_range(
 def _read_event(row: _Row) -> Event:
     extra = _common_extra(row)
     start, end = _read_range(row, extra, end_required=False)
+    start, end, display_date = read_display_date(start, end, row["Display Date"])
     headline = row["Headline"]
     description = row["Text"]
     if headline.strip():
@@ -264,7 +266,7 @@ def _read_event(row: _Row) -> Event:
         end=end,
         description=description,
         category=category,
-        display_date=row["Display Date"],
+        display_date=display_date,
         extra=extra,
     )
 
@@ -439,6 +441,10 @@ def _fast_batch(rows: list[list[str]], index: dict[str, int]) -> tuple[EventBatc
             ok &= np.fromiter((not c for c in cells), dtype=bool, count=n)
     headline = column("Headline")
     group = column("Group")
+    # a display date that qualifies the dates ("c. 1450"): the slow way, which reads it
+    shown = column("Display Date")
+    if any(shown):
+        ok &= np.fromiter((not may_qualify(c) for c in shown), dtype=bool, count=n)
     ok &= np.fromiter((bool(h) and not h.isspace() for h in headline), dtype=bool, count=n)
     # a group of spaces is kept in extra: the slow way
     if any(group):
@@ -500,6 +506,7 @@ def _fast_batch(rows: list[list[str]], index: dict[str, int]) -> tuple[EventBatc
         display_date=picked(column("Display Date")),
         extra=["{}"] * len(k),
         tags=[()] * len(k),
+        qualifiers=[0] * len(k),
     )
     return batch, ok
 
@@ -659,7 +666,7 @@ def _event_row(event: Event) -> dict[str, str]:
     row: dict[str, str] = {}
     _date_cells(row, "", event.start, event.extra.get("start_date"))
     _date_cells(row, "End ", event.end, event.extra.get("end_date"))
-    row["Display Date"] = event.display_date
+    row["Display Date"] = display_date_for(event)
     row["Headline"] = exported_headline(event) or ""
     row["Text"] = event.description
     _common_cells(row, event.extra)

@@ -23,8 +23,10 @@ Mapping:
   removed and kept as ``extra["container_id"]`` / ``extra["container"]``; a blank one
   becomes the first words of the description, or "(untitled)", as in TimelineJS);
   ``description`` → description (plain text, as given); ``hyperlink`` → ``source_url``;
-  ``fuzzy``, ``locked``, ``ends_today``, ``milestone`` (when True), ``progress`` (when not
-  0), ``alert`` and ``icon`` (base64 PNG) → ``Event.extra``.  ``default_color`` and the
+  ``locked``, ``ends_today``, ``milestone`` (when True), ``progress`` (when not 0),
+  ``alert`` and ``icon`` (base64 PNG) → ``Event.extra``.  ``fuzzy`` (the app draws such
+  an event with blurred ends) makes both dates approximate ("c."), and the newer
+  ``fuzzy_start`` / ``fuzzy_end`` one end each.  ``default_color`` and the
   ``view`` (displayed period, hidden categories) are not kept.
 * Eras → :class:`Era` with ``extra["color"]`` (``#rrggbb``) and ``extra["ends_today"]``.
 * The timeline's title is the file name without extension (the format has no title).
@@ -42,7 +44,7 @@ from typing import Any
 
 from viewer.io.errors import FormatError
 from viewer.io.timelinejs import category_color, fallback_title
-from viewer.model.dates import DateError, PartialDate, Precision, check_range
+from viewer.model.dates import DateError, PartialDate, Precision, Qualifier, check_range
 from viewer.model.event import Category, Era, Event, Timeline
 
 __all__ = ["looks_like_thetimeline", "read_thetimeline"]
@@ -111,11 +113,16 @@ def _read_event(element: ET.Element, where: str, categories: dict[str, Category]
         title = match[2]
     elif title[:2] in (" (", " ["):
         title = title[1:]
-    for tag in ("fuzzy", "locked", "ends_today", "milestone"):
+    for tag in ("locked", "ends_today", "milestone"):
         if _flag(element, tag):
             extra[tag] = True
     if extra.get("milestone"):
         end = None
+    fuzzy = _flag(element, "fuzzy")
+    if fuzzy or _flag(element, "fuzzy_start"):
+        start = start.qualified(start.qualifier | Qualifier.APPROXIMATE)
+    if end is not None and (fuzzy or _flag(element, "fuzzy_end")):
+        end = end.qualified(end.qualifier | Qualifier.APPROXIMATE)
     progress = (element.findtext("progress") or "").strip()
     if progress and progress != "0":
         if not _PROGRESS_RE.fullmatch(progress):

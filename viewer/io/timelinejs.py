@@ -60,6 +60,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TextIO
 
+from viewer.io.display_dates import display_date_for, read_display_date
 from viewer.io.errors import FormatError
 from viewer.model.colors import category_color
 from viewer.model.dates import DEEP_TIME_LIMIT, DateError, PartialDate, check_range
@@ -292,6 +293,7 @@ def _read_event(value: Any, where: str) -> Event:
         else:
             extra["group"] = group
     display_date = _text_value(slide.get("display_date"), f"{where}.display_date") or ""
+    start, end, display_date = read_display_date(start, end, display_date)
     return Event(
         title=title,
         start=start,
@@ -530,8 +532,9 @@ def _write_event(event: Event) -> dict[str, Any]:
     group = exported_group(event)
     if group is not None:
         slide["group"] = group
-    if event.display_date:
-        slide["display_date"] = event.display_date
+    display_date = display_date_for(event)
+    if display_date:
+        slide["display_date"] = display_date
     for key, value in event.extra.items():
         if key not in _BOOKKEEPING:
             slide.setdefault(key, value)

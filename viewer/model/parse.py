@@ -687,9 +687,7 @@ def parse_date(text: str) -> PartialDate:
         fragment = _parse_side(norm)
         if fragment.span_end is not None:
             first, last = fragment.complete(), fragment.complete_end()
-            raise DateError(
-                f"it is a span of years ({format_range(first, last)}), not one date"
-            )
+            raise DateError(f"it is a span of years ({format_range(first, last)}), not one date")
         return fragment.complete()
     except DateSyntaxError:
         raise DateSyntaxError(f"cannot read {text.strip()!r} as a date: {_EXPECTED_DATE}") from None

@@ -47,7 +47,7 @@ class EventBatch:
     display_date: list[str] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)
     tags: list[tuple[str, ...]] = field(default_factory=list)
-    #: :func:`~viewer.model.event.edge_flags` per event; empty: none has a qualifier.
+    #: :func:`~viewer.model.event.edge_flags` of each event's dates.
     qualifiers: list[int] = field(default_factory=list)
 
     def __len__(self) -> int:
@@ -72,11 +72,7 @@ class EventBatch:
         self.display_date.append(event.display_date)
         self.extra.append(json.dumps(event.extra, ensure_ascii=False, sort_keys=True))
         self.tags.append(tuple(event.tags))
-        edges = event.edges
-        if edges and not self.qualifiers:
-            self.qualifiers = [0] * (len(self.title) - 1)
-        if edges or self.qualifiers:
-            self.qualifiers.append(edges)
+        self.qualifiers.append(event.edges)
 
     @classmethod
     def from_events(cls, events: Iterable[Event]) -> EventBatch:

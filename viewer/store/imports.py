@@ -297,7 +297,7 @@ class Imports(Reads):
                 batch.source_url,
                 batch.display_date,
                 batch.extra,
-                batch.qualifiers or [0] * n,
+                batch.qualifiers,
                 [now] * n,
                 [now] * n,
                 strict=True,
