@@ -309,12 +309,12 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from viewer.model.parse import parse_date
+    from viewer.model.parse import parse_span
     from viewer.ui.export import output_format, render_file
     from viewer.ui.picture_data import file_grouper
 
-    date_from = parse_date(args.date_from) if args.date_from else None
-    date_to = parse_date(args.date_to) if args.date_to else None
+    date_from = parse_span(args.date_from)[0].nominal if args.date_from else None
+    date_to = parse_span(args.date_to)[1].nominal if args.date_to else None
     try:
         if args.out == STDIO:
             suffix = "." + (args.format or "png")

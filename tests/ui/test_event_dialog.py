@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
-from viewer.model.dates import PartialDate, Precision
+from viewer.model.dates import PartialDate, Precision, Qualifier
 from viewer.model.event import Category, Event
 from viewer.store import EventStore
 from viewer.ui.commands import AddEventCommand, EditEventCommand, push
@@ -138,9 +138,43 @@ def test_invalid_date_disables_save_and_says_why(make_dialog: Factory, qtbot: An
     qtbot.keyClicks(dialog.start_edit, "gibberish")
     assert dialog.start_info.text().startswith("Cannot read this as a date")
     dialog.start_edit.setText("1999")
-    qtbot.keyClicks(dialog.end_edit, "c. 2001")
-    assert "approximate" in dialog.end_info.text()
+    qtbot.keyClicks(dialog.end_edit, "Feb 30, 2001")
+    assert dialog.end_info.text() == "February 2001 has no day 30"
     assert dialog.problem() == "The end date is not valid"
+
+
+def test_approximate_uncertain_and_open_dates_say_how_they_were_read(
+    make_dialog: Factory, qtbot: Any
+) -> None:
+    dialog = make_dialog()
+    qtbot.keyClicks(dialog.headline_edit, "Printing")
+    qtbot.keyClicks(dialog.start_edit, "c. 1450")
+    assert dialog.start_info.text() == "c. 1450 · year precision, approximate"
+    qtbot.keyClicks(dialog.end_edit, "1500?")
+    assert dialog.end_info.text() == "1500? · year precision, uncertain"
+    event = dialog.result_event()
+    assert event.start == PartialDate(1450, qualifier=Qualifier.APPROXIMATE)
+    assert event.end == PartialDate(1500, qualifier=Qualifier.UNCERTAIN)
+    # a decade in the end field ends with its last year
+    dialog.end_edit.clear()
+    qtbot.keyClicks(dialog.end_edit, "the 1490s")
+    assert dialog.result_event().end == PartialDate(1499)
+    # a decade in the start field is a range of its own
+    dialog.end_edit.clear()
+    dialog.start_edit.clear()
+    qtbot.keyClicks(dialog.start_edit, "early 1990s")
+    assert dialog.start_info.text() == (
+        "c. 1990 – c. 1993 · year precision · a range, start approximate, end approximate"
+    )
+    # open only outwards
+    dialog.start_edit.clear()
+    qtbot.keyClicks(dialog.start_edit, "1450")
+    qtbot.keyClicks(dialog.end_edit, "before 1500")
+    assert not dialog.save_button.isEnabled()
+    assert dialog.end_info.text() == "A range is open only before its start or after its end"
+    dialog.end_edit.clear()
+    qtbot.keyClicks(dialog.end_edit, "after 1500")
+    assert dialog.result_event().end == PartialDate(1500, qualifier=Qualifier.AFTER)
 
 
 def test_headline_and_start_are_required(make_dialog: Factory, qtbot: Any) -> None:

@@ -34,9 +34,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from viewer.model.dates import DateError, PartialDate, format_range
+from viewer.model.dates import DateError, PartialDate, check_open_ends, format_range
 from viewer.model.event import Category, Event
-from viewer.model.parse import DateSyntaxError, parse_date, parse_date_range
+from viewer.model.parse import DateSyntaxError, parse_date, parse_date_range, parse_span
 from viewer.ui.detail import error_color, is_dark, muted_color
 from viewer.ui.theme import swatch_icon
 
@@ -56,7 +56,7 @@ __all__ = [
 #: The category combo's entry for "no category".
 NO_CATEGORY = "(none)"
 
-START_HINT = "Type it as you would write it: March 3, 1999 · March 1999 · 1999 · 44 BC"
+START_HINT = "Type it as you would write it: March 3, 1999 · March 1999 · 1999 · 44 BC · c. 1450"
 END_HINT = "Optional: leave empty for a single date"
 TAGS_HINT = "Separate tags with commas"
 
@@ -137,6 +137,25 @@ def _parse_message(error: DateError) -> str:
     if m:
         text = m.group(1)
     return text[:1].upper() + text[1:]
+
+
+def reading(date: PartialDate) -> str:
+    """How a date was read, for the line under its field: "c. 1450 · year precision,
+    approximate"."""
+    text = f"{date.format()} · {date.precision.label} precision"
+    if date.qualifier:
+        text += f", {date.qualifier.describe()}"
+    return text
+
+
+def _range_qualifiers(start: PartialDate, end: PartialDate) -> str:
+    """ ", start approximate, end uncertain" for a range read from one field."""
+    words = [
+        f"{side} {date.qualifier.describe()}"
+        for side, date in (("start", start), ("end", end))
+        if date.qualifier
+    ]
+    return "".join(f", {w}" for w in words)
 
 
 def date_text(date: PartialDate) -> str:
@@ -411,8 +430,8 @@ class EventDialog(QDialog):
         text = self.end_edit.text()
         if not text.strip():
             return _DateState(empty=True)
-        try:
-            return _DateState(date=parse_date(text))
+        try:  # "the 1960s" ends with 1969
+            return _DateState(date=parse_span(text)[1])
         except DateError as exc:
             return _DateState(error=_parse_message(exc))
 
@@ -443,6 +462,10 @@ class EventDialog(QDialog):
         assert start.date is not None
         if stop is not None and stop.begin() < start.date.begin():
             return None, None, "The end is before the start"
+        try:
+            check_open_ends(start.date, stop)
+        except DateError:
+            return None, None, "A range is open only before its start or after its end"
         return start.date, stop, ""
 
     # -- live feedback -----------------------------------------------------------------
@@ -466,9 +489,10 @@ class EventDialog(QDialog):
                 text = (
                     f"{format_range(start.date, start.range_end)} · "
                     f"{start.date.precision.label} precision · a range"
+                    + _range_qualifiers(start.date, start.range_end)
                 )
             else:
-                text = f"{start.date.format()} · {start.date.precision.label} precision"
+                text = reading(start.date)
             original = self._original
             if (
                 original is not None
@@ -483,17 +507,16 @@ class EventDialog(QDialog):
         elif end.empty:
             hint = "The range is given in the start" if start.range_end else END_HINT
             self._show(self.end_info, hint, error=False)
-        elif problem == "The end is before the start":
+        elif problem in (
+            "The end is before the start",
+            "A range is open only before its start or after its end",
+        ):
             self._show(self.end_info, problem, error=True)
         elif start.range_end is not None:
             self._show(self.end_info, "The start is already a range: leave this empty", error=True)
         else:
             assert end.date is not None
-            self._show(
-                self.end_info,
-                f"{end.date.format()} · {end.date.precision.label} precision",
-                error=False,
-            )
+            self._show(self.end_info, reading(end.date), error=False)
         # Category line.
         name = self._category_name()
         if name is not None and name not in self._categories:

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from viewer.model.dates import DateError, PartialDate
 from viewer.model.event import Category
 from viewer.model.filters import Filters
-from viewer.model.parse import parse_date
+from viewer.model.parse import parse_span
 from viewer.ui.detail import error_color, muted_color
 from viewer.ui.richtext import menu_text, shown_as_written
 from viewer.ui.theme import swatch_icon
@@ -453,7 +453,10 @@ class FilterSidebar(QWidget):
             self._timer.start()
             return
         try:
-            value = parse_date(text)
+            # "From the 1960s" starts in 1960, "To the 1960s" ends with 1969; a filter
+            # takes a date by its nominal span ("c. 1450" is 1450)
+            first, last = parse_span(text)
+            value = (first if key == "from" else last).nominal
         except DateError as e:
             # The filter keeps its last good value; only the hint changes.
             self._show_date_hint(key, None, _short_error(str(e)), full=str(e))

@@ -46,6 +46,7 @@ from viewer.ui.theme import Theme, light_theme
 from viewer.ui.timeline.band_gestures import BandGesturesMixin, Grouper
 from viewer.ui.timeline.drag import RESIZE_PX
 from viewer.ui.timeline.dragging import DRAG_THRESHOLD_PX, DateLookup, DraggingMixin
+from viewer.ui.timeline.edges import edge_reach
 from viewer.ui.timeline.groups import Grouping
 from viewer.ui.timeline.labels import LabelCache
 from viewer.ui.timeline.layout import LaneLayouts, ViewLayout
@@ -309,7 +310,9 @@ class EventsItem(BandGesturesMixin, DraggingMixin, pg.GraphicsObject):
         """How far (px) marks and labels laid out at ``scale`` px/s reach beyond the
         data span: ``(before its start, after its end)`` (see
         :meth:`LaneLayouts.label_reach`)."""
-        return self.layouts.label_reach(scale, self.style.sizes.marker_radius)
+        labels = self.layouts.label_reach(scale, self.style.sizes.marker_radius)
+        ends = edge_reach(self.layouts.arrays, scale, self.style)  # "before 1200"'s wedge
+        return max(labels[0], ends[0]), max(labels[1], ends[1])
 
     def lanes_at(self, scale: float) -> np.ndarray:
         """Lane of every event (data order) in a layout made for ``scale`` px/s: what a

@@ -49,6 +49,15 @@ BAND_HALF = 7.0  # half the height of a point's period band (px)
 CORNER = 3.0  # corner radius of a bar (px)
 FADE_ALPHA = 0.06  # alpha at the far end of a vague (month/year) start or end
 BAR_ALPHA = 0.55
+SOFT_ALPHA = 0.42  # alpha where a soft (approximate) end leaves its mark
+TAIL_ALPHA = 0.36  # alpha where an open end's wedge leaves its mark
+#: Left-to-right alpha ramps of the ends of qualified dates, by brush kind.
+_EDGE_RAMPS = {
+    "soft_in": (0.0, SOFT_ALPHA),
+    "soft_out": (SOFT_ALPHA, 0.0),
+    "tail_in": (0.0, TAIL_ALPHA),
+    "tail_out": (TAIL_ALPHA, 0.0),
+}
 BAND_ALPHA = 0.22
 DENSE_ALPHA = 0.85
 LABEL_MAX_PX = 520.0  # longer titles are always elided (lanes reserve up to this)
@@ -206,6 +215,8 @@ class MarkStyle:
                 brush = gradient(color, FADE_ALPHA, BAR_ALPHA)
             elif kind == "fade_out":
                 brush = gradient(color, BAR_ALPHA, FADE_ALPHA)
+            elif kind in _EDGE_RAMPS:  # viewer.ui.timeline.edges: soft and open ends
+                brush = gradient(color, *_EDGE_RAMPS[kind])
             else:
                 alpha = {"band": BAND_ALPHA, "bar": BAR_ALPHA, "dense": DENSE_ALPHA}[kind]
                 brush = QtGui.QBrush(with_alpha(color, alpha))

@@ -45,6 +45,7 @@ from viewer.model.lanes import AFTER, BEFORE, INSIDE, mark_bounds, mark_geometry
 from viewer.store.columns import EventArrays, overlap_counts
 from viewer.ui.timeline.bands import BandChip, paint_band_backs, paint_band_headers
 from viewer.ui.timeline.drag import DragSession
+from viewer.ui.timeline.edges import paint_edges
 from viewer.ui.timeline.frame import Frame
 from viewer.ui.timeline.labels import LabelCache
 from viewer.ui.timeline.layout import LABEL_LAYOUT_SLACK, ViewLayout
@@ -305,6 +306,19 @@ class EventPainter:
             for key, run in runs:
                 p.setBrush(style.brush(key, "band"))
                 draw_rects(p, band_rects[run])
+        # soft and open ends of qualified dates ("c. 1450", "before 1200")
+        r = sz.marker_radius
+        paint_edges(
+            p,
+            style,
+            keys,
+            a.edges[ev],
+            rng,
+            np.where(rng, b0i, cx - r),
+            np.where(rng, b1i, cx + r),
+            yi,
+            (far_l, far_r),
+        )
         # faded starts and ends of ranges
         for fade_in, mask, xa, xb in ((True, s_fade, bx0, sfx), (False, e_fade, ebx, bar_end)):
             idx, runs = batches(keys, mask)
