@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.model.test_parse import partial_dates
+from viewer.io.display_dates import read_qualifiers
 from viewer.io.news import read_news, write_news
 from viewer.io.sheet_csv import read_sheet_csv, write_sheet_csv
 from viewer.io.timelinejs import read_timelinejs, write_timelinejs
@@ -114,3 +115,11 @@ def qualified_events(draw: st.DrawFn) -> Event:
 def test_qualified_dates_round_trip(write, read, events: list[Event]) -> None:  # type: ignore[no-untyped-def]
     again = read(write(Timeline(events=events)))
     assert [(e.start, e.end) for e in again.events] == [(e.start, e.end) for e in events]
+
+
+@settings(deadline=None)
+@given(text=st.text(max_size=40), date=partial_dates(hours=False))
+def test_any_display_date_is_read_without_raising(text: str, date: PartialDate) -> None:
+    start, end = read_qualifiers(date, None, text)
+    assert start.nominal == date  # it may qualify the date, never move it
+    assert end is None or end.begin() >= start.begin()

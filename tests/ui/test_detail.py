@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QColor, QPalette, QTextDocument
 from PySide6.QtWidgets import QApplication
 
-from viewer.model.dates import PartialDate
+from viewer.model.dates import PartialDate, Qualifier
 from viewer.model.event import Category, Event
 from viewer.ui.detail import (
     EMPTY_MESSAGE,
@@ -90,6 +90,23 @@ def test_display_date_is_shown_only_when_it_differs(panel: DetailPanel) -> None:
 
     panel.show_event(event.evolve(display_date="16-17 May 2024"), DIPLOMACY)
     assert not panel.display_date_label.isVisible()
+
+
+def test_a_qualified_date_says_what_its_marks_mean(panel: DetailPanel) -> None:
+    event = make_event(
+        start=PartialDate(1450, qualifier=Qualifier.APPROXIMATE),
+        end=PartialDate(1500, qualifier=Qualifier.AFTER),
+    )
+    panel.show_event(event, DIPLOMACY)
+    assert panel.date_label.text() == "c. 1450 – after 1500"
+    note = "The start is approximate; the end is open (it may be later)"
+    assert panel.date_label.toolTip() == note
+    assert panel.date_label.accessibleDescription() == note
+    panel.show_event(make_event(start=PartialDate(1455, qualifier=Qualifier.UNCERTAIN)), DIPLOMACY)
+    assert panel.date_label.text() == "1455?"
+    assert panel.date_label.toolTip() == "The date is uncertain"
+    panel.show_event(make_event(start=PartialDate(1455)), DIPLOMACY)
+    assert panel.date_label.toolTip() == ""
 
 
 def test_display_date_is_muted(panel: DetailPanel) -> None:

@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 )
 
 from viewer.model.colors import NEUTRAL_COLOR
+from viewer.model.dates import Qualifier
 from viewer.model.event import Category, Event
 from viewer.ui.richtext import (
     DESCRIPTION_SHOWN,
@@ -387,6 +388,9 @@ class DetailPanel(QWidget):
         self.headline_label.setToolTip(shown_as_written(words))
         date_text = event.date_text()
         self.date_label.setText(date_text)
+        qualified = qualifier_note(event)  # "1455?" says little to a newcomer
+        self.date_label.setToolTip(qualified)
+        self.date_label.setAccessibleDescription(qualified)
         shown = event.display_date.strip()
         if shown and _normalise(shown) != _normalise(date_text):
             self.display_date_label.setText(f"Display date: \u201c{shown}\u201d")
@@ -539,6 +543,38 @@ def _description_css(pal: QPalette) -> str:
         "pre, code { font-family: monospace; }"
         "p { margin-bottom: 6px; }"
     )
+
+
+def qualifier_note(event: Event) -> str:
+    """What the qualifiers of an event's dates mean, in words ("" when it has none):
+    "The start is approximate; the end is open (it may be later)"."""
+    ends = (
+        [("date", event.start)]
+        if event.end is None
+        else [
+            ("start", event.start),
+            ("end", event.end),
+        ]
+    )
+    notes = []
+    for name, date in ends:
+        q = date.qualifier
+        words = [
+            w
+            for w, bit in (
+                ("approximate", Qualifier.APPROXIMATE),
+                ("uncertain", Qualifier.UNCERTAIN),
+            )
+            if q & bit
+        ]
+        if q & Qualifier.BEFORE:
+            words.append("open (it may be earlier)")
+        if q & Qualifier.AFTER:
+            words.append("open (it may be later)")
+        if words:
+            notes.append(f"the {name} is {' and '.join(words)}")
+    text = "; ".join(notes)
+    return text[:1].upper() + text[1:]
 
 
 def _normalise(text: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from viewer.model.dates import SECONDS_PER_DAY, DateError, PartialDate, Precision
+from viewer.model.dates import SECONDS_PER_DAY, DateError, PartialDate, Precision, Qualifier
 from viewer.model.event import Event
 from viewer.store.columns import EventArrays
 from viewer.ui.timeline.drag import moved, not_after, not_before, resized, units_for
@@ -70,6 +70,15 @@ def test_a_resize_changes_one_end_and_stops_at_the_other() -> None:
     assert resized(s, e, "end", -30 * DAY) == (s, s)
     assert resized(s, e, "start", 30 * DAY) == (e, e)
     assert resized(d(2020, 1), d(2020, 6, 15), "end", -400 * DAY) == (d(2020, 1), d(2020, 1, 1))
+
+
+def test_a_drag_keeps_what_the_source_said_about_the_dates() -> None:
+    approx, after = Qualifier.APPROXIMATE, Qualifier.AFTER
+    s, e = d(1450).qualified(approx), d(1500).qualified(after)
+    assert moved(s, e, 10 * 366 * DAY) == (d(1460).qualified(approx), d(1510).qualified(after))
+    # clamped to the other end, an end keeps its own qualifier
+    assert resized(s, e, "end", -80 * 366 * DAY) == (s, d(1450).qualified(after))
+    assert resized(s, e, "start", 80 * 366 * DAY) == (d(1500).qualified(approx), e)
 
 
 def test_deep_time_years_move_by_years() -> None:

@@ -80,7 +80,7 @@ def not_before(end: PartialDate, start: PartialDate) -> PartialDate:
     """``end``, or the earliest date of its precision that may end a range from ``start``."""
     if end.begin() >= start.begin():
         return end
-    e = PartialDate.from_position(start.begin(), end.precision)
+    e = PartialDate.from_position(start.begin(), end.precision).qualified(end.qualifier)
     return e if e.begin() >= start.begin() else e.shifted(1)
 
 
@@ -88,7 +88,7 @@ def not_after(start: PartialDate, end: PartialDate) -> PartialDate:
     """``start``, or the latest date of its precision that may start a range to ``end``."""
     if start.begin() <= end.begin():
         return start
-    return PartialDate.from_position(end.begin(), start.precision)
+    return PartialDate.from_position(end.begin(), start.precision).qualified(start.qualifier)
 
 
 def moved(
