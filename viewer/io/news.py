@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from viewer.io.errors import FormatError
-from viewer.model.dates import DateError, PartialDate, Precision, Qualifier, format_year
+from viewer.model.dates import DateError, PartialDate, Precision, format_year
 from viewer.model.event import Event, Timeline
 from viewer.model.parse import DateSyntaxError, parse_date, parse_date_line
 
@@ -363,17 +363,7 @@ def _news_time(date: PartialDate) -> str:
 def _news_date(date: PartialDate) -> str:
     """One date in news style: "2000", "July, 2000", "Sept. 13, 2023 9:05 p.m.", with
     its qualifier in the words people read ("c. 1450", "1455?", "before 1200")."""
-    text = _news_nominal(date)
-    q = date.qualifier
-    if q & Qualifier.APPROXIMATE:
-        text = "c. " + text
-    if q & Qualifier.UNCERTAIN:
-        text += "?"
-    if q & Qualifier.BEFORE:
-        text = "before " + text
-    if q & Qualifier.AFTER:
-        text = "after " + text
-    return text
+    return date.qualifier.written(_news_nominal(date))
 
 
 def _news_nominal(date: PartialDate) -> str:

@@ -85,6 +85,20 @@ class Qualifier(IntFlag):
         """Approximate or uncertain: a date drawn with soft edges."""
         return bool(self & (Qualifier.APPROXIMATE | Qualifier.UNCERTAIN))
 
+    def written(self, date_text: str) -> str:
+        """A date's text with this qualifier in words: "c. 1450", "1455?", "before
+        1200" (what the parser reads back)."""
+        text = date_text
+        if self & Qualifier.APPROXIMATE:
+            text = "c. " + text
+        if self & Qualifier.UNCERTAIN:
+            text += "?"
+        if self & Qualifier.BEFORE:
+            text = "before " + text
+        if self & Qualifier.AFTER:
+            text = "after " + text
+        return text
+
     def describe(self) -> str:
         """Words for people, as the event dialog says how a date was read."""
         words = []
@@ -426,19 +440,7 @@ class PartialDate:
     def format(self) -> str:
         """Shortest unambiguous form for people: "July 2000", "25 April 2019", "44 BC",
         with the qualifier in words: "c. 1450", "1455?", "before 1200"."""
-        text = self._format()
-        q = self.qualifier
-        if not q:
-            return text
-        if q & Qualifier.APPROXIMATE:
-            text = "c. " + text
-        if q & Qualifier.UNCERTAIN:
-            text += "?"
-        if q & Qualifier.BEFORE:
-            text = "before " + text
-        if q & Qualifier.AFTER:
-            text = "after " + text
-        return text
+        return self.qualifier.written(self._format())
 
     def _format(self) -> str:
         year = format_year(self.year)
