@@ -64,6 +64,19 @@ def test_timelinejs_display_dates_qualify_the_year() -> None:
     assert read_timelinejs(write_timelinejs(timeline)).events == timeline.events
 
 
+def test_a_date_level_display_date_qualifies_its_date() -> None:
+    slide = {
+        "start_date": {"year": "1450", "display_date": "circa 1450"},
+        "end_date": {"year": "1500", "display_date": "the 1500s"},  # a span: not one date
+        "text": {"headline": "Printing spreads"},
+    }
+    text = json.dumps({"events": [slide]})
+    event = read_timelinejs(text).events[0]
+    assert (event.start, event.end) == (PartialDate(1450, qualifier=A), PartialDate(1500))
+    again = json.loads(write_timelinejs(read_timelinejs(text)))["events"][0]
+    assert again["start_date"]["display_date"] == "circa 1450"  # as given
+
+
 def test_sheet_display_dates_qualify_the_year() -> None:
     timeline = read_sheet_csv((DATA / "printing.csv").read_text(encoding="utf-8"))
     by_title = {e.title: e for e in timeline.events}

@@ -60,7 +60,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TextIO
 
-from viewer.io.display_dates import display_date_for, read_display_date
+from viewer.io.display_dates import display_date_for, read_display_date, read_qualifiers
 from viewer.io.errors import FormatError
 from viewer.model.colors import category_color
 from viewer.model.dates import DEEP_TIME_LIMIT, DateError, PartialDate, check_range
@@ -233,7 +233,13 @@ def _read_date(value: Any, where: str) -> tuple[PartialDate | None, dict[str, An
     rest = {k: v for k, v in obj.items() if k not in DATE_FIELDS}
     if all(is_blank(obj.get(name)) for name in DATE_FIELDS):
         return None, rest
-    return build_date(obj, lambda name: f"{where}.{name}"), rest
+    date = build_date(obj, lambda name: f"{where}.{name}")
+    shown = rest.get("display_date")
+    if isinstance(shown, str):  # the date's own text ("c. 1450"; kept in extra as given)
+        qualified, span_end = read_qualifiers(date, None, shown)
+        if span_end is None:
+            date = qualified
+    return date, rest
 
 
 def _read_text(slide: Mapping[str, Any], where: str) -> tuple[str | None, str, dict[str, Any]]:
