@@ -207,7 +207,8 @@ _ISO_RE = re.compile(
     r"(?:[T ](?P<hour>\d{2})(?::(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?)?)?)?"
     r"(?P<mark>[~?%])?(?P<after>\.\.)?$"
 )
-_EDTF_MARKS = {
+#: EDTF's marks after a date and the qualifiers they stand for.
+EDTF_MARKS = {
     "~": Qualifier.APPROXIMATE,
     "?": Qualifier.UNCERTAIN,
     "%": Qualifier.APPROXIMATE | Qualifier.UNCERTAIN,
@@ -426,7 +427,7 @@ class PartialDate:
         if not m or (m.group("before") and m.group("after")):
             raise DateError(f"not an ISO date: {text!r}")
         parts = [m.group(k) for k in _FIELD_NAMES]
-        qualifier = _EDTF_MARKS.get(m.group("mark") or "", Qualifier.NONE)
+        qualifier = EDTF_MARKS.get(m.group("mark") or "", Qualifier.NONE)
         if m.group("before"):
             qualifier |= Qualifier.BEFORE
         if m.group("after"):

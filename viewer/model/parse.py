@@ -33,6 +33,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from viewer.model.dates import (
+    EDTF_MARKS,
     MONTH_NAMES,
     DateError,
     PartialDate,
@@ -133,11 +134,6 @@ _ISO_RE = re.compile(
     r"(?P<mark>[~?%])?(?P<after>\.\.)?",
     re.ASCII,
 )
-_EDTF_MARKS = {
-    "~": Qualifier.APPROXIMATE,
-    "?": Qualifier.UNCERTAIN,
-    "%": Qualifier.APPROXIMATE | Qualifier.UNCERTAIN,
-}
 # EDTF unspecified digits: "196x" is the 1960s, "19xx" 1900–1999, "1xxx" 1000–1999.
 _UNSPECIFIED_RE = re.compile(r"(?P<digits>\d{1,3})(?P<xs>x{1,3})(?P<mark>[~?%])?", re.ASCII)
 # An EDTF interval: "1450~/1500", "../1200", "1300/..", "1960/1969".
@@ -239,7 +235,7 @@ def _lex(text: str) -> list[_Tok]:
         elif kind == "ampm":
             tokens.append(_Tok("ampm", s, s[0] + "m"))
         elif kind == "mark":
-            tokens.append(_Tok("mark", s, _EDTF_MARKS[s]))
+            tokens.append(_Tok("mark", s, EDTF_MARKS[s]))
         elif kind == "word":
             tok = _word(s)
             if tok.kind == "word":
@@ -448,7 +444,7 @@ def _iso_fragment(m: re.Match[str]) -> _Fragment:
     time = None
     if date.hour is not None:
         time = (date.hour, date.minute, date.second)
-    qualifier = _EDTF_MARKS.get(m.group("mark") or "", Qualifier.NONE)
+    qualifier = EDTF_MARKS.get(m.group("mark") or "", Qualifier.NONE)
     if m.group("before"):
         qualifier |= Qualifier.BEFORE
     if m.group("after"):
@@ -464,7 +460,7 @@ def _unspecified_fragment(m: re.Match[str]) -> _Fragment:
     first = int(digits) * 10 ** len(xs)
     if first == 0:
         raise DateError("there is no year 0: 1 BC is followed by AD 1")
-    qualifier = _EDTF_MARKS.get(m.group("mark") or "", Qualifier.NONE)
+    qualifier = EDTF_MARKS.get(m.group("mark") or "", Qualifier.NONE)
     return _Fragment(first, qualifier=qualifier, span_end=first + 10 ** len(xs) - 1)
 
 
