@@ -30,7 +30,15 @@ import numpy as np
 
 from viewer.model.dates import SECONDS_PER_YEAR, DateError, PartialDate
 
-__all__ = ["LINEAR", "SCALE_KINDS", "ScaleKind", "TimeScale", "now_position"]
+__all__ = [
+    "CROWD_SPAN_YEARS",
+    "LINEAR",
+    "SCALE_KINDS",
+    "ScaleKind",
+    "TimeScale",
+    "crowded_on_linear_axis",
+    "now_position",
+]
 
 ScaleKind = Literal["linear", "log"]
 #: The kinds of scale, as the settings and the command line name them.
@@ -40,6 +48,35 @@ _LN10 = math.log(10.0)
 #: Axis coordinates beyond this (10^18 years from the reference) are clamped, so that
 #: :meth:`TimeScale.from_axis` stays finite for any input.
 _U_LIMIT = 18.0
+
+
+#: A file spanning more than this many years may be offered a logarithmic scale.
+CROWD_SPAN_YEARS = 1_000_000
+#: Events within this share of the span of a neighbour are on its pixel (a 1000-px view).
+_SAME_PIXEL = 1e-3
+
+
+def crowded_on_linear_axis(begin: np.ndarray, finish: np.ndarray) -> bool:
+    """Whether events (``begin`` sorted) crowd on a linear axis so that a logarithmic
+    one would show them: they span more than :data:`CROWD_SPAN_YEARS`, and either at
+    least 80 % of them start within 1 % of the span, or at least half of them start on
+    the same pixel as a neighbour (a thousandth of the span), as the events of a
+    cosmology timeline do next to the Big Bang and next to the present.  Costs a few
+    vectorised passes (no sort)."""
+    n = len(begin)
+    if n < 3:
+        return False
+    span = float(np.max(finish)) - float(begin[0])
+    if not span > CROWD_SPAN_YEARS * SECONDS_PER_YEAR:
+        return False
+    k = math.ceil(0.8 * n)
+    if float(np.min(begin[k - 1 :] - begin[: n - k + 1])) <= 0.01 * span:
+        return True
+    near = np.diff(begin) <= _SAME_PIXEL * span
+    on_a_neighbour = np.zeros(n, dtype=bool)
+    on_a_neighbour[1:] |= near
+    on_a_neighbour[:-1] |= near
+    return 2 * int(on_a_neighbour.sum()) >= n
 
 
 def now_position() -> float:
