@@ -3,6 +3,8 @@ say them, never overlapping."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -114,5 +116,5 @@ def test_labels_never_overlap_nor_stick_out(u0: float, width: float, px: float, 
                 assert x - w / 2 >= 0 and x + w / 2 <= px
                 spans.append((x - w / 2, x + w / 2))
     spans.sort()
-    for (_, b), (a, _) in zip(spans, spans[1:], strict=False):
+    for (_, b), (a, _) in itertools.pairwise(spans):
         assert a >= b + LABEL_GAP_PX - 1e-6
