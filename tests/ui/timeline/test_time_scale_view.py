@@ -82,7 +82,7 @@ def test_what_the_view_says_stays_in_seconds(view, qtbot) -> None:
     # the middle of a zoom is the middle along the axis, not in time
     assert LOG.to_axis(lo) + LOG.to_axis(hi) == pytest.approx(u0 + u1)
     fit = view.fit_range()
-    span = view.arrays().span()
+    span = deep_arrays().span()
     assert span is not None and fit[0] < span[0] and fit[1] > span[1]
 
 
@@ -142,13 +142,14 @@ def test_back_to_linear_is_as_before(view) -> None:
     before = view.visible_range()
     view.set_time_scale(LOG)
     view.set_time_scale(LINEAR)
-    assert view.item.arrays is view.arrays()  # no copy on a linear axis
+    assert view.item.arrays is view._on_axis.given  # no copy on a linear axis
     assert view.visible_range() == pytest.approx(before)
 
 
 def test_an_edit_moves_one_row_on_the_axis(view) -> None:
+    given = deep_arrays()
+    view.set_data(given)
     view.set_time_scale(LOG)
-    given = view.arrays()
     drawn = view.item.arrays
     wheel = int(given.ids[given.titles.many(range(len(given))).index("The wheel")])
     moved = dataclasses.replace(
@@ -182,7 +183,7 @@ def test_a_drag_under_log_snaps_to_the_dates_precision(view, qtbot) -> None:
     """Dragging a year event along the log axis moves it by whole years, by how far
     the mouse went along the axis where it is."""
     view.set_time_scale(LOG)
-    given = view.arrays()
+    given = deep_arrays()
     titles = given.titles.many(range(len(given)))
     i = titles.index("Columbus reaches the Americas")
     event_id = int(given.ids[i])

@@ -203,8 +203,8 @@ def _calendar_along(
         for k, level in enumerate(levels)
         for pos, label in level.ticks
     ]
-    out.sort()
-    return out
+    # (a tick on the very edge may round to just outside it on the way)
+    return sorted(t for t in out if u0 <= t[0] <= u1)
 
 
 def scale_ticks(

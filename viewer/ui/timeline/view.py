@@ -277,8 +277,8 @@ class TimelineView(QtWidgets.QWidget):
         self._update_rows()
 
     def arrays(self) -> EventArrays:
-        """The events given (in seconds; the item draws them on the axis)."""
-        return self._on_axis.given
+        """The rows drawn (on the time scale's axis; in swimlanes, a row per band)."""
+        return self.item.arrays
 
     # -- the time scale ------------------------------------------------------------------
 
