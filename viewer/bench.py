@@ -24,7 +24,10 @@ CSV of it), then, each in a fresh process of its own:
 Each size is measured twice in the window: as it opens, and grouped in swimlanes
 (``grouped``: View ▸ Group by ▸ Category, ``group_ms`` the time to put every event in
 its band and repaint, then the same edits, filters, searches and repaints, with the
-bands; ``--group-by`` chooses the grouping, ``none`` leaves that run out).
+bands; ``--group-by`` chooses the grouping, ``none`` leaves that run out), and a
+third time on a logarithmic time scale (``log``: View ▸ Time Scale ▸ Logarithmic,
+``time_scale_ms`` the time to map every event to the axis and repaint; then the same
+edits and repaints; ``--time-scale linear`` leaves that run out).
 
 Typing goes through the view state, not the search box, so its debounce is not
 counted; a search in a big file runs in a thread and is waited for.
@@ -131,9 +134,15 @@ def _ms(t0: float) -> float:
     return (time.perf_counter() - t0) * 1000
 
 
-def measure(db: Path, frames: int, size: tuple[int, int], group_by: str = "none") -> dict[str, Any]:
+def measure(
+    db: Path,
+    frames: int,
+    size: tuple[int, int],
+    group_by: str = "none",
+    time_scale: str = "linear",
+) -> dict[str, Any]:
     """Measure the window on one store in this process (call in a fresh process),
-    grouped by ``group_by`` once it is interactive."""
+    grouped by ``group_by`` and drawn on ``time_scale`` once it is interactive."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     t_start = time.perf_counter()
     from PySide6.QtCore import QSettings
@@ -174,6 +183,12 @@ def measure(db: Path, frames: int, size: tuple[int, int], group_by: str = "none"
         window.grouping.set_mode(group_by)
         settle()
         group_ms = _ms(t0)
+    scale_ms = None
+    if time_scale != "linear":
+        t0 = time.perf_counter()
+        window.time_scale.set_kind(time_scale)
+        settle()
+        scale_ms = _ms(t0)
     data = window.data
     store = data.store
     assert store is not None
@@ -246,17 +261,20 @@ def measure(db: Path, frames: int, size: tuple[int, int], group_by: str = "none"
     view.show()
     view.set_colors(window.categories.color_list(), window.categories.uncategorised_color())
     view.set_grouper(window.grouping.grouper())
+    scale = window.time_scale.scale
+    view.set_time_scale(scale)
     view.set_data(data.shown, fit=True)
     QApplication.processEvents()
     viewport = view.plot.viewport()
     full = _time_repaints(viewport, frames)
-    x0, x1 = view.visible_range()
+    # (pan and zoom along the axis: on a log scale, in decades)
+    x0, x1 = (scale.to_axis(x) for x in view.visible_range())
     span = x1 - x0
-    view.set_visible_range(x0 + span * 0.1, x1 + span * 0.1)
+    view.set_visible_range(scale.from_axis(x0 + span * 0.1), scale.from_axis(x1 + span * 0.1))
     QApplication.processEvents()
     pan = _time_repaints(viewport, frames)
     mid = x0 + span * 0.5
-    view.set_visible_range(mid - span * 0.01, mid + span * 0.01)
+    view.set_visible_range(scale.from_axis(mid - span * 0.01), scale.from_axis(mid + span * 0.01))
     view.item.flush_layout()
     QApplication.processEvents()
     zoom = _time_repaints(viewport, frames)
@@ -271,6 +289,7 @@ def measure(db: Path, frames: int, size: tuple[int, int], group_by: str = "none"
         "open_to_first_frame_s": round(first_frame, 3),
         "interactive_s": round(interactive, 3),
         **({"group_ms": round(group_ms, 1)} if group_ms is not None else {}),
+        **({"time_scale_ms": round(scale_ms, 1)} if scale_ms is not None else {}),
         "edit_ms": round(statistics.median(edit), 1),
         "undo_ms": round(statistics.median(undo), 1),
         "redo_ms": round(statistics.median(redo), 1),
@@ -349,6 +368,15 @@ def run_size(size_name: str, args: argparse.Namespace) -> dict[str, Any]:
             "--group-one", args.group_by,
         )  # fmt: skip
         result["grouped"] = {k: v for k, v in grouped.items() if k not in ("events", "view_px")}
+    if args.time_scale != "linear":
+        shutil.copy(db, work)
+        logged = _child(
+            "--one", str(work), "--frames", str(args.frames), "--size", args.size,
+            "--scale-one", args.time_scale,
+        )  # fmt: skip
+        result[args.time_scale] = {
+            k: v for k, v in logged.items() if k not in ("events", "view_px")
+        }
     shutil.rmtree(work.parent, ignore_errors=True)
     if args.no_import or size_name == "seed":
         return result
@@ -385,15 +413,23 @@ def main(argv: list[str] | None = None) -> int:
         default="category",
         help="the swimlanes of the grouped run (none: no grouped run)",
     )
+    parser.add_argument(
+        "--time-scale",
+        choices=("linear", "log"),
+        default="log",
+        help="the time scale of the third run (linear: no third run)",
+    )
     parser.add_argument("--one", help=argparse.SUPPRESS)  # internal: measure one store
     parser.add_argument("--group-one", default="none", help=argparse.SUPPRESS)  # …grouped
+    parser.add_argument("--scale-one", default="linear", help=argparse.SUPPRESS)  # …on a scale
     parser.add_argument("--import-one", help=argparse.SUPPRESS)
     parser.add_argument("--raw-one", help=argparse.SUPPRESS)
     parser.add_argument("--export-one", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     w, h = (int(v) for v in args.size.split("x"))
     if args.one:
-        print(json.dumps(measure(Path(args.one), args.frames, (w, h), args.group_one)))
+        one = measure(Path(args.one), args.frames, (w, h), args.group_one, args.scale_one)
+        print(json.dumps(one))
         return 0
     for flag, job in (
         ("import_one", import_one),

@@ -120,6 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("none", "category", "tag"),
         help="draw the events in swimlanes (default: as the file was last grouped)",
     )
+    _time_scale_options(p)
 
     p = sub.add_parser("render", help="export the timeline as a picture (PNG, SVG or PDF)")
     p.add_argument("db")
@@ -135,7 +136,22 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("none", "category", "tag"),
         help="draw the events in swimlanes (default: as the file was last grouped)",
     )
+    _time_scale_options(p)
     return parser
+
+
+def _time_scale_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--time-scale",
+        choices=("linear", "log"),
+        help="draw time evenly or in decades of years before the present (default: as "
+        "the file was last drawn)",
+    )
+    p.add_argument(
+        "--reference",
+        metavar="DATE",
+        help="the date a logarithmic time scale counts back from (default: now)",
+    )
 
 
 def _open_existing(path: str) -> EventStore:
@@ -286,6 +302,7 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def cmd_snapshot(args: argparse.Namespace) -> int:
+    from viewer.model.parse import parse_date
     from viewer.ui.snapshot import snapshot
 
     # Qt opens (and so empties) the output before it finds it cannot write that format.
@@ -303,18 +320,21 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
             present=args.present,
             theme=args.theme,
             group_by=args.group_by,
+            time_scale=args.time_scale,
+            reference=parse_date(args.reference).nominal if args.reference else None,
         )
     _wrote(args.out)
     return 0
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from viewer.model.parse import parse_span
+    from viewer.model.parse import parse_date, parse_span
     from viewer.ui.export import output_format, render_file
-    from viewer.ui.picture_data import file_grouper
+    from viewer.ui.picture_data import file_grouper, file_time_scale
 
     date_from = parse_span(args.date_from)[0].nominal if args.date_from else None
     date_to = parse_span(args.date_to)[1].nominal if args.date_to else None
+    reference = parse_date(args.reference).nominal if args.reference else None
     try:
         if args.out == STDIO:
             suffix = "." + (args.format or "png")
@@ -331,6 +351,7 @@ def cmd_render(args: argparse.Namespace) -> int:
                 date_from=date_from,
                 date_to=date_to,
                 grouper=file_grouper(store, args.group_by),
+                time_scale=file_time_scale(store, args.time_scale, reference),
             )
     except DateError:
         raise

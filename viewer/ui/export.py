@@ -51,6 +51,7 @@ from viewer.model.dates import (
     PartialDate,
 )
 from viewer.model.filters import Filters
+from viewer.model.time_scale import LINEAR, TimeScale
 from viewer.store.columns import EventArrays
 from viewer.ui.picture_data import OTHER_NAME, LegendEntry, RenderData, render_data
 from viewer.ui.theme import Theme, light_theme
@@ -60,7 +61,8 @@ from viewer.ui.timeline.labels import LabelCache, picture_font
 from viewer.ui.timeline.layout import LaneLayouts, ViewLayout
 from viewer.ui.timeline.marks import MarkSizes, MarkStyle
 from viewer.ui.timeline.painter import DrawnLabel, EventPainter, Frame, LabelHits
-from viewer.ui.timeline.ticks import calendar_ticks
+from viewer.ui.timeline.scale_ticks import scale_ticks
+from viewer.ui.timeline.scaled import on_axis
 
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
@@ -170,6 +172,8 @@ class PageLayout:
     footer_rule: float | None = None
     note: str = ""
     events: _Events | None = None
+    #: what the page's x is (the picture's, :attr:`RenderData.time_scale`)
+    time_scale: TimeScale = LINEAR
 
     def lanes_of(self, arrays: EventArrays) -> dict[int, int]:
         """The lane of each event (by id), as laid out for the picture."""
@@ -186,10 +190,10 @@ class PageLayout:
         return events.drawn.drawn(events.arrays, events.labels)
 
     def x_px(self, pos: float) -> float:
-        """Where axis position ``pos`` is on the page."""
+        """Where axis position ``pos`` (seconds) is on the page."""
         assert self.events is not None
         f = self.events.frame
-        return f.sx * pos + f.ox
+        return f.sx * self.time_scale.to_axis(pos) + f.ox
 
 
 def _scale(width: float, view_width: float | None) -> float:
@@ -221,10 +225,12 @@ def _wrap(text: str, fm: QFontMetricsF, width: float, max_lines: int) -> list[st
 def _lay_out_events(
     data: RenderData, u: float, left: float, right: float, top: float, theme: Theme
 ) -> _Events | None:
-    """The events' lanes, as the window lays them out, and the frame they fill."""
-    a = data.arrays
+    """The events' lanes, as the window lays them out, and the frame they fill (on the
+    axis of the picture's time scale)."""
+    a = on_axis(data.arrays, data.time_scale)
     if data.shown == 0 or len(a) == 0:
         return None
+    x0, x1 = data.axis_range()
     sizes = MarkSizes.at(u)
     labels = LabelCache(pictures=True)
     labels.set_size(u)
@@ -242,7 +248,7 @@ def _lay_out_events(
         else labels.widths(a, np.arange(len(a)), np.zeros(1, bool))
     )
     layouts.set_events(a, widths, factor=u, label_max=sizes.label_max, groups=groups)
-    scale = (right - left) / (data.x1 - data.x0)
+    scale = (right - left) / (x1 - x0)
     lay: ViewLayout | None = (
         layouts.at_key(data.layout_key)
         if data.layout_key is not None and not layouts.stored
@@ -250,18 +256,18 @@ def _lay_out_events(
     )
     assert lay is not None
     # the lanes down to the last that holds an event in the span
-    inside = (a.finish[lay.order] > data.x0) & (a.begin[lay.order] < data.x1)
+    inside = (a.finish[lay.order] > x0) & (a.begin[lay.order] < x1)
     used = lay.lanes[lay.order[inside]]
     last = int(used.max()) if len(used) else 0
     if lay.bands:  # every band's header, collapsed ones too
         last = max(last, lay.bands[-1].last)
     rows = min(last + 1, MAX_ROWS)
-    starts = np.searchsorted(a.begin, [data.x0, data.x1])
+    starts = np.searchsorted(a.begin, [x0, x1])
     strip = bool(starts[1] - starts[0] > right - left)
     y0 = -0.5 - TOP_ROOM
     y1 = rows - 0.5 + (STRIP_ROOM if strip else BOTTOM_ROOM)
     height = (y1 - y0) * sizes.row + (sizes.strip_height if strip else 0.0)
-    frame = Frame.fitted(data.x0, data.x1, y0, y1, QRectF(left, top, right - left, height))
+    frame = Frame.fitted(x0, x1, y0, y1, QRectF(left, top, right - left, height))
     return _Events(labels, painter, lay, a, frame, rows, lay.n_lanes)
 
 
@@ -294,6 +300,7 @@ def layout_page(data: RenderData, width: float, theme: Theme | None = None) -> P
         plot_top=y,
         plot_bottom=y,
         ticks=[],
+        time_scale=data.time_scale,
     )
     lay.events = _lay_out_events(data, u, lay.plot_left, lay.plot_right, y, theme)
     if lay.events is None:
@@ -309,12 +316,14 @@ def layout_page(data: RenderData, width: float, theme: Theme | None = None) -> P
     # the axis
     axis_fm = QFontMetricsF(fonts.axis_major)
     pixels = lay.plot_right - lay.plot_left
-    scale = pixels / (data.x1 - data.x0)
+    x0, x1 = data.axis_range()
+    scale = pixels / (x1 - x0)
     # Labels at the ends of the axis may reach into the margin, not beyond it.
     reach = margin_x - 8 * u
-    levels = calendar_ticks(
-        data.x0 - reach / scale if data.has_span else math.nan,
-        data.x1 + reach / scale,
+    levels = scale_ticks(
+        data.time_scale,
+        x0 - reach / scale if data.has_span else math.nan,
+        x1 + reach / scale,
         pixels + 2 * reach,
         min_spacing_px=80 * u,
         text_width=axis_fm.horizontalAdvance,
@@ -322,7 +331,7 @@ def layout_page(data: RenderData, width: float, theme: Theme | None = None) -> P
     )
     for k, level in enumerate(levels):
         for pos, label in level.ticks:
-            x = lay.plot_left + (pos - data.x0) * scale
+            x = lay.plot_left + (pos - x0) * scale
             if lay.plot_left - 0.5 <= x <= lay.plot_right + 0.5:
                 lay.ticks.append((x, label, k == 0))
     lay.axis_baseline = y + 10 * u + axis_fm.ascent()
@@ -412,12 +421,14 @@ def _paint(p: QPainter, lay: PageLayout, data: RenderData, theme: Theme) -> None
     _paint_grid(p, lay, theme)
     if data.eras and data.has_span:
         titles = [e[0] for e in data.eras]
-        begin = np.array([e[1] for e in data.eras], dtype=np.float64)
-        finish = np.array([e[2] for e in data.eras], dtype=np.float64)
-        sx = (lay.plot_right - lay.plot_left) / (data.x1 - data.x0)
+        to_axis = data.time_scale.to_axis
+        begin = to_axis(np.array([e[1] for e in data.eras], dtype=np.float64))
+        finish = to_axis(np.array([e[2] for e in data.eras], dtype=np.float64))
+        x0, x1 = data.axis_range()
+        sx = (lay.plot_right - lay.plot_left) / (x1 - x0)
         area = QRectF(lay.plot_left, lay.plot_top, lay.plot_right - lay.plot_left,
                       lay.plot_bottom - lay.plot_top)  # fmt: skip
-        paint_eras(p, titles, begin, finish, (sx, lay.plot_left - sx * data.x0), area, theme,
+        paint_eras(p, titles, begin, finish, (sx, lay.plot_left - sx * x0), area, theme,
                    fonts.era)  # fmt: skip
     if lay.events is not None:
         _paint_events(p, lay.events, data)
@@ -665,6 +676,7 @@ def render_file(
     layout_key: float | None = None,
     view_width: float | None = None,
     grouper: Grouper | None = None,
+    time_scale: TimeScale = LINEAR,
 ) -> None:
     """Write the picture to ``out``: PNG, SVG or PDF by its extension.
 
@@ -687,6 +699,7 @@ def render_file(
         layout_key=layout_key,
         view_width=view_width,
         grouper=grouper,
+        time_scale=time_scale,
     )
     write_atomically(out, _WRITERS[ext](data, width, theme or light_theme()))
 
@@ -728,6 +741,7 @@ def print_timeline(
     layout_key: float | None = None,
     view_width: float | None = None,
     grouper: Grouper | None = None,
+    time_scale: TimeScale = LINEAR,
 ) -> QPrintPreviewDialog:
     """A print preview of the picture (landscape, scaled to the page); not yet shown.
 
@@ -745,6 +759,7 @@ def print_timeline(
         layout_key=layout_key,
         view_width=view_width,
         grouper=grouper,
+        time_scale=time_scale,
     )
     dialog = QPrintPreviewDialog(parent)
     dialog.setWindowTitle(f"Print {data.title}")

@@ -28,6 +28,7 @@ from viewer.ui.editing import EditController
 from viewer.ui.grouping import GroupingController
 from viewer.ui.richtext import menu_text, shown_as_written
 from viewer.ui.state import ViewState
+from viewer.ui.time_scale import TimeScaleController
 from viewer.ui.timeline.view import TimelineView
 
 STORE_FILTER = "Timeline files (*.db *.sqlite *.timeline.db);;All files (*)"
@@ -95,6 +96,7 @@ class FilesWindow(Protocol):
     data: TimelineData
     view: TimelineView
     grouping: GroupingController
+    time_scale: TimeScaleController
 
     @property
     def doc(self) -> Document | None: ...
@@ -409,6 +411,7 @@ class FileActions(QObject):
                 layout_key=w.view.item.layout_key,
                 view_width=w.view.plot.viewport().width(),
                 grouper=w.grouping.grouper(),  # its swimlanes
+                time_scale=w.time_scale.scale,
             )
         except (OSError, ValueError, StoreError) as exc:
             w.show_error("Cannot export the image", str(exc))
@@ -431,6 +434,7 @@ class FileActions(QObject):
             layout_key=w.view.item.layout_key,
             view_width=w.view.plot.viewport().width(),
             grouper=w.grouping.grouper(),
+            time_scale=w.time_scale.scale,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # one per Print…
         dialog.open()

@@ -66,6 +66,7 @@ from viewer.ui.selecting import SelectionController
 from viewer.ui.sidebar import FilterSidebar
 from viewer.ui.state import ViewState
 from viewer.ui.theme import Theme, load_icon
+from viewer.ui.time_scale import TimeScaleController
 from viewer.ui.timeline.overview import OverviewStrip
 from viewer.ui.timeline.view import ZOOM_STEP, TimelineView
 
@@ -106,6 +107,8 @@ class MainWindow(QMainWindow):
         self.files = FileActions(self, self.editing, parent=self)
         self.presenting = PresentController(self, parent=self)
         self.grouping = GroupingController(self, parent=self)
+        self.time_scale = TimeScaleController(self, parent=self)
+        self.timeline_layout.insertWidget(1, self.time_scale.hint)  # (under the banner)
         self._build_actions()
         self._build_menus()
         self._build_keys()
@@ -155,6 +158,7 @@ class MainWindow(QMainWindow):
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(0)
         box.addWidget(self.banner)
+        self.timeline_layout = box
         box.addWidget(self.title_label)
         box.addWidget(self.view, 1)
         box.addWidget(self.overview)
@@ -255,7 +259,7 @@ class MainWindow(QMainWindow):
         fill(
             self.view_menu,
             [self.act_zoom_in, self.act_zoom_out, self.act_fit],
-            [self.grouping.menu],
+            [self.grouping.menu, self.time_scale.menu],
             [self.act_reset_filters],
             [self.act_toggle_sidebar, self.act_toggle_list, self.act_toggle_detail],
             [self.desktop.act_full_screen, self.desktop.appearance_menu],
@@ -377,6 +381,7 @@ class MainWindow(QMainWindow):
         self._read_categories()
         self.view.set_eras(doc.store.era_spans() if doc is not None else [])
         self.grouping.set_document(doc)
+        self.time_scale.set_document(doc)
         self.data.open(doc.store if doc is not None else None)
         if keep_view:
             self.view.set_visible_range(*visible)

@@ -24,6 +24,7 @@ from viewer.model.dates import (
     year_start,
 )
 from viewer.model.filters import Filters
+from viewer.model.time_scale import LINEAR, TimeScale
 from viewer.store.columns import EventArrays
 from viewer.store.filtering import FilterState
 from viewer.ui.richtext import one_line
@@ -34,7 +35,14 @@ from viewer.ui.timeline.marks import category_colors
 if TYPE_CHECKING:
     from viewer.store import EventStore
 
-__all__ = ["OTHER_NAME", "LegendEntry", "RenderData", "file_grouper", "render_data"]
+__all__ = [
+    "OTHER_NAME",
+    "LegendEntry",
+    "RenderData",
+    "file_grouper",
+    "file_time_scale",
+    "render_data",
+]
 
 #: The legend's name for events without a category.
 OTHER_NAME = "Other"
@@ -61,7 +69,9 @@ class RenderData:
     :mod:`viewer.model.dates`).  ``colors`` are the mark colours by category key and
     ``uncategorised`` the colour of events without one
     (:func:`~viewer.ui.timeline.marks.category_colors`); ``total`` is how many events
-    passed the filters.  ``eras`` are ``(title, begin, finish)``.
+    passed the filters.  ``eras`` are ``(title, begin, finish)``.  ``time_scale`` maps
+    time to the picture's x, as the window's does (linear, or logarithmic for deep
+    time); everything here stays in seconds, the page maps it.
     """
 
     title: str
@@ -83,6 +93,11 @@ class RenderData:
     has_span: bool = True
     #: puts the events in swimlanes, as the window does (``None``: no bands)
     grouper: Grouper | None = None
+    time_scale: TimeScale = LINEAR
+
+    def axis_range(self) -> tuple[float, float]:
+        """The span ``x0``–``x1`` on the axis of :attr:`time_scale`."""
+        return self.time_scale.to_axis(self.x0), self.time_scale.to_axis(self.x1)
 
     def __len__(self) -> int:
         return self.shown
@@ -125,6 +140,7 @@ def render_data(
     layout_key: float | None = None,
     view_width: float | None = None,
     grouper: Grouper | None = None,
+    time_scale: TimeScale = LINEAR,
 ) -> RenderData:
     """What to draw: the events passing ``filters`` in the picture's span.
 
@@ -140,7 +156,8 @@ def render_data(
     the window's timeline passes its layout's key (``layout_key``, see
     :attr:`~viewer.ui.timeline.item.EventsItem.layout_key`) and its width in pixels
     (``view_width``): the picture then has the window's lanes, its sizes in proportion.
-    ``grouper`` draws them in swimlanes (the window's, or :func:`file_grouper`).
+    ``grouper`` draws them in swimlanes (the window's, or :func:`file_grouper`), and
+    ``time_scale`` on the window's axis (its margins are a fraction of that axis).
     """
     base = filters or Filters()
     date_from = date_from if date_from is not None else base.date_from
@@ -176,9 +193,11 @@ def render_data(
             e0 = lo if lo is not None else (hi - SECONDS_PER_YEAR if hi is not None else 0.0)
             e1 = hi if hi is not None else e0 + SECONDS_PER_YEAR
             e0 = min(e0, e1 - 1.0)
-        margin = (e1 - e0) * SPAN_MARGIN
-        x0 = lo if lo is not None else e0 - margin
-        x1 = hi if hi is not None else e1 + margin
+        # (on a logarithmic axis, the margin is a share of the axis, not of the time)
+        u0, u1 = time_scale.to_axis(e0), time_scale.to_axis(e1)
+        margin = (u1 - u0) * SPAN_MARGIN
+        x0 = lo if lo is not None else time_scale.from_axis(u0 - margin)
+        x1 = hi if hi is not None else time_scale.from_axis(u1 + margin)
 
     drawn = everything.where((finish > x0) & (begin < x1))
     # A view's range: the events are laid out as the view lays them out, all of them;
@@ -225,7 +244,21 @@ def render_data(
         layout_key=layout_key,
         view_width=view_width,
         grouper=grouper,
+        time_scale=time_scale,
     )
+
+
+def file_time_scale(
+    store: EventStore, kind: str | None = None, reference: PartialDate | None = None
+) -> TimeScale:
+    """The time scale of ``store`` as its window shows it (kept in the file), or the
+    one named ``kind`` (``"linear"``, ``"log"``) before ``reference`` when given."""
+    kept = TimeScale.from_json(store.view_settings().get("time_scale"))
+    if kind is None and reference is None:
+        return kept
+    if kind is None:
+        kind = "log"
+    return TimeScale.of(kind, reference if reference is not None else kept.reference)
 
 
 def file_grouper(store: EventStore, mode: str | None = None) -> Grouper | None:

@@ -10,8 +10,9 @@ Keys are clicker-friendly: → Space PageDown Enter (and ↓) next; ← PageUp B
 toggles an overview of the whole timeline; B (or ".") blanks the screen and any key
 brings it back; Esc leaves.  The mouse cursor hides after :data:`CURSOR_IDLE_MS`.
 
-The pure parts (which events, in what order, starting where, framed how, with which
-headline) are module functions, tested without a window.
+The pure parts (which events, in what order, starting where, framed how:
+:mod:`viewer.ui.present_steps`; with which headline) are module functions, tested
+without a window.  The timeline is drawn on the window's time scale.
 """
 
 from __future__ import annotations
@@ -42,16 +43,30 @@ from PySide6.QtWidgets import (
 )
 
 from viewer.io.news import sentences
-from viewer.model.dates import SECONDS_PER_DAY, SECONDS_PER_YEAR, Precision
 from viewer.model.event import Category, Event
+from viewer.model.time_scale import LINEAR, TimeScale
 from viewer.store.columns import EventArrays
+from viewer.ui.present_steps import (
+    CONTEXT_CAP,
+    MIN_CONTEXT,
+    MIN_CONTEXT_OF_DURATION,
+    NEIGHBOUR_MARGIN,
+    frame_for,
+    presentation_order,
+    presented_indices,
+    start_index,
+)
 from viewer.ui.richtext import description_html, inline_html, one_line, plain_head
 from viewer.ui.theme import Theme, contrast_text, current_theme
 from viewer.ui.timeline.groups import Grouper
 from viewer.ui.timeline.view import TOP_ROOM, TimelineView
 
 __all__ = [
+    "CONTEXT_CAP",
     "CURSOR_IDLE_MS",
+    "MIN_CONTEXT",
+    "MIN_CONTEXT_OF_DURATION",
+    "NEIGHBOUR_MARGIN",
     "CardText",
     "PresentationWindow",
     "card_text",
@@ -81,24 +96,6 @@ QWIDGETSIZE_MAX = (1 << 24) - 1
 CURSOR_IDLE_MS = 2000
 #: How long the timeline glides from one step's frame to the next (ms).
 GLIDE_MS = 500
-#: Context shown either side of an event is at most this many times the smaller of the
-#: gaps to its neighbours, so one far-away neighbour does not shrink the event to a dot.
-CONTEXT_CAP = 3.0
-#: How far past a neighbour the frame reaches (a fraction of the gap), so that its
-#: marker is not on the very edge.
-NEIGHBOUR_MARGIN = 0.15
-#: The context either side is at least this fraction of the event's own duration.
-MIN_CONTEXT_OF_DURATION = 0.2
-#: The smallest context either side of an event, by the precision of its start: a day
-#: is shown with ten days either side, a year with three years.
-MIN_CONTEXT = {
-    Precision.YEAR: 3 * SECONDS_PER_YEAR,
-    Precision.MONTH: 4 * SECONDS_PER_YEAR / 12,
-    Precision.DAY: 10 * SECONDS_PER_DAY,
-    Precision.HOUR: 6 * 3600.0,
-    Precision.MINUTE: 30 * 60.0,
-    Precision.SECOND: 5 * 60.0,
-}
 #: Most of the height the timeline band takes (it is as tall as the lanes of the
 #: busiest step need; the card has the rest), and its share in the overview.
 BAND_SHARE = 0.36
@@ -124,76 +121,6 @@ BODY_SCALES = (1.0, 0.9, 0.82, 0.75)
 OVERVIEW_HEADLINE_SCALE = 1.3
 #: A headline wraps to at most this many lines while a smaller size is left.
 HEADLINE_LINES = 3
-
-
-# -- what is shown, in which order -------------------------------------------------------
-
-
-def presentation_order(arrays: EventArrays, selection: Sequence[int]) -> list[int] | None:
-    """The ids to present: the selected ones when several of them are shown, else ``None``
-    (all shown events)."""
-    shown = [int(i) for i in selection if arrays.index_of(int(i)) is not None]
-    return shown if len(shown) > 1 else None
-
-
-def presented_indices(arrays: EventArrays, ids: Sequence[int] | None) -> list[int]:
-    """Positions in ``arrays`` of the presented events, chronologically.
-
-    ``ids`` ``None`` means every event; ids not in ``arrays`` (filtered out) are skipped.
-    """
-    if ids is None:
-        return list(range(len(arrays)))
-    found = {arrays.index_of(int(i)) for i in ids}
-    return sorted(i for i in found if i is not None)
-
-
-def start_index(arrays: EventArrays, order: Sequence[int] | None, current: int | None) -> int:
-    """The step (0-based) showing event ``current``; 0 when it is not presented."""
-    if current is None:
-        return 0
-    position = arrays.index_of(int(current))
-    if position is None:
-        return 0
-    steps = presented_indices(arrays, order)
-    k = int(np.searchsorted(steps, position))
-    return k if k < len(steps) and steps[k] == position else 0
-
-
-def _anchors(arrays: EventArrays) -> tuple[np.ndarray, np.ndarray]:
-    """Where each event is seen from the left and from the right: a point at its
-    marker (the middle of its period), a range at its start and at its end."""
-    middle = (arrays.begin + arrays.finish) / 2
-    left = np.where(arrays.is_range, arrays.begin, middle)
-    right = np.where(arrays.is_range, arrays.finish, middle)
-    return left, right
-
-
-def frame_for(arrays: EventArrays, index: int) -> tuple[float, float]:
-    """The x range that frames event ``index`` with context either side.
-
-    The event is centred, with room on both sides to reach its nearest neighbours
-    (the nearest event ending before it starts and the nearest starting after it
-    ends) and a little beyond, so the audience sees what came before and after.  The
-    room is capped at :data:`CONTEXT_CAP` times the smaller gap (one far neighbour
-    does not shrink the event to a dot) and is never less than a precision-dependent
-    minimum (:data:`MIN_CONTEXT`) nor a fifth of the event's own duration.
-    """
-    begin = float(arrays.begin[index])
-    finish = float(arrays.finish[index])
-    seen_left, seen_right = _anchors(arrays)
-    before = seen_right[seen_right < begin]
-    after = seen_left[seen_left > finish]
-    gaps = []
-    if len(before):
-        gaps.append(begin - float(before.max()))
-    if len(after):
-        gaps.append(float(after.min()) - finish)
-    context = 0.0
-    if gaps:
-        context = min(max(gaps) * (1 + NEIGHBOUR_MARGIN), CONTEXT_CAP * min(gaps))
-    precision = Precision(int(arrays.start_precision[index]))
-    context = max(context, MIN_CONTEXT[precision], MIN_CONTEXT_OF_DURATION * (finish - begin))
-    return begin - context, finish + context
 
 
 # -- the card's text ---------------------------------------------------------------------
@@ -331,6 +258,7 @@ class PresentationWindow(QWidget):
         title: str = "",
         theme: Theme | None = None,
         grouper: Grouper | None = None,
+        time_scale: TimeScale = LINEAR,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
@@ -356,6 +284,7 @@ class PresentationWindow(QWidget):
         self.view.set_colors(list(colors), uncategorised)
         self.view.set_theme(self._theme)
         self.view.set_grouper(grouper)  # the window's swimlanes
+        self.view.set_time_scale(time_scale)  # and its time scale
         # no fit: every step sets its own frame
         self.view.set_data(arrays, fit=False)
         #: Rows of the busiest step's frame, and the band's width and scale they were
@@ -518,7 +447,7 @@ class PresentationWindow(QWidget):
         event_id = int(self._arrays.ids[index])
         self.view.set_selected([event_id])
         self._show_card(index)
-        self._target = frame_for(self._arrays, index)
+        self._target = frame_for(self._arrays, index, self.view.time_scale)
         self.view.set_visible_range(*self._target, animate=animate, duration_ms=GLIDE_MS)
         if not animate:
             self._settle_lanes()
@@ -792,7 +721,9 @@ class PresentationWindow(QWidget):
             picks = np.linspace(0, len(steps) - 1, MAX_MEASURED_STEPS)
             steps = sorted({round(float(k)) for k in picks} | {self._step})
         for step in steps:
-            lanes = self.view.lanes_in(*frame_for(self._arrays, self._order[step]))
+            lanes = self.view.lanes_in(
+                *frame_for(self._arrays, self._order[step], self.view.time_scale)
+            )
             if lanes is not None:
                 self._lane_rows = max(self._lane_rows, lanes[1] - lanes[0] + 1)
 

@@ -24,6 +24,7 @@ from viewer.ui.grouping import GroupingController
 from viewer.ui.presentation import PresentationWindow, presentation_order, start_index
 from viewer.ui.state import ViewState
 from viewer.ui.theme import Theme
+from viewer.ui.time_scale import TimeScaleController
 from viewer.ui.timeline.view import TimelineView
 
 
@@ -35,6 +36,7 @@ class PresentingWindow(Protocol):
     view: TimelineView
     categories: Categories
     grouping: GroupingController
+    time_scale: TimeScaleController
     theme: Theme | None
 
     @property
@@ -132,6 +134,7 @@ class PresentController(QObject):
             title=w.timeline_title(),
             theme=w.theme,
             grouper=w.grouping.grouper(),
+            time_scale=w.time_scale.scale,
             parent=self._parent,
         )
         saved_range = view.visible_range()

@@ -10,6 +10,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from viewer.model.dates import PartialDate
 from viewer.store import EventStore, StoreError
 
 
@@ -28,9 +29,13 @@ def snapshot(
     present: int | None = None,
     theme: str | None = None,
     group_by: str | None = None,
+    time_scale: str | None = None,
+    reference: PartialDate | None = None,
 ) -> None:
     """Render the window (or presentation step ``present``, from 1) to ``out``;
-    ``group_by`` draws its swimlanes so (default: as the file was last grouped)."""
+    ``group_by`` draws its swimlanes so (default: as the file was last grouped), and
+    ``time_scale`` (``"linear"``, ``"log"``) its time so, counted back from
+    ``reference`` (default: as the file was last drawn; a reference alone means log)."""
     _offscreen_default()
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
@@ -67,6 +72,10 @@ def snapshot(
     window.set_document(document)
     if group_by is not None:
         window.grouping.set_mode(group_by)
+    if reference is not None and time_scale != "linear":
+        window.time_scale.set_reference(reference)
+    elif time_scale is not None:
+        window.time_scale.set_kind(time_scale)
     if query:
         window.state.set_filters(Filters(text=query))
     QApplication.processEvents()

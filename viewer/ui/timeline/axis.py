@@ -7,12 +7,15 @@ which works on the proleptic Gregorian calendar at any zoom.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
 
-from viewer.ui.timeline.ticks import calendar_ticks, format_position
+from viewer.model.time_scale import LINEAR, TimeScale
+from viewer.ui.timeline.scale_ticks import scale_ticks
+from viewer.ui.timeline.ticks import format_position
 
 __all__ = ["CalendarAxisItem"]
 
@@ -20,6 +23,13 @@ __all__ = ["CalendarAxisItem"]
 _WIDTH_CACHE_LIMIT = 4096
 _MEASURE_RECT = QtCore.QRectF(0, 0, 100, 100)
 _CENTER = int(QtCore.Qt.AlignmentFlag.AlignCenter)
+#: Smallest distance between ticks at size 1, in pixels.
+TICK_SPACING_PX = 60.0
+#: The axis' room for its labels at size 1 (pyqtgraph's default), and the gaps
+#: between the axis line, the ticks and the labels.
+TICK_TEXT_HEIGHT = 18
+TICK_TEXT_OFFSET = 2
+TICK_LENGTH = -5
 
 
 class CalendarAxisItem(pg.AxisItem):
@@ -27,8 +37,11 @@ class CalendarAxisItem(pg.AxisItem):
 
     Tick values and labels come from one :func:`calendar_ticks` call per redraw; the
     labels are measured with the tick font so neighbours never overlap, and a label
-    that would stick out of the axis is left out rather than clipped.  Only linear
-    mode is supported (no log scale, no SI prefixes, ``scale`` 1).
+    that would stick out of the axis is left out rather than clipped.  Under a
+    logarithmic :class:`~viewer.model.time_scale.TimeScale` (:meth:`set_time_scale`)
+    the view's x is axis coordinates and the ticks are decades of years ago
+    (:func:`~viewer.ui.timeline.scale_ticks.scale_ticks`).  pyqtgraph's own log mode,
+    SI prefixes and ``scale`` are not used.
     """
 
     def __init__(
@@ -39,6 +52,7 @@ class CalendarAxisItem(pg.AxisItem):
         self._labels: dict[float, str] = {}
         self._extents: dict[str, float] = {}
         self._font: QtGui.QFont | None = None
+        self._time_scale = LINEAR
         self._metrics: QtGui.QFontMetricsF | None = None
         self.enableAutoSIPrefix(False)
         # calendar_ticks already keeps labels apart; pyqtgraph's density limits would
@@ -57,6 +71,47 @@ class CalendarAxisItem(pg.AxisItem):
         self.picture = None
         self.update()
 
+    @property
+    def time_scale(self) -> TimeScale:
+        return self._time_scale
+
+    def set_time_scale(self, scale: TimeScale) -> None:
+        """Label the view's x as axis coordinates of ``scale`` (linear: seconds)."""
+        self._time_scale = scale
+        self._labels = {}
+        self.picture = None
+        self.update()
+
+    def set_size(self, k: float) -> None:
+        """The type, ticks and room for the labels at size ``k`` (1.0: normal; larger
+        for a screen seen from afar).
+
+        The height is set from the font rather than grown after a first paint, so that
+        :meth:`height_needed` is right before anything is drawn.
+        """
+        font = QtGui.QFont()
+        if font.pointSizeF() > 0:
+            font.setPointSizeF(font.pointSizeF() * k)
+        else:  # a font sized in pixels
+            font.setPixelSize(max(1, round(font.pixelSize() * k)))
+        text = QtGui.QFontMetricsF(font).boundingRect(
+            QtCore.QRectF(0, 0, 1000, 1000), _CENTER, "2000"
+        )
+        self.setTickFont(font)
+        self.setStyle(
+            autoExpandTextSpace=False,
+            tickTextHeight=max(round(TICK_TEXT_HEIGHT * k), math.ceil(text.height())),
+            tickTextOffset=round(TICK_TEXT_OFFSET * k),
+            tickLength=round(TICK_LENGTH * k),
+        )
+        self.setMinSpacing(TICK_SPACING_PX * k)
+
+    def height_needed(self) -> float:
+        """The height (px) of the axis: its labels, their gap and the ticks below."""
+        style = self.style
+        offset = style["tickTextOffset"][1]
+        return float(style["tickTextHeight"] + offset + max(0, style["tickLength"]))
+
     # -- pyqtgraph hooks -------------------------------------------------------------
 
     def tickValues(
@@ -69,14 +124,21 @@ class CalendarAxisItem(pg.AxisItem):
         if length <= 0:
             length = size
         self._check_font()
-        levels = calendar_ticks(
-            lo, hi, length, min_spacing_px=self._min_spacing_px, text_width=self._extent
+        levels = scale_ticks(
+            self._time_scale,
+            lo,
+            hi,
+            length,
+            min_spacing_px=self._min_spacing_px,
+            text_width=self._extent,
         )
         self._labels = {pos: label for level in levels for pos, label in level.ticks}
         return [(level.spacing, level.positions) for level in levels]
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         labels = self._labels
+        if not self._time_scale.is_linear:
+            return [labels.get(v, "") for v in values]
         return [labels[v] if v in labels else format_position(v, spacing * 10) for v in values]
 
     # -- helpers ---------------------------------------------------------------------

@@ -2,7 +2,10 @@
 
 A drag gives a distance in axis seconds; a date only moves by whole units of the
 precision its source stated, so "July 2000" moves to "September 2000", never to a
-day in August, and keeps its precision.  The rules:
+day in August, and keeps its precision.  On a logarithmic time scale the drag is
+along the axis, so the session turns it into seconds at the dragged end
+(:meth:`DragSession.landing`): an event 10,000 years ago moves by centuries where
+one last year moves by days.  The rules:
 
 * **units** (:func:`units_for`): the whole number of units whose move puts the
   date's start nearest to where the pointer took it.  Days, hours, minutes and
@@ -33,6 +36,7 @@ from viewer.model.dates import (
     Precision,
     year_from_position,
 )
+from viewer.model.time_scale import LINEAR, TimeScale
 
 __all__ = [
     "RESIZE_PX",
@@ -121,8 +125,9 @@ def resized(
 class DragSession:
     """An event being dragged: what was taken hold of, and where it would land.
 
-    ``press`` is where the press was, in the view's coordinates (axis seconds, lanes);
-    ``modifiers`` the keys held then (a drag that hardly moves is a click after all).
+    ``press`` is where the press was, in the view's coordinates (its axis, lanes);
+    ``modifiers`` the keys held then (a drag that hardly moves is a click after all);
+    ``scale`` the view's time scale (its x is that scale's axis).
     """
 
     event_id: int
@@ -135,12 +140,15 @@ class DragSession:
     active: bool = False  # moved beyond the drag threshold (until then, a click)
     preview: tuple[PartialDate, PartialDate | None] | None = None
     label: str = ""
+    scale: TimeScale = LINEAR
 
     def landing(self, delta: float) -> tuple[PartialDate, PartialDate | None]:
-        """The dates after dragging by ``delta`` axis seconds (may raise DateError)."""
+        """The dates after dragging by ``delta`` along the axis (may raise DateError)."""
         if self.edge == "move" or self.end is None:
-            return moved(self.start, self.end, delta)
-        return resized(self.start, self.end, self.edge, delta)
+            seconds = self.scale.seconds_shift(self.start.begin(), delta)
+            return moved(self.start, self.end, seconds)
+        anchor = self.end.finish() if self.edge == "end" else self.start.begin()
+        return resized(self.start, self.end, self.edge, self.scale.seconds_shift(anchor, delta))
 
 
 def drag_zone(begin_px: float, finish_px: float, x_px: float, outside: float) -> Edge:

@@ -58,6 +58,7 @@ class DraggingMixin(_Item):
     _date_lookup: DateLookup | None = None
     _drag: DragSession | None = None
     _arrays: Any
+    _time_scale: Any
     style: Any
 
     def set_editable(self, editable: bool) -> None:
@@ -102,10 +103,11 @@ class DraggingMixin(_Item):
             return None
         s, e = drag.preview
         pad = self.pixelPadding() * pw
-        return s.begin() - pad, (e or s).finish() + pad
+        to_axis = self._time_scale.to_axis
+        return to_axis(s.begin()) - pad, to_axis((e or s).finish()) + pad
 
     def _drag_zone(self, i: int, x: float) -> Edge:
-        """What a press at ``x`` (axis seconds) on event ``i`` takes hold of."""
+        """What a press at ``x`` (the view's axis) on event ``i`` takes hold of."""
         g = self._view_geometry()
         a = self._arrays
         if g is None or not a.is_range[i]:
@@ -155,7 +157,9 @@ class DraggingMixin(_Item):
         start, end = dates
         edge = self._drag_zone(i, pos.x()) if end is not None else "move"
         press = (float(pos.x()), float(pos.y()))
-        self._drag = DragSession(event_id, i, edge, start, end, press, modifiers)
+        self._drag = DragSession(
+            event_id, i, edge, start, end, press, modifiers, scale=self._time_scale
+        )
         self._set_cursor(
             Qt.CursorShape.ClosedHandCursor if edge == "move" else Qt.CursorShape.SizeHorCursor
         )

@@ -14,7 +14,9 @@ ties the parts that do the work to pyqtgraph's view box:
 * :class:`~viewer.ui.timeline.dragging.DraggingMixin` gives it the drag that moves
   and resizes events (:meth:`EventsItem.set_editable`).
 
-Coordinates: x is axis seconds (:mod:`viewer.model.dates`), lane ``i`` is drawn
+Coordinates: x is the axis coordinate of the view's time scale (axis seconds,
+:mod:`viewer.model.dates`, on a linear one; :meth:`EventsItem.set_time_scale`, and the
+arrays given are already on that axis), lane ``i`` is drawn
 centred on ``y = i`` (lane 0 at the top when the view's y axis is inverted); the view
 sets the y scale so that one lane is a row of about 26 pixels.  Marks, markers and
 labels have fixed pixel sizes, all multiplied by one size factor
@@ -40,6 +42,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 
 from viewer.model.colors import CATEGORY_COLORS
 from viewer.model.lanes import needs_relayout
+from viewer.model.time_scale import LINEAR, TimeScale
 from viewer.store.columns import EventArrays, Patch
 from viewer.ui.richtext import inline_html
 from viewer.ui.theme import Theme, light_theme
@@ -152,6 +155,7 @@ class EventsItem(BandGesturesMixin, DraggingMixin, pg.GraphicsObject):
         self._editable = False
         self._date_lookup = None
         self._drag = None
+        self._time_scale = LINEAR
         self.setZValue(10)
 
     # -- the events ------------------------------------------------------------------
@@ -272,6 +276,13 @@ class EventsItem(BandGesturesMixin, DraggingMixin, pg.GraphicsObject):
     def layout_key(self) -> float | None:
         """The key of the packed layout drawn now (``None``: stored lanes, or none)."""
         return self._layout.scale if self._layout is not None else None
+
+    def set_time_scale(self, scale: TimeScale) -> None:
+        """The scale the arrays' positions are on: a drag turns a move along the axis
+        into a move in time with it, and its ghost is drawn there."""
+        self.cancel_drag()
+        self._time_scale = scale
+        self.painter.time_scale = scale
 
     # -- sizes, colours and theme ----------------------------------------------------
 

@@ -4,6 +4,11 @@ It sits under the main timeline.  Its view is fixed to the full span of the even
 user cannot zoom or pan it); the translucent region marks what the main timeline shows
 and is the way to move it: drag the region, drag its edges, click or drag elsewhere on
 the strip to centre the window there.
+
+It follows the timeline's time scale (:meth:`OverviewStrip.set_time_scale`): on a
+logarithmic one, its x is the same axis coordinates and its bins are even along that
+axis; it is still told and tells time in seconds.  The bins are counted with binary
+searches in the sorted columns, never by mapping every event.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from viewer.model.dates import SECONDS_PER_YEAR, year_start
+from viewer.model.time_scale import LINEAR, TimeScale
 from viewer.store.columns import EventArrays
 from viewer.ui.theme import Theme, light_theme
 from viewer.ui.timeline.axis import CalendarAxisItem
@@ -126,8 +132,13 @@ class OverviewStrip(pg.PlotWidget):
         super().__init__(
             parent=parent, viewBox=self._view, axisItems={"bottom": self._axis}, enableMenu=False
         )
-        self._span: tuple[float, float] = EMPTY_SPAN
-        self._window: tuple[float, float] = EMPTY_SPAN
+        self._span: tuple[float, float] = EMPTY_SPAN  # (on the axis)
+        self._window: tuple[float, float] = EMPTY_SPAN  # (in seconds)
+        self._time_scale = LINEAR
+        self._counted: tuple[tuple[float, float] | None, Callable[[np.ndarray], np.ndarray]] = (
+            None,
+            _no_counts,
+        )
         self._updating = False
         self._theme = light_theme()
         self.setAccessibleName("Overview of the whole timeline")
@@ -191,21 +202,40 @@ class OverviewStrip(pg.PlotWidget):
         """Show events spanning ``span``; ``starts(edges)`` counts the events that
         start between each pair of bin edges (while a big file loads, the store's
         index counts them)."""
+        self._counted = (span, starts)
+        self._draw()
+
+    def set_time_scale(self, scale: TimeScale) -> None:
+        """Show time on ``scale``'s axis (linear, or logarithmic for deep time)."""
+        if scale == self._time_scale:
+            return
+        self._time_scale = scale
+        self._axis.set_time_scale(scale)
+        self._draw()
+
+    @property
+    def time_scale(self) -> TimeScale:
+        return self._time_scale
+
+    def _draw(self) -> None:
+        """The histogram of the events counted, in bins even along the axis."""
+        span, starts = self._counted
+        scale = self._time_scale
         if span is None:
             self._histogram.setData(x=np.array([0.0, 1.0]), y=np.array([0.0]))
             self._histogram.setVisible(False)
-            self._apply_span(EMPTY_SPAN)
+            self._apply_span(self._on_axis(EMPTY_SPAN))
             self._set_region(self._window)
             return
         lo, hi = span
+        if hi - lo <= 0:
+            lo, hi = lo - SECONDS_PER_YEAR / 2, hi + SECONDS_PER_YEAR / 2
+        lo, hi = scale.to_axis(lo), scale.to_axis(hi)
         width = hi - lo
-        if width <= 0:
-            width = SECONDS_PER_YEAR
-            lo, hi = lo - width / 2, hi + width / 2
         lo -= width * SPAN_MARGIN
         hi += width * SPAN_MARGIN
         edges = np.linspace(lo, hi, HISTOGRAM_BINS + 1)
-        counts = np.asarray(starts(edges), dtype=np.float64)
+        counts = np.asarray(starts(scale.from_axis(edges)), dtype=np.float64)
         top = counts.max() if len(counts) else 0.0
         # Square-root scale: a dense cluster does not flatten every sparse one to nothing.
         heights = np.sqrt(counts / top) if top > 0 else np.zeros(len(counts))
@@ -227,8 +257,8 @@ class OverviewStrip(pg.PlotWidget):
         return self._window
 
     def full_span(self) -> tuple[float, float]:
-        """The span the strip shows: all events plus a small margin."""
-        return self._span
+        """The span the strip shows: all events plus a small margin (in seconds)."""
+        return self._time_scale.from_axis(self._span[0]), self._time_scale.from_axis(self._span[1])
 
     def set_theme(self, theme: Theme) -> None:
         """Paint the strip in ``theme``'s canvas colours."""
@@ -263,9 +293,10 @@ class OverviewStrip(pg.PlotWidget):
             self._updating = False
 
     def _set_region(self, window: tuple[float, float]) -> None:
+        """Put the region over ``window`` (seconds)."""
         self._updating = True
         try:
-            self._region.setRegion(window)
+            self._region.setRegion(self._on_axis(window))
         finally:
             self._updating = False
 
@@ -275,24 +306,31 @@ class OverviewStrip(pg.PlotWidget):
         x0, x1 = self._region.getRegion()
         if not x1 > x0:
             return
-        self._window = (float(x0), float(x1))
-        self.windowChanged.emit(float(x0), float(x1))
+        from_axis = self._time_scale.from_axis
+        self._window = (from_axis(float(x0)), from_axis(float(x1)))
+        self.windowChanged.emit(*self._window)
 
     def _on_scrubbed(self, x: float, finished: bool) -> None:
         x0, x1 = self._region.getRegion()
         if finished and x0 <= x <= x1:
             return  # a click on the region itself leaves the window where it is
-        width = self._window[1] - self._window[0]
+        w0, w1 = self._on_axis(self._window)
+        width = w1 - w0
         lo, hi = self._span
         start = x - width / 2
         if width <= hi - lo:
             start = min(max(start, lo), hi - width)
-        window = (start, start + width)
+        from_axis = self._time_scale.from_axis
+        window = (from_axis(start), from_axis(start + width))
         if window == self._window:
             return
         self._window = window
         self._set_region(window)
         self.windowChanged.emit(*window)
+
+    def _on_axis(self, window: tuple[float, float]) -> tuple[float, float]:
+        to_axis = self._time_scale.to_axis
+        return to_axis(window[0]), to_axis(window[1])
 
     def mousePressEvent(self, ev: QtGui.QMouseEvent) -> None:
         super().mousePressEvent(ev)

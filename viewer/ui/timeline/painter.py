@@ -42,6 +42,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 
 from viewer.model.dates import MONTH_ABBREVIATIONS, MONTH_NAMES, Precision
 from viewer.model.lanes import AFTER, BEFORE, INSIDE, mark_bounds, mark_geometry, place_labels
+from viewer.model.time_scale import LINEAR
 from viewer.store.columns import EventArrays, overlap_counts
 from viewer.ui.timeline.bands import BandChip, paint_band_backs, paint_band_headers
 from viewer.ui.timeline.drag import DragSession
@@ -147,6 +148,8 @@ class EventPainter:
         self.band_focus: int | None = None
         #: the swimlane headers the last paint drew
         self.band_chips: list[BandChip] = []
+        #: what the frames' x is (the dragged event's dates are put on it)
+        self.time_scale = LINEAR
 
     # -- one frame -------------------------------------------------------------------------
 
@@ -690,8 +693,9 @@ class EventPainter:
         start, end = drag.preview
         i = drag.index
         far_l, far_r = left - 50.0, right + 50.0
-        x0 = sx * start.begin() + ox
-        x1 = sx * (end or start).finish() + ox
+        to_axis = self.time_scale.to_axis
+        x0 = sx * to_axis(start.begin()) + ox
+        x1 = sx * to_axis((end or start).finish()) + ox
         yc = math.floor(sy * float(lay.lanes[i]) + oy + 0.5)
         color = style.color(int(style.color_keys(arrays.category[i : i + 1])[0]))
         accent = QtGui.QColor(theme.accent)

@@ -16,6 +16,12 @@ when the lanes do not fit.
   that range's zoom without moving the view, and :meth:`TimelineView.relayout` lays
   the lanes out for exactly the zoom shown.
 * Zoom and pan are limited to the events' span plus a margin, down to about a minute.
+* A time scale (:meth:`TimelineView.set_time_scale`, linear by default) maps time to
+  the view's x: on a logarithmic one, x is decades of years before the present
+  (:mod:`viewer.model.time_scale`), and everything inside the view (lanes, labels,
+  limits, margins, the zoom) works in those axis coordinates, the events mapped by
+  :class:`~viewer.ui.timeline.scaled.AxisArrays`.  What the view says and is told
+  (visible ranges, double-clicked positions, dragged dates, eras) stays in seconds.
 * Only ``+``, ``-`` and Home are handled here (and Esc while dragging an event); other
   keys (arrows, Enter…) go on to the parent so the main window can use them.
 * Editing (:meth:`TimelineView.set_editable`): dragging an event moves it, dragging a
@@ -38,19 +44,24 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import QPointF, Qt, Signal
 
 from viewer.model.dates import SECONDS_PER_DAY, year_start
+from viewer.model.time_scale import TimeScale
 from viewer.store.columns import EventArrays, Patch
 from viewer.ui.theme import Theme, light_theme
 from viewer.ui.timeline.axis import CalendarAxisItem
 from viewer.ui.timeline.eras import ErasItem
+from viewer.ui.timeline.glide import ANIMATION_MS, RangeGlide
 from viewer.ui.timeline.item import DateLookup, EventsItem, Grouper
 from viewer.ui.timeline.layout import Band
+from viewer.ui.timeline.scaled import AxisArrays
 
-__all__ = ["ROW_HEIGHT", "TimelineView", "TimelineViewBox"]
+__all__ = ["ANIMATION_MS", "ROW_HEIGHT", "TimelineView", "TimelineViewBox"]
 
 #: Height of one lane in pixels.
 ROW_HEIGHT = 26.0
 #: Smallest visible time span, in seconds.
 MIN_X_RANGE = 60.0
+#: Smallest visible span on a logarithmic axis (a minute now, 30,000 years at the Big Bang).
+MIN_LOG_RANGE = 1e-6
 #: Span given to a set of events shorter than this (e.g. a single event).
 MIN_SPAN = 30 * SECONDS_PER_DAY
 #: Fraction of the span the view may be panned beyond either end.
@@ -66,15 +77,6 @@ BOTTOM_ROOM = 1.0
 #: Lanes of room above the first lane, and below the last where there is no strip.
 TOP_ROOM = 0.25
 ZOOM_STEP = 1.5
-#: Default duration of an animated :meth:`TimelineView.set_visible_range`, in ms.
-ANIMATION_MS = 400
-#: Smallest distance between axis ticks at scale 1, in pixels.
-TICK_SPACING_PX = 60.0
-#: The axis' room for its labels at scale 1 (pyqtgraph's default), and the gaps
-#: between the axis line, the ticks and the labels.
-TICK_TEXT_HEIGHT = 18
-TICK_TEXT_OFFSET = 2
-TICK_LENGTH = -5
 
 
 class TimelineViewBox(pg.ViewBox):
@@ -136,7 +138,7 @@ class TimelineView(QtWidgets.QWidget):
         clicked(object, object): the clicked event id (``None`` for empty space) and the
             ``Qt.KeyboardModifiers``.
         doubleClicked(object, float): the double-clicked event id (or ``None``) and the
-            x position in axis seconds.
+            time there, in axis seconds.
         eventDragged(int, object, object, bool): an event was dragged to new dates
             (only when editable): its id, the new start and end (``PartialDate``; the
             end ``None`` for a point) and ``True`` for a resize (one end dragged),
@@ -167,6 +169,9 @@ class TimelineView(QtWidgets.QWidget):
         self._scale = 1.0
         self._row_height = ROW_HEIGHT
         self._scrollbar_policy = Qt.ScrollBarPolicy.ScrollBarAsNeeded
+        self._on_axis = AxisArrays()  # the events given, and on the time scale's axis
+        self._eras: list[tuple[str, float, float]] = []  # (in seconds)
+        self._preview_span: tuple[float, float] | None = None  # (in seconds)
 
         self.plot = pg.GraphicsLayoutWidget()
         self.plot.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -200,15 +205,10 @@ class TimelineView(QtWidgets.QWidget):
         self._range_timer.setInterval(0)
         self._range_timer.timeout.connect(self._emit_range)
 
-        self._animation = QtCore.QVariantAnimation(self)
-        self._animation.setDuration(ANIMATION_MS)
-        self._animation.setEasingCurve(QtCore.QEasingCurve.Type.InOutCubic)
-        self._animation.setStartValue(0.0)
-        self._animation.setEndValue(1.0)
-        self._animation.valueChanged.connect(self._on_animation_step)
-        self._animation.finished.connect(self._on_animation_finished)
-        self._anim_from = (0.0, 1.0)
-        self._anim_to = (0.0, 1.0)
+        self._animation = RangeGlide(
+            lambda x0, x1: self.viewbox.setXRange(x0, x1, padding=0.0), self
+        )
+        self._animation.arrived.connect(self._on_animation_finished)
 
         self.viewbox.sigXRangeChanged.connect(self._on_x_range_changed)
         self.viewbox.sigResized.connect(self._on_resized)
@@ -218,15 +218,17 @@ class TimelineView(QtWidgets.QWidget):
         self.item.sigLayoutChanged.connect(self._update_rows)
         self.item.sigHovered.connect(self._on_hovered)
         self.item.sigClicked.connect(self.clicked)
-        self.item.sigDoubleClicked.connect(self.doubleClicked)
+        self.item.sigDoubleClicked.connect(
+            lambda event_id, x: self.doubleClicked.emit(event_id, self.time_scale.from_axis(x))
+        )
         self.item.sigDragged.connect(self.eventDragged)
         self.item.sigBandToggled.connect(self.bandToggled)
         self.item.sigBandMoved.connect(self.bandMoved)
 
         self._apply_limits()
-        self.viewbox.setXRange(*EMPTY_SPAN, padding=0.0)
+        self.viewbox.setXRange(*EMPTY_SPAN, padding=0.0)  # (linear: seconds are the axis)
         self.viewbox.setYRange(-0.5 - TOP_ROOM, 10.0, padding=0.0)
-        self._apply_axis_scale()
+        self.axis.set_size(self._scale)
         self.set_theme(self._theme)
 
     # -- data and appearance -----------------------------------------------------------
@@ -240,7 +242,8 @@ class TimelineView(QtWidgets.QWidget):
         overwritten when the view is first laid out.
         """
         had_data = self._span is not None
-        self.item.set_data(arrays, layout=False)
+        self._preview_span = None
+        self.item.set_data(self._on_axis.set(arrays), layout=False)
         self._span = self.item.span()
         self._apply_limits()
         should_fit = (not had_data) if fit is None else fit
@@ -249,7 +252,7 @@ class TimelineView(QtWidgets.QWidget):
         else:
             if fit is not None:
                 self._fit_pending = False
-            x0, x1 = self.visible_range()
+            x0, x1 = self._axis_range()
             self.viewbox.setXRange(x0, x1, padding=0.0)
         self.item.flush_layout()
         self._update_rows()
@@ -257,7 +260,7 @@ class TimelineView(QtWidgets.QWidget):
     def apply_patch(self, arrays: EventArrays, patch: Patch) -> None:
         """Show ``arrays``, the ones shown with ``patch`` applied (an edit): the view
         stays where it is, and only what changed is measured and placed again."""
-        self.item.apply_patch(arrays, patch)
+        self.item.apply_patch(*self._on_axis.patch(arrays, patch))
         span = self.item.span()
         if span != self._span:
             self._span = span
@@ -267,13 +270,39 @@ class TimelineView(QtWidgets.QWidget):
     def set_preview(self, span: tuple[float, float] | None, lanes: int) -> None:
         """While a big file loads (the arrays hold its first lanes): its whole span and
         number of lanes, so that the view fits and scrolls as it will."""
-        self.item.set_preview(span, lanes)
+        self._preview_span = span
+        self.item.set_preview(self._on_axis.span(span), lanes)
         self._span = self.item.span()
         self._apply_limits()
         self._update_rows()
 
     def arrays(self) -> EventArrays:
+        """The rows drawn (on the time scale's axis; in swimlanes, a row per band)."""
         return self.item.arrays
+
+    # -- the time scale ------------------------------------------------------------------
+
+    @property
+    def time_scale(self) -> TimeScale:
+        return self._on_axis.scale
+
+    def set_time_scale(self, scale: TimeScale) -> None:
+        """Map time to the view's x by ``scale`` (linear, or logarithmic for deep
+        time) and fit everything: a range on one scale means little on the other."""
+        if scale == self._on_axis.scale:
+            return
+        self.axis.set_time_scale(scale)
+        self.item.set_time_scale(scale)
+        preview, lanes = self._preview_span, self.item.lane_count
+        self.item.set_data(self._on_axis.set(self._on_axis.given, scale), layout=False)
+        if preview is not None:
+            self.set_preview(preview, lanes)
+        self._span = self.item.span()
+        self.set_eras(self._eras)
+        self._apply_limits()
+        self.fit_all()
+        self.item.flush_layout()
+        self._update_rows()
 
     # -- swimlanes ---------------------------------------------------------------------
 
@@ -315,7 +344,9 @@ class TimelineView(QtWidgets.QWidget):
 
     def set_eras(self, eras: Sequence[tuple[str, float, float]]) -> None:
         """Bands behind the events: ``(title, begin, finish)`` in axis seconds."""
-        self.eras.set_eras(eras)
+        self._eras = list(eras)
+        to_axis = self.time_scale.to_axis
+        self.eras.set_eras([(title, to_axis(b), to_axis(f)) for title, b, f in self._eras])
 
     def set_theme(self, theme: Theme) -> None:
         """Paint the canvas (background, axis, eras, events) in ``theme``'s colours."""
@@ -345,7 +376,7 @@ class TimelineView(QtWidgets.QWidget):
         self._scale = factor
         self._row_height = ROW_HEIGHT * factor
         self.item.set_size_scale(factor)
-        self._apply_axis_scale()
+        self.axis.set_size(self._scale)
         self._update_rows()  # keeps the top lane, with the new row height
 
     def scale_factor(self) -> float:
@@ -361,7 +392,7 @@ class TimelineView(QtWidgets.QWidget):
         above the first and below the last (a lane where the density strip may show,
         at this width), and the axis."""
         lanes = (max(0, rows) + TOP_ROOM + self._bottom_room()) * self._row_height
-        return math.ceil(lanes + self._axis_height())
+        return math.ceil(lanes + self.axis.height_needed())
 
     def set_scrollbar_policy(self, policy: Qt.ScrollBarPolicy) -> None:
         """When the lanes' scroll bar shows: as needed (default), always or never.
@@ -397,6 +428,11 @@ class TimelineView(QtWidgets.QWidget):
     # -- navigation ----------------------------------------------------------------------
 
     def visible_range(self) -> tuple[float, float]:
+        """The time shown, in axis seconds."""
+        x0, x1 = self._axis_range()
+        return self.time_scale.from_axis(x0), self.time_scale.from_axis(x1)
+
+    def _axis_range(self) -> tuple[float, float]:
         (x0, x1), _ = self.viewbox.viewRange()
         return float(x0), float(x1)
 
@@ -416,26 +452,30 @@ class TimelineView(QtWidgets.QWidget):
         has its size is kept: it cancels the fit a new view makes at its first resize.
         """
         self._fit_pending = False
-        self._move_to(float(x0), float(x1), animate=animate, duration_ms=duration_ms)
+        to_axis = self.time_scale.to_axis
+        self._move_to(
+            to_axis(float(x0)), to_axis(float(x1)), animate=animate, duration_ms=duration_ms
+        )
 
     def is_animating(self) -> bool:
-        return self._animation.state() == QtCore.QAbstractAnimation.State.Running
+        return self._animation.is_running()
 
     def finish_animation(self) -> bool:
         """Jump to the end of the animation under way (emitting
         :attr:`animationFinished`); ``False`` if there is none."""
-        if not self.is_animating():
-            return False
-        self._animation.stop()
-        self._on_animation_finished()
-        return True
+        return self._animation.finish()
 
     def fit_range(self) -> tuple[float, float]:
-        """The range :meth:`fit_all` shows: every event and its label, at this width.
+        """The range :meth:`fit_all` shows (axis seconds): every event and its label,
+        at this width.
 
         Labels near the right end go before their marks, so a small margin is enough;
         the range widens only for labels that fit on neither side of their marks.
         """
+        x0, x1 = self._fit_axis_range()
+        return self.time_scale.from_axis(x0), self.time_scale.from_axis(x1)
+
+    def _fit_axis_range(self) -> tuple[float, float]:
         lo, hi = self._span_or_default()
         w = hi - lo
         return self._room_for_labels(lo - FIT_MARGIN * w, hi + FIT_MARGIN * w)
@@ -444,7 +484,7 @@ class TimelineView(QtWidgets.QWidget):
         """Show every event and its label (Home): :meth:`fit_range`, the top lane first."""
         # not laid out yet: fit again once the view has its size
         self._fit_pending = self.viewbox.width() < 10
-        self._move_to(*self.fit_range())
+        self._move_to(*self._fit_axis_range())
         self.scroll_to_lane_top(-0.5 - TOP_ROOM)
 
     def lanes_in(self, x0: float, x1: float) -> tuple[int, int] | None:
@@ -455,7 +495,8 @@ class TimelineView(QtWidgets.QWidget):
         Nothing moves: this is how an owner learns how many rows some range needs (in
         swimlanes, from the header of the first band there: see ``rows_of``).
         """
-        x0, x1 = sorted((float(x0), float(x1)))
+        to_axis = self.time_scale.to_axis
+        x0, x1 = sorted((to_axis(float(x0)), to_axis(float(x1))))
         px = self.viewbox.width()
         inside = self.item.arrays.visible(x0, x1)
         if len(inside) == 0 or px <= 0 or x1 <= x0:
@@ -472,11 +513,12 @@ class TimelineView(QtWidgets.QWidget):
         self.item.relayout()
 
     def zoom(self, factor: float, center: float | None = None) -> None:
-        """Zoom in by ``factor`` (> 1) or out (< 1) around ``center`` (default: middle)."""
+        """Zoom in by ``factor`` (> 1) or out (< 1) around the time ``center`` (default:
+        the middle)."""
         if factor <= 0:
             raise ValueError("zoom factor must be positive")
-        x0, x1 = self.visible_range()
-        c = (x0 + x1) / 2 if center is None else float(center)
+        x0, x1 = self._axis_range()
+        c = (x0 + x1) / 2 if center is None else self.time_scale.to_axis(float(center))
         self._move_to(c - (c - x0) / factor, c + (x1 - c) / factor)
 
     def ensure_visible(self, event_id: int, *, animate: bool = False) -> bool:
@@ -486,7 +528,7 @@ class TimelineView(QtWidgets.QWidget):
         if i is None:
             return False
         self.item.flush_layout()
-        x0, x1 = self.visible_range()
+        x0, x1 = self._axis_range()
         w = x1 - x0
         b, f = float(a.begin[i]), float(a.finish[i])
         if not a.is_range[i]:
@@ -559,47 +601,19 @@ class TimelineView(QtWidgets.QWidget):
             self.viewbox.setXRange(x0, x1, padding=0.0)
             self.item.flush_layout()
             return
-        self._anim_from = self.visible_range()
-        self._anim_to = (x0, x1)
-        self._animation.setDuration(ANIMATION_MS if duration_ms is None else max(0, duration_ms))
-        self._animation.start()
-
-    def _apply_axis_scale(self) -> None:
-        """The axis' type, ticks and room for its labels at the current scale.
-
-        Its height is set from the font rather than grown after a first paint, so that
-        :meth:`height_for_rows` is right before anything is drawn.
-        """
-        k = self._scale
-        font = QtGui.QFont()
-        if font.pointSizeF() > 0:
-            font.setPointSizeF(font.pointSizeF() * k)
-        else:  # a font sized in pixels
-            font.setPixelSize(max(1, round(font.pixelSize() * k)))
-        text = QtGui.QFontMetricsF(font).boundingRect(
-            QtCore.QRectF(0, 0, 1000, 1000), int(Qt.AlignmentFlag.AlignCenter), "2000"
-        )
-        self.axis.setTickFont(font)
-        self.axis.setStyle(
-            autoExpandTextSpace=False,
-            tickTextHeight=max(round(TICK_TEXT_HEIGHT * k), math.ceil(text.height())),
-            tickTextOffset=round(TICK_TEXT_OFFSET * k),
-            tickLength=round(TICK_LENGTH * k),
-        )
-        self.axis.setMinSpacing(TICK_SPACING_PX * k)
-
-    def _axis_height(self) -> float:
-        style = self.axis.style
-        offset = style["tickTextOffset"][1]
-        return float(style["tickTextHeight"] + offset + max(0, style["tickLength"]))
+        self._animation.glide(self._axis_range(), (x0, x1), duration_ms)
 
     def _span_or_default(self) -> tuple[float, float]:
-        if self._span is None:
-            return EMPTY_SPAN
-        lo, hi = self._span
-        if hi - lo < MIN_SPAN:
-            mid = (lo + hi) / 2
-            lo, hi = mid - MIN_SPAN / 2, mid + MIN_SPAN / 2
+        """The events' span on the axis, at least :data:`MIN_SPAN` of time."""
+        scale = self.time_scale
+        if self._span is not None:
+            lo, hi = self._span
+        else:
+            lo, hi = scale.to_axis(EMPTY_SPAN[0]), scale.to_axis(EMPTY_SPAN[1])
+        t0, t1 = scale.from_axis(lo), scale.from_axis(hi)
+        if t1 - t0 < MIN_SPAN:
+            mid = (t0 + t1) / 2
+            lo, hi = scale.to_axis(mid - MIN_SPAN / 2), scale.to_axis(mid + MIN_SPAN / 2)
         return lo, hi
 
     def _apply_limits(self) -> None:
@@ -607,7 +621,8 @@ class TimelineView(QtWidgets.QWidget):
         w = hi - lo
         x_min, x_max = lo - SPAN_MARGIN * w, hi + SPAN_MARGIN * w
         # keep a minute representable: doubles lose sub-minute steps in deep time
-        min_range = max(MIN_X_RANGE, max(abs(x_min), abs(x_max)) * 2.0**-40)
+        smallest = MIN_X_RANGE if self.time_scale.is_linear else MIN_LOG_RANGE
+        min_range = max(smallest, max(abs(x_min), abs(x_max)) * 2.0**-40)
         self.viewbox.setLimits(xMin=x_min, xMax=x_max, minXRange=min_range, maxXRange=x_max - x_min)
 
     def _room_for_labels(self, x0: float, x1: float) -> tuple[float, float]:
@@ -690,18 +705,7 @@ class TimelineView(QtWidgets.QWidget):
     def _emit_range(self) -> None:
         self.rangeChanged.emit(*self.visible_range())
 
-    def _on_animation_step(self, value: Any) -> None:
-        t = float(value)
-        (a0, a1), (b0, b1) = self._anim_from, self._anim_to
-        wa, wb = a1 - a0, b1 - b0
-        ca, cb = (a0 + a1) / 2, (b0 + b1) / 2
-        # the width changes geometrically, so zooming feels even at every step
-        w = wa * (wb / wa) ** t if wa > 0 and wb > 0 else wa + (wb - wa) * t
-        c = ca + (cb - ca) * t
-        self.viewbox.setXRange(c - w / 2, c + w / 2, padding=0.0)
-
     def _on_animation_finished(self) -> None:
-        self.viewbox.setXRange(*self._anim_to, padding=0.0)
         self.item.flush_layout()
         self.animationFinished.emit()
 
