@@ -137,6 +137,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="draw the events in swimlanes (default: as the file was last grouped)",
     )
     _time_scale_options(p)
+    p.add_argument(
+        "--paged",
+        action="store_true",
+        help="a PDF for paper: the timeline split across pages at a readable scale",
+    )
+    p.add_argument("--paper", choices=("a4", "a3", "letter", "legal", "tabloid"), default="a4")
+    p.add_argument("--portrait", action="store_true", help="upright pages (default: landscape)")
+    p.add_argument("--pages", type=_positive, help="this many pages (default: as many as needed)")
     return parser
 
 
@@ -335,9 +343,16 @@ def cmd_render(args: argparse.Namespace) -> int:
     date_from = parse_span(args.date_from)[0].nominal if args.date_from else None
     date_to = parse_span(args.date_to)[1].nominal if args.date_to else None
     reference = parse_date(args.reference).nominal if args.reference else None
+    paper = None
+    if args.paged:
+        from viewer.ui.paged import Paper
+
+        paper = Paper(args.paper, landscape=not args.portrait)
+    elif args.pages or args.portrait or args.paper != "a4":
+        raise CliError("--pages, --paper and --portrait are for --paged")
     try:
         if args.out == STDIO:
-            suffix = "." + (args.format or "png")
+            suffix = "." + (args.format or ("pdf" if args.paged else "png"))
         else:
             suffix = output_format(args.out)  # before opening anything
             if args.format and suffix != "." + args.format:
@@ -352,6 +367,8 @@ def cmd_render(args: argparse.Namespace) -> int:
                 date_to=date_to,
                 grouper=file_grouper(store, args.group_by),
                 time_scale=file_time_scale(store, args.time_scale, reference),
+                paper=paper,
+                pages=args.pages,
             )
     except DateError:
         raise

@@ -44,6 +44,7 @@ from PySide6.QtGui import (
     QPainter,
     QPdfWriter,
     QPen,
+    QTransform,
 )
 
 from viewer.io.files import write_atomically
@@ -69,6 +70,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
     from viewer.store import EventStore
+    from viewer.ui.paged import Paper
 
 __all__ = [
     "FORMATS",
@@ -80,6 +82,7 @@ __all__ = [
     "output_format",
     "paint_on_printer",
     "paint_timeline",
+    "placement",
     "print_timeline",
     "render_data",
     "render_file",
@@ -147,7 +150,7 @@ class _Events:
     arrays: EventArrays  # the rows drawn (in swimlanes, a row per band an event is in)
     frame: Frame
     rows: int  # lanes shown
-    lanes: int  # lanes there are
+    lanes: int  # lanes the span needs (down to the last holding an event in it)
     drawn: LabelHits | None = None  # the labels the last paint drew
 
 
@@ -268,7 +271,7 @@ def _lay_out_events(
     y1 = rows - 0.5 + (STRIP_ROOM if strip else BOTTOM_ROOM)
     height = (y1 - y0) * sizes.row + (sizes.strip_height if strip else 0.0)
     frame = Frame.fitted(x0, x1, y0, y1, QRectF(left, top, right - left, height))
-    return _Events(labels, painter, lay, a, frame, rows, lay.n_lanes)
+    return _Events(labels, painter, lay, a, frame, rows, last + 1)
 
 
 def layout_page(data: RenderData, width: float, theme: Theme | None = None) -> PageLayout:
@@ -397,15 +400,23 @@ def paint_timeline(
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
     painter.fillRect(rect, theme.timeline_bg)
-    s = min(1.0, rect.height() / lay.height) if lay.height > 0 else 1.0
-    painter.translate(
-        rect.left() + (rect.width() - lay.width * s) / 2,
-        rect.top() + max(0.0, (rect.height() - lay.height * s) / 2),
-    )
-    painter.scale(s, s)
+    painter.setTransform(placement(rect, lay), combine=True)
     _paint(painter, lay, data, theme)
     painter.restore()
     return lay
+
+
+def placement(rect: QRectF, lay: PageLayout) -> QTransform:
+    """Where :func:`paint_timeline` puts a picture laid out as ``lay`` in ``rect``: scaled
+    down to fit when taller, centred vertically when shorter."""
+    s = min(1.0, rect.height() / lay.height) if lay.height > 0 else 1.0
+    t = QTransform()
+    t.translate(
+        rect.left() + (rect.width() - lay.width * s) / 2,
+        rect.top() + max(0.0, (rect.height() - lay.height * s) / 2),
+    )
+    t.scale(s, s)
+    return t
 
 
 def _paint(p: QPainter, lay: PageLayout, data: RenderData, theme: Theme) -> None:
@@ -677,16 +688,22 @@ def render_file(
     view_width: float | None = None,
     grouper: Grouper | None = None,
     time_scale: TimeScale = LINEAR,
+    paper: Paper | None = None,
+    pages: int | None = None,
 ) -> None:
     """Write the picture to ``out``: PNG, SVG or PDF by its extension.
 
     ``width`` is the PNG's width in pixels, and the width the SVG and PDF are laid out
-    for (their height follows, as the PNG's does).  Raises ValueError for an unknown
+    for (their height follows, as the PNG's does).  With ``paper``, a PDF for paper
+    instead: the timeline across pages (``pages`` of them, default as many as a
+    readable scale needs, :mod:`viewer.ui.paged`).  Raises ValueError for an unknown
     extension or a width out of range, OSError when the file cannot be written (nothing
     is left behind then).  ``theme`` gives the colours (default: light); see
     :func:`render_data` for the rest.
     """
     ext = output_format(out)
+    if paper is not None and ext != ".pdf":
+        raise ValueError(f"pages are written as a PDF, not {ext[1:].upper()}: name it .pdf")
     width = _check_width(width)
     _ensure_app()
     data = render_data(
@@ -701,31 +718,24 @@ def render_file(
         grouper=grouper,
         time_scale=time_scale,
     )
-    write_atomically(out, _WRITERS[ext](data, width, theme or light_theme()))
+    if paper is not None:
+        from viewer.ui.paged import paged_pdf_bytes
+
+        payload = paged_pdf_bytes(data, paper, pages=pages, theme=theme)
+    else:
+        payload = _WRITERS[ext](data, width, theme or light_theme())
+    write_atomically(out, payload)
 
 
 # -- printing ----------------------------------------------------------------------------
 
 
-def paint_on_printer(
-    printer: QPrinter, data: RenderData, *, width: int = 1600, theme: Theme | None = None
-) -> bool:
-    """Paint the picture on ``printer``'s page, scaled to fit; False if it cannot start."""
-    from PySide6.QtPrintSupport import QPrinter
+def paint_on_printer(printer: QPrinter, data: RenderData, *, theme: Theme | None = None) -> int:
+    """Paint the timeline on ``printer``'s pages, split across as many as a readable
+    scale needs (:func:`viewer.ui.paged.paint_pages`); how many (0: it cannot start)."""
+    from viewer.ui.paged import paint_pages
 
-    painter = QPainter()
-    if not painter.begin(printer):
-        return False
-    try:
-        page = printer.pageRect(QPrinter.Unit.DevicePixel)
-        size = layout_size(data, width)
-        scale = min(page.width() / size.width(), page.height() / size.height())
-        painter.translate((page.width() - size.width() * scale) / 2, 0.0)
-        painter.scale(scale, scale)
-        paint_timeline(painter, QRectF(QPointF(0, 0), size), data, theme=theme)
-    finally:
-        painter.end()
-    return True
+    return paint_pages(printer, data, theme=theme)
 
 
 def print_timeline(
@@ -736,14 +746,15 @@ def print_timeline(
     date_to: PartialDate | None = None,
     x_range: tuple[float, float] | None = None,
     filters: Filters | None = None,
-    width: int = 1600,
     arrays: EventArrays | None = None,
     layout_key: float | None = None,
     view_width: float | None = None,
     grouper: Grouper | None = None,
     time_scale: TimeScale = LINEAR,
 ) -> QPrintPreviewDialog:
-    """A print preview of the picture (landscape, scaled to the page); not yet shown.
+    """A print preview of the timeline on paper (landscape unless the person chooses
+    otherwise): split across pages at a readable scale, with overlap marks, the span of
+    each page in its header and page numbers (:mod:`viewer.ui.paged`); not yet shown.
 
     The caller runs it (``exec()`` or ``open()``); printing always uses the light colours.
     """
@@ -768,7 +779,7 @@ def print_timeline(
     printer.setPageOrientation(QPageLayout.Orientation.Landscape)
 
     def paint(target: QPrinter) -> None:
-        paint_on_printer(target, data, width=width)
+        paint_on_printer(target, data)
 
     dialog.paintRequested.connect(paint)
     return dialog

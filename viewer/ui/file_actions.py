@@ -419,7 +419,9 @@ class FileActions(QObject):
         w.show_message(f"Exported {path}", 5000)
 
     def print_timeline(self) -> None:
-        """Print the timeline as shown, through a print preview."""
+        """Print the timeline through a print preview: every event passing the filters,
+        in the window's bands and on its time scale, across as many pages as a
+        readable scale needs (paper is not a screen: not just the part in view)."""
         from viewer.ui.export import print_timeline
 
         w = self._window
@@ -428,11 +430,8 @@ class FileActions(QObject):
         dialog = print_timeline(
             self._parent,
             w.doc.store,
-            x_range=w.view.visible_range(),
             filters=w.state.filters,
             arrays=w.data.all,
-            layout_key=w.view.item.layout_key,
-            view_width=w.view.plot.viewport().width(),
             grouper=w.grouping.grouper(),
             time_scale=w.time_scale.scale,
         )

@@ -107,7 +107,7 @@ def _count_text(n: int) -> str:
     return f"{n:,} event{'s' * (n != 1)}"
 
 
-def _span_text(x0: float, x1: float, finest: Precision = Precision.SECOND) -> str:
+def span_text(x0: float, x1: float, finest: Precision = Precision.SECOND) -> str:
     """A span for people, to a precision that suits its length and is no finer than
     ``finest`` (the events' own: a span of years-only events names no month)."""
     last = max(x0, x1 - 1.0)
@@ -221,9 +221,9 @@ def render_data(
     elif n and not restricted:
         first, last = int(np.argmin(drawn.begin)), int(np.argmax(drawn.finish))
         finest = Precision(min(drawn.start_precision[first], drawn.end_precision[last]))
-        period = _span_text(float(drawn.begin[first]), float(drawn.finish[last]), finest)
+        period = span_text(float(drawn.begin[first]), float(drawn.finish[last]), finest)
     else:
-        period = _span_text(x0, x1)
+        period = span_text(x0, x1)
     count = _count_text(n) if not restricted or n == total else f"{n:,} of {_count_text(total)}"
     has_span = restricted or total > 0
     subtitle = f"{period} · {count}" if has_span else ""
