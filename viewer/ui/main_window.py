@@ -58,6 +58,7 @@ from viewer.ui.document import Document
 from viewer.ui.editing import EditController
 from viewer.ui.event_list import EventListView
 from viewer.ui.file_actions import FileActions
+from viewer.ui.focus_ring import FocusRing
 from viewer.ui.grouping import GroupingController
 from viewer.ui.presentation import PresentationWindow
 from viewer.ui.presenting import PresentController
@@ -126,6 +127,7 @@ class MainWindow(QMainWindow):
         self.view.setObjectName("timeline")
         self.overview = OverviewStrip()
         self.overview.setObjectName("overview")
+        self.focus_ring = FocusRing(self.view)  # (Tab's stop on the canvas, made visible)
         self.event_list = EventListView()
         self.event_list.setObjectName("eventList")
         self.detail = DetailPanel()

@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Protocol
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, QRect, QRectF, Qt
 
 from viewer.store import DamagedEvent
-from viewer.ui.accessibility import announce
+from viewer.ui.accessibility import announce, expose_timeline, focus_event
 from viewer.ui.data import TimelineData
 from viewer.ui.detail import DetailPanel
 from viewer.ui.document import Document
@@ -54,6 +54,7 @@ class SelectionController(QObject):
         self.state.selectionChanged.connect(self.show_selection)
         self.view.clicked.connect(self.on_timeline_clicked)
         self.event_list.selectionChangedIds.connect(self.on_list_selection)
+        expose_timeline(self.view, self)  # the canvas, as a list of the events shown
 
     def select(self, event_id: int) -> None:
         """Select one event and scroll the timeline to it."""
@@ -75,6 +76,7 @@ class SelectionController(QObject):
         else:
             i = min(max(position + step, 0), n - 1)
         self.select(int(shown.ids[i]))
+        focus_event(self.view, int(shown.ids[i]))  # its item has the focus now
         announce(self.view, self.spoken(int(shown.ids[i])))  # (a screen reader says it)
 
     def spoken(self, event_id: int | None) -> str:
@@ -85,6 +87,38 @@ class SelectionController(QObject):
         if i is None:
             return ""
         return f"{shown.dates[i]} \u2014 {one_line(shown.titles[i])}, {i + 1:,} of {len(shown):,}"
+
+    # -- what assistive technology reads (viewer.ui.accessibility.EventsSource) --------
+
+    def count(self) -> int:
+        return len(self.data.shown)
+
+    def id_at(self, index: int) -> int:
+        return int(self.data.shown.ids[index])
+
+    def index_of(self, event_id: int) -> int | None:
+        return self.data.shown.index_of(event_id)
+
+    def is_selected(self, event_id: int) -> bool:
+        return event_id in self.state.selection
+
+    def current(self) -> int | None:
+        return self.state.current
+
+    def screen_rect(self, event_id: int) -> QRect:
+        """Where an event's mark is on the screen (empty when it is out of view)."""
+        item, plot = self.view.item, self.view.plot
+        lane = item.lane_of(event_id)
+        i = item.arrays.index_of(event_id)
+        if lane is None or i is None:
+            return QRect()
+        a = item.arrays
+        mark = QRectF(float(a.begin[i]), lane - 0.5, float(a.finish[i] - a.begin[i]), 1.0)
+        on_view = plot.mapFromScene(item.mapRectToScene(mark)).boundingRect()
+        on_view = on_view.intersected(plot.viewport().rect())
+        if on_view.isEmpty():
+            return QRect()
+        return QRect(plot.viewport().mapToGlobal(on_view.topLeft()), on_view.size())
 
     def select_index(self, n: int) -> None:
         """Select the ``n``-th shown event (0-based, chronological)."""

@@ -197,6 +197,7 @@ class TimelineView(QtWidgets.QWidget):
         box.addWidget(self.plot, 1)
         box.addWidget(self.scrollbar)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.plot.viewport().setFocusPolicy(Qt.FocusPolicy.NoFocus)  # one Tab stop: this
         for named in (self, self.plot.viewport()):  # (its description: the event selected)
             named.setAccessibleName("Timeline")
 
