@@ -440,8 +440,9 @@ def _read_vevent(comp: icalendar.Component, place: _Place) -> Event:
         raise FormatError("RRULE is given more than once", where=place("RRULE"))
     block_lines = place.block.lines if place.block is not None else []
     others = [line for name, line in block_lines if name not in _MAPPED]
-    if rrule is not None:
-        ical["rrule"] = rrule.to_ical().decode("utf-8")
+    if rrule is not None:  # as written, where the scan saw it
+        written = [line.split(":", 1)[1] for name, line in block_lines if name == "RRULE"]
+        ical["rrule"] = written[0] if written else rrule.to_ical().decode("utf-8")
     rdate = any(name == "RDATE" for name, _ in block_lines)
     description += recurrence_note(ical.get("rrule"), rdate, description)
     summary = _x_text(comp, "SUMMARY", place) or ""

@@ -53,6 +53,7 @@ _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 # Milliseconds that a datetime can hold (years 1 to 9999).
 _MS_LIMIT = 253_402_300_799_000
 _PREFIX_RE = re.compile(r'\s*(?:\[|\{\s*"items"\s*:\s*\[)\s*\{')
+_ITEMS_RE = re.compile(r'"items"\s*:\s*\[\s*\{')
 _KEY_RE = re.compile(r'"(start|content)"\s*:')
 
 
@@ -263,6 +264,8 @@ def looks_like_vis_timeline(text: str) -> bool:
         return False
     except ValueError:  # maybe only the start of a big file: look at the first item
         m = _PREFIX_RE.match(stripped)
+        if m is None and stripped.startswith("{"):
+            m = _ITEMS_RE.search(stripped)
         if m is None:
             return False
         first = stripped[m.end() : m.end() + 4096]
