@@ -94,6 +94,7 @@ _MAPPED = frozenset(
 _SINGLE = ("DTSTART", "DTEND", "DURATION", "SUMMARY", "DESCRIPTION", "LOCATION", "URL", "UID")
 _NAME_RE = re.compile(r"[A-Za-z0-9-]+(?=[;:])")
 _LINE_RE = re.compile(r"\r\n|\r|\n")
+_ESCAPE_RE = re.compile(r"\\([\\;,nN])")
 _TAG_RE = re.compile(r"<[^>]*>")
 _HTML_HINT_RE = re.compile(r"<[A-Za-z!/]")
 _BLOCK_TAG_RE = re.compile(r"<\s*(?:br|/p|/div|/li|/h[1-6]|/tr)\b[^>]*>", re.IGNORECASE)
@@ -232,6 +233,12 @@ class _Place:
         return ", ".join(parts)
 
 
+def unescape(text: str) -> str:
+    """An iCalendar TEXT value as written (``\\,`` ``\\;`` ``\\n`` ``\\\\``) → its text.
+    The library unescapes only the properties it knows, not ``X-`` ones."""
+    return _ESCAPE_RE.sub(lambda m: "\n" if m.group(1) in "nN" else m.group(1), text)
+
+
 def _single(comp: icalendar.Component, name: str, place: _Place) -> Any:
     value = comp.get(name)
     if isinstance(value, list):
@@ -336,7 +343,7 @@ def _x_text(comp: icalendar.Component, name: str, place: _Place) -> str | None:
         return None
     if isinstance(prop, icalendar.vText):
         return str(prop)
-    return str(icalendar.vText.from_ical(str(prop)))  # an X- property: as written
+    return unescape(str(prop))  # an X- property: as written
 
 
 def _categories(comp: icalendar.Component) -> list[str]:
@@ -388,7 +395,7 @@ def _read_description(comp: icalendar.Component, place: _Place) -> str:
     alt = comp.get("X-ALT-DESC")
     if alt is not None and not isinstance(alt, list):
         fmt = str(getattr(alt, "params", {}).get("FMTTYPE", "")).lower()
-        rich = str(icalendar.vText.from_ical(str(alt)))
+        rich = unescape(str(alt))
         if fmt == "text/html" and (not plain or plain == html_to_plain(rich)):
             return rich
     return plain
@@ -523,7 +530,11 @@ def _read(text: str, source: str | None) -> Timeline:
     for attr, name in (("title", "X-WR-CALNAME"), ("description", "X-WR-CALDESC")):
         value = first.get(name)
         if value is not None and not isinstance(value, list):
-            setattr(timeline, attr, str(icalendar.vText.from_ical(str(value))))
+            setattr(
+                timeline,
+                attr,
+                str(value) if isinstance(value, icalendar.vText) else unescape(str(value)),
+            )
     if scan.timezones:
         timeline.extra["ical"] = {"timezones": scan.timezones}
     return timeline
