@@ -83,6 +83,39 @@ def _formats() -> dict[str, Format]:
             news.write_news,
             news.write_news_to,
         ),
+        **_timelinejs2_vis_ical_formats(),
+    }
+
+
+def _timelinejs2_vis_ical_formats() -> dict[str, Format]:
+    """TimelineJS 2 JSON, vis-timeline JSON and iCalendar (their own block: other
+    formats are added beside it)."""
+    from viewer.io import ical, timelinejs2, vis_timeline
+
+    return {
+        "timelinejs2": Format(
+            "timelinejs2",
+            "TimelineJS 2 JSON",
+            (".json",),
+            timelinejs2.read_timelinejs2,
+            timelinejs2.looks_like_timelinejs2,
+        ),
+        "vis": Format(
+            "vis",
+            "vis-timeline JSON",
+            (".json",),
+            vis_timeline.read_vis_timeline,
+            vis_timeline.looks_like_vis_timeline,
+        ),
+        "ics": Format(
+            "ics",
+            "iCalendar",
+            (".ics", ".ical", ".icalendar"),
+            ical.read_ical,
+            ical.looks_like_ical,
+            ical.write_ical,
+            ical.write_ical_to,
+        ),
     }
 
 
