@@ -236,7 +236,11 @@ def test_a_bad_event_adds_nothing_through_the_cli(tmp_path: Path, capsys) -> Non
 
 # -- round trips and fuzz -------------------------------------------------------------
 
-TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=30)
+# (U+FEFF left out: the icalendar library drops it from the start of a value it writes,
+# a zero-width character no one types; see test_a_leading_byte_order_mark_is_dropped)
+TEXT = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufeff"), max_size=30
+)
 WORDS = TEXT.filter(lambda t: bool(t.strip()))
 
 
@@ -323,3 +327,9 @@ PROPS = st.sampled_from(
 def test_any_mix_of_properties_gives_a_timeline_or_a_format_error(lines: list[str]) -> None:
     with contextlib.suppress(FormatError):
         read_ical(vevent(*lines))
+
+
+def test_a_leading_byte_order_mark_is_dropped() -> None:
+    # The one known loss: icalendar writes "\ufeffHello" as "Hello".
+    text = write_ical(Timeline(events=[Event("\ufeffHello", PartialDate(1970, 1, 1))]))
+    assert read_ical(text).events[0].title == "Hello"
