@@ -56,6 +56,7 @@ from viewer.io.timelinejs import (
     exported_group,
     exported_headline,
     fallback_title,
+    group_category,
 )
 from viewer.model.date_arrays import DateColumns
 from viewer.model.dates import DateError, PartialDate, check_range
@@ -252,11 +253,7 @@ def _read_event(row: _Row) -> Event:
         title = fallback_title(description)
         extra["text"] = {"headline": headline}
     group = row["Group"]
-    category = None
-    if group.strip():
-        category = group
-    elif group:
-        extra["group"] = group
+    category = group_category(group or None, extra)  # (an empty cell: no group at all)
     kind = row["Type"].strip()
     if kind:
         extra["type"] = row["Type"]

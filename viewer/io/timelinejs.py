@@ -211,7 +211,7 @@ def date_fields(date: PartialDate) -> dict[str, str]:
 # -- import --------------------------------------------------------------------------
 
 
-def _text_value(value: Any, where: str) -> str | None:
+def text_value(value: Any, where: str) -> str | None:
     if value is None:
         return None
     if isinstance(value, str):
@@ -221,7 +221,18 @@ def _text_value(value: Any, where: str) -> str | None:
     raise FormatError(f"expected text, not {type(value).__name__}", where=where)
 
 
-def _object(value: Any, where: str, what: str) -> dict[str, Any]:
+def group_category(group: str | None, extra: dict[str, Any]) -> str | None:
+    """The category a group (or tag) names; a blank-but-given one names none and is
+    kept in ``extra["group"]``, so that an export writes it back as it was."""
+    if group is None:
+        return None
+    if group.strip():
+        return group
+    extra["group"] = group
+    return None
+
+
+def json_object(value: Any, where: str, what: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise FormatError(f"{what} must be a JSON object", where=where)
     return value
@@ -229,7 +240,7 @@ def _object(value: Any, where: str, what: str) -> dict[str, Any]:
 
 def _read_date(value: Any, where: str) -> tuple[PartialDate | None, dict[str, Any]]:
     """A slide date and its leftover keys; ``None`` when every date field is blank."""
-    obj = _object(value, where, "a date")
+    obj = json_object(value, where, "a date")
     rest = {k: v for k, v in obj.items() if k not in DATE_FIELDS}
     if all(is_blank(obj.get(name)) for name in DATE_FIELDS):
         return None, rest
@@ -247,9 +258,9 @@ def _read_text(slide: Mapping[str, Any], where: str) -> tuple[str | None, str, d
     value = slide.get("text")
     if value is None:
         return None, "", {}
-    obj = _object(value, f"{where}.text", "text")
-    headline = _text_value(obj.get("headline"), f"{where}.text.headline")
-    text = _text_value(obj.get("text"), f"{where}.text.text") or ""
+    obj = json_object(value, f"{where}.text", "text")
+    headline = text_value(obj.get("headline"), f"{where}.text.headline")
+    text = text_value(obj.get("text"), f"{where}.text.text") or ""
     return headline, text, {k: v for k, v in obj.items() if k not in ("headline", "text")}
 
 
@@ -279,7 +290,7 @@ def _read_range(
 
 
 def _read_event(value: Any, where: str) -> Event:
-    slide = _object(value, where, "a slide")
+    slide = json_object(value, where, "a slide")
     extra = {k: v for k, v in slide.items() if k not in _SLIDE_FIELDS}
     start, end, date_extra = _read_range(slide, where, end_required=False)
     extra.update(date_extra)
@@ -291,14 +302,8 @@ def _read_event(value: Any, where: str) -> Event:
         title = headline
     if text_rest:
         extra["text"] = text_rest
-    category = None
-    group = _text_value(slide.get("group"), f"{where}.group")
-    if group is not None:
-        if group.strip():
-            category = group
-        else:
-            extra["group"] = group
-    display_date = _text_value(slide.get("display_date"), f"{where}.display_date") or ""
+    category = group_category(text_value(slide.get("group"), f"{where}.group"), extra)
+    display_date = text_value(slide.get("display_date"), f"{where}.display_date") or ""
     start, end, display_date = read_display_date(start, end, display_date)
     return Event(
         title=title,
@@ -312,7 +317,7 @@ def _read_event(value: Any, where: str) -> Event:
 
 
 def _read_era(value: Any, where: str) -> Era:
-    slide = _object(value, where, "an era")
+    slide = json_object(value, where, "an era")
     extra = {k: v for k, v in slide.items() if k not in ("start_date", "end_date", "text")}
     start, end, date_extra = _read_range(slide, where, end_required=True)
     assert end is not None
@@ -375,7 +380,7 @@ def _check_values(data: Any) -> None:
             )
 
 
-def _parse_json(text: str) -> Any:
+def parse_json(text: str) -> Any:
     suspect = _SURROGATE_ESCAPE_RE.search(text) is not None
 
     def constant(name: str) -> float:
@@ -426,7 +431,7 @@ def _parse_json(text: str) -> Any:
 
 
 def _read(text: str, source: str | None) -> Timeline:
-    data = _parse_json(text)
+    data = parse_json(text)
     if not isinstance(data, dict):
         raise FormatError("a TimelineJS file is a JSON object with an events list")
     if data.get("events") is None:
@@ -439,7 +444,7 @@ def _read(text: str, source: str | None) -> Timeline:
         source=source or "", events=events, categories=categories_for(events), eras=eras
     )
     if data.get("title") is not None:
-        slide = _object(data["title"], "title", "the title slide")
+        slide = json_object(data["title"], "title", "the title slide")
         headline, description, text_rest = _read_text(slide, "title")
         timeline.title = headline or ""
         timeline.description = description

@@ -45,9 +45,12 @@ from viewer.io.timelinejs import (
     categories_for,
     date_fields,
     fallback_title,
+    group_category,
     is_blank,
+    json_object,
+    parse_json,
+    text_value,
 )
-from viewer.io.timelinejs import _parse_json as parse_json
 from viewer.model.dates import DateError, PartialDate, check_range
 from viewer.model.event import Era, Event, Timeline
 
@@ -63,22 +66,6 @@ _ASSET_KEYS = {"media": "url"}
 
 _PREFIX_RE = re.compile(r'\s*\{\s*"timeline"\s*:\s*\{')
 _DATE_LIST_RE = re.compile(r'"date"\s*:\s*\[')
-
-
-def _object(value: Any, where: str, what: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise FormatError(f"{what} must be a JSON object", where=where)
-    return value
-
-
-def _text(value: Any, where: str) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
-    raise FormatError(f"expected text, not {type(value).__name__}", where=where)
 
 
 def read_date(value: Any, where: str) -> PartialDate | None:
@@ -123,16 +110,16 @@ def _media(value: Any, where: str) -> dict[str, Any] | None:
     """TimelineJS 3's ``media`` object for a TimelineJS 2 ``asset``."""
     if value is None:
         return None
-    asset = _object(value, where, "an asset")
+    asset = json_object(value, where, "an asset")
     media = {_ASSET_KEYS.get(k, k): v for k, v in asset.items() if not is_blank(v)}
     return media or None
 
 
 def _read_event(value: Any, where: str) -> Event:
-    entry = _object(value, where, "a date entry")
+    entry = json_object(value, where, "a date entry")
     start, end = _read_range(entry, where, end_required=False)
-    headline = _text(entry.get("headline"), f"{where}.headline")
-    description = _text(entry.get("text"), f"{where}.text") or ""
+    headline = text_value(entry.get("headline"), f"{where}.headline")
+    description = text_value(entry.get("text"), f"{where}.text") or ""
     extra: dict[str, Any] = {}
     media = _media(entry.get("asset"), f"{where}.asset")
     if media is not None:
@@ -143,13 +130,7 @@ def _read_event(value: Any, where: str) -> Event:
         extra["text"] = {"headline": headline}  # as the TimelineJS 3 reader keeps it
     else:
         title = headline
-    category = None
-    tag = _text(entry.get("tag"), f"{where}.tag")
-    if tag is not None:
-        if tag.strip():
-            category = tag
-        else:
-            extra["group"] = tag  # a blank group, as the TimelineJS 3 reader keeps it
+    category = group_category(text_value(entry.get("tag"), f"{where}.tag"), extra)
     return Event(
         title=title,
         start=start,
@@ -161,11 +142,11 @@ def _read_event(value: Any, where: str) -> Event:
 
 
 def _read_era(value: Any, where: str) -> Era:
-    entry = _object(value, where, "an era")
+    entry = json_object(value, where, "an era")
     start, end = _read_range(entry, where, end_required=True)
     assert end is not None
-    headline = _text(entry.get("headline"), f"{where}.headline")
-    text = _text(entry.get("text"), f"{where}.text")
+    headline = text_value(entry.get("headline"), f"{where}.headline")
+    text = text_value(entry.get("text"), f"{where}.text")
     extra: dict[str, Any] = {}
     if text:
         extra["text"] = {"text": text}
@@ -189,7 +170,7 @@ def _read(text: str, source: str | None) -> Timeline:
     data = parse_json(text)
     if not isinstance(data, dict) or "timeline" not in data:
         raise FormatError('a TimelineJS 2 file is a JSON object with a "timeline" object')
-    body = _object(data["timeline"], "timeline", "timeline")
+    body = json_object(data["timeline"], "timeline", "timeline")
     if body.get("date") is None:
         raise FormatError("there is no date list", where="timeline.date")
     events = [_read_event(e, f"timeline.date[{i}]") for i, e in enumerate(_list(body, "date"))]
@@ -197,8 +178,8 @@ def _read(text: str, source: str | None) -> Timeline:
     timeline = Timeline(
         source=source or "", events=events, categories=categories_for(events), eras=eras
     )
-    timeline.title = _text(body.get("headline"), "timeline.headline") or ""
-    timeline.description = _text(body.get("text"), "timeline.text") or ""
+    timeline.title = text_value(body.get("headline"), "timeline.headline") or ""
+    timeline.description = text_value(body.get("text"), "timeline.text") or ""
     media = _media(body.get("asset"), "timeline.asset")
     if media is not None:
         timeline.extra["media"] = media

@@ -34,8 +34,7 @@ import re
 from typing import Any
 
 from viewer.io.errors import FormatError
-from viewer.io.timelinejs import _parse_json as parse_json
-from viewer.io.timelinejs import fallback_title
+from viewer.io.timelinejs import fallback_title, parse_json, text_value
 from viewer.model.colors import category_color
 from viewer.model.dates import DateError, PartialDate, Precision, check_range
 from viewer.model.event import Category, Era, Event, Timeline
@@ -55,16 +54,6 @@ _MS_LIMIT = 253_402_300_799_000
 _PREFIX_RE = re.compile(r'\s*(?:\[|\{\s*"items"\s*:\s*\[)\s*\{')
 _ITEMS_RE = re.compile(r'"items"\s*:\s*\[\s*\{')
 _KEY_RE = re.compile(r'"(start|content)"\s*:')
-
-
-def _text(value: Any, where: str) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
-    raise FormatError(f"expected text, not {type(value).__name__}", where=where)
 
 
 def _key(value: Any, where: str) -> str:
@@ -153,8 +142,8 @@ def _read_item(
         check_range(start, end)
     except DateError as exc:
         raise FormatError(str(exc), where=f"{where}.end") from None
-    content = _text(value.get("content"), f"{where}.content")
-    description = _text(value.get("title"), f"{where}.title") or ""
+    content = text_value(value.get("content"), f"{where}.content")
+    description = text_value(value.get("title"), f"{where}.title") or ""
     if content is None or not content.strip():
         title = fallback_title(description)
         if content is not None:
@@ -182,7 +171,7 @@ def _read_groups(value: Any) -> dict[str, str]:
         key = _key(group["id"], f"{where}.id")
         if key in names:
             raise FormatError(f"the group id {key!r} is given twice", where=f"{where}.id")
-        content = _text(group.get("content"), f"{where}.content")
+        content = text_value(group.get("content"), f"{where}.content")
         names[key] = content if content is not None and content.strip() else key
     return names
 

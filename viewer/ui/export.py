@@ -641,16 +641,22 @@ def _svg_bytes(data: RenderData, width: int, theme: Theme) -> bytes:
     return bytes(buffer.data().data())
 
 
-def _pdf_bytes(data: RenderData, width: int, theme: Theme) -> bytes:
-    size = layout_size(data, width)
-    height = math.ceil(size.height())
-    page_h = PDF_PAGE_WIDTH_MM * height / width
+def pdf_writer(title: str) -> tuple[QBuffer, QPdfWriter]:
+    """A PDF writer into a buffer in memory (the file is written once it is whole)."""
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QPdfWriter(buffer)
     writer.setResolution(PDF_RESOLUTION)
-    writer.setTitle(data.title)
+    writer.setTitle(title)
     writer.setCreator("Timeline Viewer")
+    return buffer, writer
+
+
+def _pdf_bytes(data: RenderData, width: int, theme: Theme) -> bytes:
+    size = layout_size(data, width)
+    height = math.ceil(size.height())
+    page_h = PDF_PAGE_WIDTH_MM * height / width
+    buffer, writer = pdf_writer(data.title)
     page = QPageSize(QSizeF(PDF_PAGE_WIDTH_MM, page_h), QPageSize.Unit.Millimeter, "Timeline")
     orientation = QPageLayout.Orientation.Portrait
     writer.setPageLayout(

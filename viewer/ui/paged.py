@@ -28,7 +28,7 @@ import math
 from dataclasses import dataclass, replace
 
 import numpy as np
-from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QPointF, QRectF, Qt
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QFontMetricsF,
@@ -36,17 +36,16 @@ from PySide6.QtGui import (
     QPageLayout,
     QPageSize,
     QPainter,
-    QPdfWriter,
     QPen,
 )
 
 from viewer.ui.export import (
     BASE_WIDTH,
     MAX_ROWS,
-    PDF_RESOLUTION,
     PageLayout,
     layout_page,
     paint_timeline,
+    pdf_writer,
     placement,
 )
 from viewer.ui.picture_data import RenderData, span_text
@@ -279,12 +278,7 @@ def paged_pdf_bytes(
     theme: Theme | None = None,
 ) -> bytes:
     """A PDF of ``data`` on ``paper`` (default: A4 landscape), page by page."""
-    buffer = QBuffer()
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    writer = QPdfWriter(buffer)
-    writer.setResolution(PDF_RESOLUTION)
-    writer.setTitle(data.title)
-    writer.setCreator("Timeline Viewer")
+    buffer, writer = pdf_writer(data.title)
     writer.setPageLayout((paper or Paper()).page_layout())
     if paint_pages(writer, data, pages=pages, theme=theme) == 0:
         raise OSError("could not start the PDF")
