@@ -109,34 +109,14 @@ class PresentController(QObject):
         w = self._window
         state, data, view = w.state, w.data, w.view
         shown = data.shown
-        if w.doc is None or len(shown) == 0 or data.loading:
+        presenter = self.make()
+        if presenter is None:
             w.show_message("Nothing to present: no events are shown.", 4000)
             return None
         self.end()
         selection = state.selection
-        ids = presentation_order(shown, selection)
-        store = w.doc.store
+        ids = presentation_order(shown, selection)  # (as make() presents them)
 
-        def load(event_id: int) -> tuple[Event | None, Category | None]:
-            try:
-                event = store.get_event(event_id)
-            except DamagedEvent:  # its row cannot be read: what the arrays know
-                return None, None
-            category = store.category(event.category) if event and event.category else None
-            return event, category
-
-        presenter = PresentationWindow(
-            shown.copy(),  # as it is now: the window's own change in place on an edit
-            w.categories.color_list(),
-            load,
-            uncategorised=w.categories.uncategorised_color(),
-            ids=ids,
-            title=w.timeline_title(),
-            theme=w.theme,
-            grouper=w.grouping.grouper(),
-            time_scale=w.time_scale.scale,
-            parent=self._parent,
-        )
         saved_range = view.visible_range()
         saved_selection = (selection, state.current)
 
@@ -162,6 +142,37 @@ class PresentController(QObject):
         presenter.present_on(screen or self.screen(), windowed=windowed)
         presenter.go_to(first, animate=False)
         return presenter
+
+    def make(self, parent: QWidget | None = None) -> PresentationWindow | None:
+        """A presentation of the shown events (or the selected ones, when several), in
+        order, not shown yet (``None``: none is shown); its parent is the window's
+        unless ``parent`` is given."""
+        w = self._window
+        shown = w.data.shown
+        if w.doc is None or len(shown) == 0 or w.data.loading:
+            return None
+        store = w.doc.store
+
+        def load(event_id: int) -> tuple[Event | None, Category | None]:
+            try:
+                event = store.get_event(event_id)
+            except DamagedEvent:  # its row cannot be read: what the arrays know
+                return None, None
+            category = store.category(event.category) if event and event.category else None
+            return event, category
+
+        return PresentationWindow(
+            shown.copy(),  # as it is now: the window's own change in place on an edit
+            w.categories.color_list(),
+            load,
+            uncategorised=w.categories.uncategorised_color(),
+            ids=presentation_order(shown, w.state.selection),
+            title=w.timeline_title(),
+            theme=w.theme,
+            grouper=w.grouping.grouper(),
+            time_scale=w.time_scale.scale,
+            parent=parent or self._parent,
+        )
 
     def end(self) -> None:
         """Close the presentation, if one runs (the window takes back its view)."""
