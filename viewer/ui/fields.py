@@ -110,6 +110,10 @@ class FieldLabel(QLabel):
         if event.oldSize().width() != event.size().width():
             self._elide()
 
+    def copy_value(self) -> None:
+        """Put the whole value on the clipboard (what "Copy Value" does)."""
+        QGuiApplication.clipboard().setText(self._full)
+
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         menu = QMenu(self)
         selected = self.selectedText()
@@ -117,7 +121,7 @@ class FieldLabel(QLabel):
         copy.setEnabled(bool(selected))
         copy.triggered.connect(lambda: QGuiApplication.clipboard().setText(selected))
         whole = menu.addAction("Copy Value")
-        whole.triggered.connect(lambda: QGuiApplication.clipboard().setText(self._full))
+        whole.triggered.connect(self.copy_value)
         menu.exec(event.globalPos())
         menu.deleteLater()
 
