@@ -84,6 +84,7 @@ def _formats() -> dict[str, Format]:
             news.write_news_to,
         ),
         **_timelinejs2_vis_ical_formats(),
+        **_forensic_formats(),
     }
 
 
@@ -117,6 +118,37 @@ def _timelinejs2_vis_ical_formats() -> dict[str, Format]:
             ical.write_ical_to,
         ),
     }
+
+
+# -- forensic super-timelines: read as they go, like a sheet CSV ----------------------
+
+
+def _forensic_formats() -> dict[str, Format]:
+    from viewer.io import forensic
+
+    return {
+        "l2tcsv": Format(
+            "l2tcsv", "plaso l2tcsv", (".csv",), forensic.read_l2tcsv, forensic.looks_like_l2tcsv
+        ),
+        "timesketch-csv": Format(
+            "timesketch-csv",
+            "Timesketch CSV",
+            (".csv",),
+            forensic.read_timesketch_csv,
+            forensic.looks_like_timesketch_csv,
+        ),
+        "timesketch-jsonl": Format(
+            "timesketch-jsonl",
+            "Timesketch JSONL",
+            (".jsonl",),
+            forensic.read_timesketch_jsonl,
+            forensic.looks_like_timesketch_jsonl,
+        ),
+    }
+
+
+#: Formats read a batch at a time when a file is bigger than its sniffed head.
+_FORENSIC_STREAMS = frozenset({"l2tcsv", "timesketch-csv", "timesketch-jsonl"})
 
 
 _CACHE: dict[str, Format] = {}
@@ -230,11 +262,11 @@ def _choose(path: str | os.PathLike[str], text: str, fmt: str | None) -> Format:
 
 
 def open_import(path: str | os.PathLike[str], fmt: str | None = None) -> ImportSource:
-    """Open a file to import, all of it or (a sheet CSV) as it goes.
+    """Open a file to import, all of it or (a sheet CSV, a super-timeline) as it goes.
 
-    A sheet CSV is read a batch at a time, so memory does not grow with the file;
-    any other format is read whole first.  Errors are :class:`FormatError` naming the
-    file (also those found while the batches are read).
+    A sheet CSV, l2tcsv or Timesketch file is read a batch at a time, so memory does
+    not grow with the file; any other format is read whole first.  Errors are
+    :class:`FormatError` naming the file (also those found while the batches are read).
     """
     from viewer.io.sheet_csv import stream_sheet_csv
     from viewer.store.batch import batches_of
@@ -251,11 +283,22 @@ def open_import(path: str | os.PathLike[str], fmt: str | None = None) -> ImportS
     if chosen.name == "csv" and len(head) < size:
         stream = Path(path).open(encoding="utf-8-sig", newline="", errors="strict")  # noqa: SIM115
         header, batches = stream_sheet_csv(_decoded(stream, name), name)
-        rows = max(1, text.count("\n"))
-        estimate = max(1, round(size / (len(text.encode("utf-8")) / rows))) - 1
-        return ImportSource(header, batches, estimate, chosen.label, streamed=True)
+        return ImportSource(header, batches, _estimate(text, size), chosen.label, streamed=True)
+    if chosen.name in _FORENSIC_STREAMS and len(head) < size:
+        from viewer.io.forensic import stream_forensic
+
+        stream = Path(path).open(encoding="utf-8-sig", newline="", errors="strict")  # noqa: SIM115
+        header, batches = stream_forensic(chosen.name, _decoded(stream, name), name)
+        return ImportSource(header, batches, _estimate(text, size), chosen.label, streamed=True)
     timeline = read_file(path, chosen.name)
     return ImportSource(timeline, batches_of(timeline.events), len(timeline.events), chosen.label)
+
+
+def _estimate(head: str, size: int) -> int:
+    """About how many rows (after the header) a file of ``size`` bytes holds, from
+    the lines of its first part ``head``."""
+    rows = max(1, head.count("\n"))
+    return max(1, round(size / (len(head.encode("utf-8")) / rows))) - 1
 
 
 def _head_text(head: bytes, whole: bool, source: str) -> str:

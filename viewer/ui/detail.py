@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
 from viewer.model.colors import NEUTRAL_COLOR
 from viewer.model.dates import Qualifier
 from viewer.model.event import Category, Event
+from viewer.ui.fields import FieldsView
 from viewer.ui.richtext import (
     DESCRIPTION_SHOWN,
     description_html,
@@ -345,6 +346,9 @@ class DetailPanel(QWidget):
         self.description.viewport().setAutoFillBackground(False)
         self.description.document().setDocumentMargin(0)
 
+        # a super-timeline's other columns (MACB, host, filename…): see viewer.ui.fields
+        self.fields_view = FieldsView()
+
         event_page = QWidget()
         event_layout = QVBoxLayout(event_page)
         event_layout.setContentsMargins(16, 14, 16, 12)
@@ -356,6 +360,7 @@ class DetailPanel(QWidget):
         event_layout.addWidget(self.chips)
         event_layout.addSpacing(6)
         event_layout.addWidget(self.description, 1)
+        event_layout.addWidget(self.fields_view)
 
         self._stack = QStackedLayout(self)
         self._stack.addWidget(empty_page)
@@ -416,6 +421,7 @@ class DetailPanel(QWidget):
         # Source and media links follow the description in the same scrolling
         # document; every link there is opened only through _on_link.
         self._show_description(event, whole=False)
+        self.fields_view.show_event(event)
 
         self.edit_button.setVisible(self._editable)
         self.edit_button.setEnabled(self._editable)
@@ -459,6 +465,7 @@ class DetailPanel(QWidget):
         self.display_date_label.clear()
         self.chips.set_chips([])
         self.description.clear()
+        self.fields_view.clear()
         self._stack.setCurrentWidget(self._empty_page)
 
     def set_editable(self, editable: bool) -> None:
