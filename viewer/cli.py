@@ -23,7 +23,7 @@ from viewer.io.errors import FormatError
 
 if TYPE_CHECKING:
     from viewer.io.formats import ImportSource
-from viewer.model.dates import DateError
+from viewer.model.dates import DateError, PartialDate
 from viewer.store import DamagedEvent, EventStore, StoreError
 
 SUBCOMMANDS = ("import", "export", "generate", "snapshot", "render", "info", "install-desktop")
@@ -145,6 +145,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--paper", choices=("a4", "a3", "letter", "legal", "tabloid"), default="a4")
     p.add_argument("--portrait", action="store_true", help="upright pages (default: landscape)")
     p.add_argument("--pages", type=_positive, help="this many pages (default: as many as needed)")
+    p.add_argument(
+        "--slides",
+        action="store_true",
+        help="a PDF deck: a title slide, then each event as the presentation shows it",
+    )
+    p.add_argument("--size", type=_size, help="a slide's size, WxH (--slides; default 1920x1080)")
+    p.add_argument("--theme", choices=("light", "dark"), help="the slides' colours (--slides)")
     return parser
 
 
@@ -343,6 +350,10 @@ def cmd_render(args: argparse.Namespace) -> int:
     date_from = parse_span(args.date_from)[0].nominal if args.date_from else None
     date_to = parse_span(args.date_to)[1].nominal if args.date_to else None
     reference = parse_date(args.reference).nominal if args.reference else None
+    if args.slides:
+        return _render_slides(args, date_from, date_to, reference)
+    if args.size or args.theme:
+        raise CliError("--size and --theme are for --slides")
     paper = None
     if args.paged:
         from viewer.ui.paged import Paper
@@ -375,6 +386,43 @@ def cmd_render(args: argparse.Namespace) -> int:
     except ValueError as exc:  # an unknown extension, a width or span out of range
         raise CliError(str(exc)) from None
     _wrote(args.out)
+    return 0
+
+
+def _render_slides(
+    args: argparse.Namespace,
+    date_from: PartialDate | None,
+    date_to: PartialDate | None,
+    reference: PartialDate | None,
+) -> int:
+    from viewer.model.filters import Filters
+    from viewer.ui.snapshot import slides
+
+    if args.paged or args.pages or args.portrait or args.paper != "a4":
+        raise CliError("--slides makes its own pages: leave out --paged, --pages, --paper")
+    if args.out != STDIO and Path(args.out).suffix.lower() != ".pdf":
+        raise CliError(f"slides are written as a PDF: name it .pdf, not {args.out}")
+    if args.format not in (None, "pdf"):
+        raise CliError("slides are written as a PDF")
+    if args.out != STDIO:
+        _check_not_the_store(args.out, args.db)
+    filters = Filters(date_from=date_from, date_to=date_to)
+    try:
+        with _to_stdout(args.out, ".pdf") as out:
+            pages = slides(
+                args.db,
+                out,
+                size=args.size or (1920, 1080),
+                theme=args.theme,
+                group_by=args.group_by,
+                time_scale=args.time_scale,
+                reference=reference,
+                filters=None if filters.is_empty else filters,
+            )
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    if args.out != STDIO:
+        print(f"wrote {args.out} ({pages} slides)")
     return 0
 
 

@@ -240,7 +240,7 @@ class MainWindow(QMainWindow):
             [files.act_new, files.act_open, files.recent_menu],
             [editing.act_save_as],
             [files.act_import, files.act_export],
-            [files.act_export_image, files.act_print],
+            [files.act_export_image, self.presenting.act_export_slides, files.act_print],
             [self.act_quit],
         )
         self.edit_menu = bar.addMenu("&Edit")

@@ -8,24 +8,29 @@ screen); when it ends the main window gets back its range and selection.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Protocol
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QColor, QScreen
-from PySide6.QtWidgets import QApplication, QMenu, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QWidget
 
 from viewer.model.event import Category, Event
 from viewer.store import DamagedEvent
 from viewer.ui.actions import make_action
 from viewer.ui.categories import Categories
 from viewer.ui.data import TimelineData
+from viewer.ui.deck import DEFAULT_SIZE, title_slide, write_deck
 from viewer.ui.document import Document
 from viewer.ui.grouping import GroupingController
 from viewer.ui.presentation import PresentationWindow, presentation_order, start_index
 from viewer.ui.state import ViewState
-from viewer.ui.theme import Theme
+from viewer.ui.theme import Theme, current_theme
 from viewer.ui.time_scale import TimeScaleController
 from viewer.ui.timeline.view import TimelineView
+
+#: The slide shapes File ▸ Export Slides… offers, and their sizes in pixels.
+SLIDE_SHAPES = {"16:9": DEFAULT_SIZE, "4:3": (1600, 1200)}
 
 
 class PresentingWindow(Protocol):
@@ -45,6 +50,8 @@ class PresentingWindow(Protocol):
     def timeline_title(self) -> str: ...
 
     def show_message(self, text: str, msecs: int) -> None: ...
+
+    def show_error(self, title: str, text: str) -> None: ...
 
 
 class PresentController(QObject):
@@ -69,11 +76,63 @@ class PresentController(QObject):
             icon="present",
             tip="Present the shown events full screen (F5); Esc ends",
         )
+        self.act_export_slides = make_action(
+            parent,
+            "Export &Slides…",
+            self.choose_slides,
+            tip="Write the presentation as a PDF, one slide per page, with a title slide",
+        )
         self.present_menu = QMenu("Present &On", parent)
         self.present_menu.aboutToShow.connect(self._fill_present_menu)
 
     def update_actions(self) -> None:
         self.act_present.setEnabled(self._window.doc is not None)
+        self.act_export_slides.setEnabled(self._window.doc is not None)
+
+    # -- a deck that travels ---------------------------------------------------------
+
+    def choose_slides(self) -> None:
+        """File ▸ Export Slides…: the presentation as a PDF, 16:9 or 4:3 by the file
+        type chosen."""
+        doc = self._window.doc
+        if doc is None:
+            return
+        folder = Path(doc.path).parent if doc.path != ":memory:" else Path()
+        stem = Path(doc.path).stem if doc.path != ":memory:" else "timeline"
+        shapes = {f"PDF slides, {name} (*.pdf)": size for name, size in SLIDE_SHAPES.items()}
+        path, chosen = QFileDialog.getSaveFileName(
+            self._parent, "Export Slides", str(folder / f"{stem} slides.pdf"), ";;".join(shapes)
+        )
+        if not path:
+            return
+        if not path.lower().endswith(".pdf"):
+            path += ".pdf"
+        pages = self.export_slides(path, shapes.get(chosen, DEFAULT_SIZE))
+        if pages:
+            self._window.show_message(f"Wrote {pages} slides to {Path(path).name}", 5000)
+
+    def export_slides(self, out: str, size: tuple[int, int] = DEFAULT_SIZE) -> int:
+        """:meth:`write_slides`, telling the person what went wrong (0 pages then)."""
+        try:
+            return self.write_slides(out, size)
+        except LookupError:
+            self._window.show_message("Nothing to present: no events are shown.", 4000)
+        except (OSError, ValueError) as exc:
+            self._window.show_error("Cannot export slides", str(exc))
+        return 0
+
+    def write_slides(self, out: str, size: tuple[int, int] = DEFAULT_SIZE) -> int:
+        """Write the deck of what :meth:`start` would present to ``out`` (a title
+        slide, then a slide per event; whole or not at all); how many pages.  Raises
+        LookupError when nothing is shown, ValueError for a size out of range, OSError
+        when the file cannot be written."""
+        w = self._window
+        presenter = self.make(parent=None)
+        if presenter is None or w.doc is None:
+            raise LookupError("nothing to present: the timeline shows no events")
+        shown = w.data.shown
+        slide = title_slide(w.doc.store.meta(), shown, presentation_order(shown, w.state.selection))
+        return write_deck(out, presenter, slide, w.theme or current_theme(), size)
 
     def _fill_present_menu(self) -> None:
         self.present_menu.clear()
