@@ -16,7 +16,7 @@ import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from viewer import __version__
 from viewer.io.errors import FormatError
@@ -370,17 +370,18 @@ def cmd_render(args: argparse.Namespace) -> int:
                 raise CliError(f"--out {args.out} is not a {args.format.upper()} file name")
             _check_not_the_store(args.out, args.db)
         with _open_existing(args.db) as store, _to_stdout(args.out, suffix) as out:
-            render_file(
-                store,
-                out,
-                width=args.width,
-                date_from=date_from,
-                date_to=date_to,
-                grouper=file_grouper(store, args.group_by),
-                time_scale=file_time_scale(store, args.time_scale, reference),
-                paper=paper,
-                pages=args.pages,
-            )
+            what: dict[str, Any] = {
+                "date_from": date_from,
+                "date_to": date_to,
+                "grouper": file_grouper(store, args.group_by),
+                "time_scale": file_time_scale(store, args.time_scale, reference),
+            }
+            if paper is not None:
+                from viewer.ui.paged import render_paged
+
+                render_paged(store, out, paper, pages=args.pages, **what)
+            else:
+                render_file(store, out, width=args.width, **what)
     except DateError:
         raise
     except ValueError as exc:  # an unknown extension, a width or span out of range

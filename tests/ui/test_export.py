@@ -26,12 +26,12 @@ from viewer.ui.export import (
     RenderData,
     layout_size,
     paint_timeline,
-    print_timeline,
     render_data,
     render_file,
     render_image,
     render_picture,
 )
+from viewer.ui.paged import print_timeline
 from viewer.ui.theme import dark_theme, light_theme
 from viewer.ui.timeline.painter import short_date
 from viewer.ui.timeline.view import TimelineView

@@ -18,8 +18,8 @@ from viewer.model.dates import PartialDate
 from viewer.model.event import Event, Timeline
 from viewer.store import EventStore
 from viewer.ui import paged
-from viewer.ui.export import layout_page, print_timeline
-from viewer.ui.paged import OVERLAP, Paper, choose_pages, paged_pdf_bytes, slices
+from viewer.ui.export import layout_page
+from viewer.ui.paged import OVERLAP, Paper, choose_pages, paged_pdf_bytes, print_timeline, slices
 from viewer.ui.picture_data import render_data
 
 pytestmark = pytest.mark.qt_log_ignore(r"^This plugin does not support ")

@@ -16,7 +16,7 @@ from viewer.cli import main
 from viewer.io.formats import read_file
 from viewer.model.dates import PartialDate, year_start
 from viewer.store import EventStore
-from viewer.ui import export
+from viewer.ui import export, paged
 from viewer.ui.document import Document
 from viewer.ui.export import layout_page
 from viewer.ui.main_window import MainWindow
@@ -135,14 +135,14 @@ def test_the_reference_date_dialog_reads_dates_as_the_app_does(window) -> None:
 def test_pictures_and_print_are_drawn_on_the_windows_scale(window, monkeypatch) -> None:
     window.time_scale.set_kind("log")
     asked: dict[str, object] = {}
-    real = export.print_timeline
+    real = paged.print_timeline
 
     def print_timeline(parent, store, **kwargs):
         asked.update(kwargs)
         asked["dialog"] = dialog = real(parent, store, **kwargs)
         return dialog
 
-    monkeypatch.setattr(export, "print_timeline", print_timeline)
+    monkeypatch.setattr(paged, "print_timeline", print_timeline)
     window.files.print_timeline()
     assert asked["time_scale"] == window.time_scale.scale
     asked["dialog"].close()  # type: ignore[attr-defined]

@@ -66,12 +66,7 @@ from viewer.ui.timeline.scale_ticks import scale_ticks
 from viewer.ui.timeline.scaled import on_axis
 
 if TYPE_CHECKING:
-    from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
-    from PySide6.QtWidgets import QWidget
-
     from viewer.store import EventStore
-    from viewer.ui.paged import Paper
-
 __all__ = [
     "FORMATS",
     "LegendEntry",
@@ -80,10 +75,8 @@ __all__ = [
     "layout_page",
     "layout_size",
     "output_format",
-    "paint_on_printer",
     "paint_timeline",
     "placement",
-    "print_timeline",
     "render_data",
     "render_file",
     "render_image",
@@ -694,22 +687,17 @@ def render_file(
     view_width: float | None = None,
     grouper: Grouper | None = None,
     time_scale: TimeScale = LINEAR,
-    paper: Paper | None = None,
-    pages: int | None = None,
 ) -> None:
     """Write the picture to ``out``: PNG, SVG or PDF by its extension.
 
     ``width`` is the PNG's width in pixels, and the width the SVG and PDF are laid out
-    for (their height follows, as the PNG's does).  With ``paper``, a PDF for paper
-    instead: the timeline across pages (``pages`` of them, default as many as a
-    readable scale needs, :mod:`viewer.ui.paged`).  Raises ValueError for an unknown
+    for (their height follows, as the PNG's does).  (A PDF for paper, across pages:
+    :func:`viewer.ui.paged.render_paged`.)  Raises ValueError for an unknown
     extension or a width out of range, OSError when the file cannot be written (nothing
     is left behind then).  ``theme`` gives the colours (default: light); see
     :func:`render_data` for the rest.
     """
     ext = output_format(out)
-    if paper is not None and ext != ".pdf":
-        raise ValueError(f"pages are written as a PDF, not {ext[1:].upper()}: name it .pdf")
     width = _check_width(width)
     _ensure_app()
     data = render_data(
@@ -724,68 +712,4 @@ def render_file(
         grouper=grouper,
         time_scale=time_scale,
     )
-    if paper is not None:
-        from viewer.ui.paged import paged_pdf_bytes
-
-        payload = paged_pdf_bytes(data, paper, pages=pages, theme=theme)
-    else:
-        payload = _WRITERS[ext](data, width, theme or light_theme())
-    write_atomically(out, payload)
-
-
-# -- printing ----------------------------------------------------------------------------
-
-
-def paint_on_printer(printer: QPrinter, data: RenderData, *, theme: Theme | None = None) -> int:
-    """Paint the timeline on ``printer``'s pages, split across as many as a readable
-    scale needs (:func:`viewer.ui.paged.paint_pages`); how many (0: it cannot start)."""
-    from viewer.ui.paged import paint_pages
-
-    return paint_pages(printer, data, theme=theme)
-
-
-def print_timeline(
-    parent: QWidget | None,
-    store: EventStore,
-    *,
-    date_from: PartialDate | None = None,
-    date_to: PartialDate | None = None,
-    x_range: tuple[float, float] | None = None,
-    filters: Filters | None = None,
-    arrays: EventArrays | None = None,
-    layout_key: float | None = None,
-    view_width: float | None = None,
-    grouper: Grouper | None = None,
-    time_scale: TimeScale = LINEAR,
-) -> QPrintPreviewDialog:
-    """A print preview of the timeline on paper (landscape unless the person chooses
-    otherwise): split across pages at a readable scale, with overlap marks, the span of
-    each page in its header and page numbers (:mod:`viewer.ui.paged`); not yet shown.
-
-    The caller runs it (``exec()`` or ``open()``); printing always uses the light colours.
-    """
-    from PySide6.QtPrintSupport import QPrintPreviewDialog
-
-    data = render_data(
-        store,
-        date_from=date_from,
-        date_to=date_to,
-        x_range=x_range,
-        filters=filters,
-        arrays=arrays,
-        layout_key=layout_key,
-        view_width=view_width,
-        grouper=grouper,
-        time_scale=time_scale,
-    )
-    dialog = QPrintPreviewDialog(parent)
-    dialog.setWindowTitle(f"Print {data.title}")
-    printer = dialog.printer()
-    printer.setDocName(data.title)
-    printer.setPageOrientation(QPageLayout.Orientation.Landscape)
-
-    def paint(target: QPrinter) -> None:
-        paint_on_printer(target, data)
-
-    dialog.paintRequested.connect(paint)
-    return dialog
+    write_atomically(out, _WRITERS[ext](data, width, theme or light_theme()))

@@ -422,7 +422,7 @@ class FileActions(QObject):
         """Print the timeline through a print preview: every event passing the filters,
         in the window's bands and on its time scale, across as many pages as a
         readable scale needs (paper is not a screen: not just the part in view)."""
-        from viewer.ui.export import print_timeline
+        from viewer.ui.paged import print_timeline
 
         w = self._window
         if w.doc is None:

@@ -18,14 +18,17 @@ same scale, so that a reader can lay the pages side by side:
   with its number ("1939–1945 · page 2 of 5"), the axis, legend and source as any
   picture has, and "2 / 5" at the bottom right.
 
-The same pages go to a PDF (:func:`paged_pdf_bytes`: ``render --paged``) and to a
-printer (File ▸ Print, on the paper and orientation chosen in the print dialog).
+The same pages go to a PDF (:func:`render_paged`: ``render --paged``) and to a printer
+(:func:`print_timeline`: File ▸ Print, on the paper and orientation chosen in the
+print dialog).
 """
 
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
@@ -39,18 +42,31 @@ from PySide6.QtGui import (
     QPen,
 )
 
+from viewer.io.files import write_atomically
+from viewer.model.dates import PartialDate
+from viewer.model.filters import Filters
+from viewer.model.time_scale import LINEAR, TimeScale
+from viewer.store.columns import EventArrays
 from viewer.ui.export import (
     BASE_WIDTH,
     MAX_ROWS,
     PageLayout,
     layout_page,
+    output_format,
     paint_timeline,
     pdf_writer,
     placement,
 )
-from viewer.ui.picture_data import RenderData, span_text
+from viewer.ui.picture_data import RenderData, render_data, span_text
 from viewer.ui.theme import Theme, light_theme
+from viewer.ui.timeline.groups import Grouper
 from viewer.ui.timeline.layout import LaneLayouts
+
+if TYPE_CHECKING:
+    from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+    from PySide6.QtWidgets import QWidget
+
+    from viewer.store import EventStore
 
 __all__ = [
     "EVENTS_PER_PAGE",
@@ -61,6 +77,8 @@ __all__ = [
     "choose_pages",
     "paged_pdf_bytes",
     "paint_pages",
+    "print_timeline",
+    "render_paged",
     "slices",
 ]
 
@@ -283,3 +301,66 @@ def paged_pdf_bytes(
     if paint_pages(writer, data, pages=pages, theme=theme) == 0:
         raise OSError("could not start the PDF")
     return bytes(buffer.data().data())
+
+
+def render_paged(
+    store: EventStore,
+    out: str | os.PathLike[str],
+    paper: Paper | None = None,
+    *,
+    pages: int | None = None,
+    theme: Theme | None = None,
+    **what: Any,
+) -> None:
+    """Write the timeline of ``store`` to ``out`` (a ``.pdf``) across pages; ``what``
+    is what :func:`~viewer.ui.picture_data.render_data` takes (dates, filters,
+    grouper, time scale).  Raises ValueError for a name that is not a PDF's."""
+    ext = output_format(out)
+    if ext != ".pdf":
+        raise ValueError(f"pages are written as a PDF, not {ext[1:].upper()}: name it .pdf")
+    data = render_data(store, **what)
+    write_atomically(out, paged_pdf_bytes(data, paper, pages=pages, theme=theme))
+
+
+# -- printing ----------------------------------------------------------------------------
+
+
+def print_timeline(
+    parent: QWidget | None,
+    store: EventStore,
+    *,
+    date_from: PartialDate | None = None,
+    date_to: PartialDate | None = None,
+    filters: Filters | None = None,
+    arrays: EventArrays | None = None,
+    grouper: Grouper | None = None,
+    time_scale: TimeScale = LINEAR,
+) -> QPrintPreviewDialog:
+    """A print preview of the timeline on paper (landscape unless the person chooses
+    otherwise): split across pages at a readable scale, with overlap marks, the span of
+    each page in its header and page numbers; not yet shown.
+
+    The caller runs it (``exec()`` or ``open()``); printing always uses the light colours.
+    """
+    from PySide6.QtPrintSupport import QPrintPreviewDialog
+
+    data = render_data(
+        store,
+        date_from=date_from,
+        date_to=date_to,
+        filters=filters,
+        arrays=arrays,
+        grouper=grouper,
+        time_scale=time_scale,
+    )
+    dialog = QPrintPreviewDialog(parent)
+    dialog.setWindowTitle(f"Print {data.title}")
+    printer = dialog.printer()
+    printer.setDocName(data.title)
+    printer.setPageOrientation(QPageLayout.Orientation.Landscape)
+
+    def paint(target: QPrinter) -> None:
+        paint_pages(target, data)
+
+    dialog.paintRequested.connect(paint)
+    return dialog
