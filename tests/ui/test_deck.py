@@ -38,6 +38,13 @@ def page_text(path: Path, page: int) -> str:
     )
 
 
+@pytest.fixture(autouse=True)
+def restore_app(app_as_it_was):
+    """A deck from the command line installs a theme on the application (as a snapshot
+    does): take it off again afterwards."""
+    return app_as_it_was
+
+
 @pytest.fixture
 def seed_db(tmp_path: Path) -> Path:
     path = tmp_path / "seed.db"
