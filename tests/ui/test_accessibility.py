@@ -117,9 +117,10 @@ def test_tab_goes_through_the_window_in_order_and_shows_where_it_is(qtbot, windo
     # (the overview is for the mouse: the timeline's own keys do what it does)
     order = ["Search events", "Categories", "Tags", "From date", "To date", "Timeline", "Events"]
     assert [n for n in names if n in order] == order, repr(names)  # each once, in order
-    # a canvas with the focus wears a ring in the accent colour
+    # the timeline given the focus by the keyboard wears a ring in the accent colour
     ring = window.focus_ring
-    window.view.setFocus()
+    window.event_list.setFocus()
+    window.view.setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.waitUntil(ring.isVisible)
     assert ring.geometry() == window.view.rect()
     image = window.view.grab().toImage()
@@ -128,3 +129,7 @@ def test_tab_goes_through_the_window_in_order_and_shows_where_it_is(qtbot, windo
     assert abs(edge.red() - accent.red()) + abs(edge.blue() - accent.blue()) < 60
     window.event_list.setFocus()
     qtbot.waitUntil(lambda: not ring.isVisible())
+    # given by a click, it does not: the mouse knows where it is
+    window.view.setFocus(Qt.FocusReason.MouseFocusReason)
+    qtbot.wait(20)
+    assert window.view.hasFocus() and not ring.isVisible()

@@ -4,19 +4,29 @@ Text fields show their focus with an accent border (the style sheet), lists with
 their current row; the timeline, one canvas, draws neither, so with the keyboard alone
 one could not tell where Tab went.  :class:`FocusRing` lays a thin frame in the accent colour over
 a canvas while it has the focus: a child widget that the mouse goes through, so the
-canvas itself changes nothing.
+canvas itself changes nothing.  As browsers' ``:focus-visible`` does, it shows when the
+keyboard brought the focus (Tab, Shift+Tab, a shortcut), not for a click: the mouse
+already knows where it is.
 """
 
 from __future__ import annotations
 
+from typing import cast
+
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt
-from PySide6.QtGui import QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtGui import QFocusEvent, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QWidget
 
 __all__ = ["FocusRing"]
 
 #: Width of the frame, in pixels.
 RING_PX = 2.0
+#: How the keyboard brings the focus.
+_KEYBOARD = (
+    Qt.FocusReason.TabFocusReason,
+    Qt.FocusReason.BacktabFocusReason,
+    Qt.FocusReason.ShortcutFocusReason,
+)
 
 
 class FocusRing(QWidget):
@@ -35,9 +45,10 @@ class FocusRing(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if kind == QEvent.Type.FocusIn:
-            self.setGeometry(self._target.rect())
-            self.raise_()
-            self.show()
+            if cast(QFocusEvent, event).reason() in _KEYBOARD:
+                self.setGeometry(self._target.rect())
+                self.raise_()
+                self.show()
         elif kind == QEvent.Type.FocusOut:
             self.hide()
         elif kind == QEvent.Type.Resize:
