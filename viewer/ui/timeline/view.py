@@ -51,10 +51,11 @@ from viewer.ui.timeline.axis import CalendarAxisItem
 from viewer.ui.timeline.eras import ErasItem
 from viewer.ui.timeline.glide import ANIMATION_MS, RangeGlide
 from viewer.ui.timeline.item import DateLookup, EventsItem, Grouper
+from viewer.ui.timeline.lane_scroll import TOP_ROOM, LaneScroll
 from viewer.ui.timeline.layout import Band
 from viewer.ui.timeline.scaled import AxisArrays
 
-__all__ = ["ANIMATION_MS", "ROW_HEIGHT", "TimelineView", "TimelineViewBox"]
+__all__ = ["ANIMATION_MS", "ROW_HEIGHT", "TOP_ROOM", "TimelineView", "TimelineViewBox"]
 
 #: Height of one lane in pixels.
 ROW_HEIGHT = 26.0
@@ -72,10 +73,6 @@ FIT_MARGIN = 0.03
 FIT_PAD_PX = 8.0
 #: Span shown when there are no events.
 EMPTY_SPAN = (year_start(1900), year_start(2030))
-#: Lanes of room below the last lane where the density strip may cover the bottom row.
-BOTTOM_ROOM = 1.0
-#: Lanes of room above the first lane, and below the last where there is no strip.
-TOP_ROOM = 0.25
 ZOOM_STEP = 1.5
 
 
@@ -165,10 +162,8 @@ class TimelineView(QtWidgets.QWidget):
         # fit everything at the first resize, when the view has its real width
         # (cancelled by set_data(fit=False) and set_visible_range)
         self._fit_pending = True
-        self._syncing_scroll = False
         self._scale = 1.0
         self._row_height = ROW_HEIGHT
-        self._scrollbar_policy = Qt.ScrollBarPolicy.ScrollBarAsNeeded
         self._on_axis = AxisArrays()  # the events given, and on the time scale's axis
         self._eras: list[tuple[str, float, float]] = []  # (in seconds)
         self._preview_span: tuple[float, float] | None = None  # (in seconds)
@@ -191,6 +186,9 @@ class TimelineView(QtWidgets.QWidget):
         self.scrollbar = QtWidgets.QScrollBar(Qt.Orientation.Vertical)
         self.scrollbar.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.scrollbar.hide()
+        self.lane_scroll = LaneScroll(
+            self.viewbox, self.item, self.scrollbar, lambda: self._row_height
+        )
         box = QtWidgets.QHBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(0)
@@ -215,8 +213,7 @@ class TimelineView(QtWidgets.QWidget):
         self.viewbox.sigResized.connect(self._on_resized)
         self.viewbox.sigRangeChangedManually.connect(self._animation.stop)
         self.viewbox.sigLaneScroll.connect(self.scroll_lanes)
-        self.scrollbar.valueChanged.connect(self._on_scrollbar)
-        self.item.sigLayoutChanged.connect(self._update_rows)
+        self.item.sigLayoutChanged.connect(lambda *_: self.lane_scroll.update())
         self.item.sigHovered.connect(self._on_hovered)
         self.item.sigClicked.connect(self.clicked)
         self.item.sigDoubleClicked.connect(
@@ -256,7 +253,7 @@ class TimelineView(QtWidgets.QWidget):
             x0, x1 = self._axis_range()
             self.viewbox.setXRange(x0, x1, padding=0.0)
         self.item.flush_layout()
-        self._update_rows()
+        self.lane_scroll.update()
 
     def apply_patch(self, arrays: EventArrays, patch: Patch) -> None:
         """Show ``arrays``, the ones shown with ``patch`` applied (an edit): the view
@@ -266,7 +263,7 @@ class TimelineView(QtWidgets.QWidget):
         if span != self._span:
             self._span = span
             self._apply_limits()
-        self._update_rows()
+        self.lane_scroll.update()
 
     def set_preview(self, span: tuple[float, float] | None, lanes: int) -> None:
         """While a big file loads (the arrays hold its first lanes): its whole span and
@@ -275,7 +272,7 @@ class TimelineView(QtWidgets.QWidget):
         self.item.set_preview(self._on_axis.span(span), lanes)
         self._span = self.item.span()
         self._apply_limits()
-        self._update_rows()
+        self.lane_scroll.update()
 
     def arrays(self) -> EventArrays:
         """The rows drawn (on the time scale's axis; in swimlanes, a row per band)."""
@@ -303,7 +300,7 @@ class TimelineView(QtWidgets.QWidget):
         self._apply_limits()
         self.fit_all()
         self.item.flush_layout()
-        self._update_rows()
+        self.lane_scroll.update()
 
     # -- swimlanes ---------------------------------------------------------------------
 
@@ -311,7 +308,7 @@ class TimelineView(QtWidgets.QWidget):
         """Draw the events in the bands ``grouper`` makes of them (``None``: no bands);
         the same grouper again lays the bands out anew (collapsed, moved)."""
         self.item.set_grouper(grouper)
-        self._update_rows()
+        self.lane_scroll.update()
 
     def bands(self) -> tuple[Band, ...]:
         """The swimlanes as drawn now, top to bottom (none: not grouped)."""
@@ -329,7 +326,7 @@ class TimelineView(QtWidgets.QWidget):
         if band.first - 0.5 < y0 or band.last + 0.5 > y1:
             top = band.first - 0.5 - TOP_ROOM
             if band.rows < rows and band.first - 0.5 >= y0:
-                top = band.last + 0.5 + self._bottom_room() - rows
+                top = band.last + 0.5 + self.lane_scroll.bottom_room() - rows
             self.scroll_to_lane_top(top)
 
     def set_colors(
@@ -378,7 +375,7 @@ class TimelineView(QtWidgets.QWidget):
         self._row_height = ROW_HEIGHT * factor
         self.item.set_size_scale(factor)
         self.axis.set_size(self._scale)
-        self._update_rows()  # keeps the top lane, with the new row height
+        self.lane_scroll.update()  # keeps the top lane, with the new row height
 
     def scale_factor(self) -> float:
         """The size set by :meth:`set_scale` (1.0: normal)."""
@@ -392,7 +389,7 @@ class TimelineView(QtWidgets.QWidget):
         """The height (px) at which this view shows ``rows`` lanes whole, with the room
         above the first and below the last (a lane where the density strip may show,
         at this width), and the axis."""
-        lanes = (max(0, rows) + TOP_ROOM + self._bottom_room()) * self._row_height
+        lanes = (max(0, rows) + TOP_ROOM + self.lane_scroll.bottom_room()) * self._row_height
         return math.ceil(lanes + self.axis.height_needed())
 
     def set_scrollbar_policy(self, policy: Qt.ScrollBarPolicy) -> None:
@@ -400,11 +397,11 @@ class TimelineView(QtWidgets.QWidget):
 
         Without it the lanes still scroll (Shift+wheel, :meth:`scroll_to_lane_top`).
         """
-        self._scrollbar_policy = policy
-        self._sync_scrollbar()
+        self.lane_scroll.policy = policy
+        self.lane_scroll.sync()
 
     def scrollbar_policy(self) -> Qt.ScrollBarPolicy:
-        return self._scrollbar_policy
+        return self.lane_scroll.policy
 
     # -- editing -----------------------------------------------------------------------
 
@@ -544,8 +541,8 @@ class TimelineView(QtWidgets.QWidget):
             rows = y1 - y0
             if lane - 0.5 < y0:
                 self.scroll_to_lane_top(lane - 0.5 - TOP_ROOM)
-            elif lane + 0.5 + self._bottom_room() > y1:
-                self.scroll_to_lane_top(lane + 0.5 + self._bottom_room() - rows)
+            elif lane + 0.5 + self.lane_scroll.bottom_room() > y1:
+                self.scroll_to_lane_top(lane + 0.5 + self.lane_scroll.bottom_room() - rows)
         return True
 
     def scroll_lanes(self, lanes: float) -> None:
@@ -555,11 +552,7 @@ class TimelineView(QtWidgets.QWidget):
 
     def scroll_to_lane_top(self, top: float) -> None:
         """Put the top of the view at ``top`` (in lanes), within the lanes there are."""
-        rows = self._rows()
-        y_min, y_max = self._y_bounds(rows)
-        top = min(max(top, y_min), y_max - rows)
-        self.viewbox.setYRange(top, top + rows, padding=0.0)
-        self._sync_scrollbar()
+        self.lane_scroll.scroll_to_top(top)
 
     # -- keyboard --------------------------------------------------------------------
 
@@ -647,58 +640,10 @@ class TimelineView(QtWidgets.QWidget):
             x0, x1 = nx0, nx1
         return x0, x1
 
-    def _rows(self) -> float:
-        h = self.viewbox.height()
-        return max(1.0, h / self._row_height) if h > 0 else 10.0
-
-    def _y_bounds(self, rows: float) -> tuple[float, float]:
-        y_min = -0.5 - TOP_ROOM
-        y_max = max(self.item.lane_count - 0.5 + self._bottom_room(), y_min + rows)
-        return y_min, y_max
-
-    def _bottom_room(self) -> float:
-        """Room below the last lane: a row where the density strip may show (more
-        events than the view has pixel columns), else as little as above the first."""
-        return BOTTOM_ROOM if len(self.item.arrays) > self.viewbox.width() else TOP_ROOM
-
-    def _update_rows(self, *_: Any) -> None:
-        rows = self._rows()
-        y_min, y_max = self._y_bounds(rows)
-        self.viewbox.setLimits(yMin=y_min, yMax=y_max)
-        _, (y0, _y1) = self.viewbox.viewRange()
-        self.scroll_to_lane_top(y0)
-
-    def _sync_scrollbar(self) -> None:
-        rows = self._rows()
-        y_min, y_max = self._y_bounds(rows)
-        _, (y0, _y1) = self.viewbox.viewRange()
-        row = self._row_height
-        maximum = max(0, round((y_max - y_min - rows) * row))
-        self._syncing_scroll = True
-        try:
-            self.scrollbar.setRange(0, maximum)
-            self.scrollbar.setPageStep(max(1, round(rows * row)))
-            self.scrollbar.setSingleStep(max(1, round(row)))
-            self.scrollbar.setValue(round((y0 - y_min) * row))
-        finally:
-            self._syncing_scroll = False
-        policy = self._scrollbar_policy
-        self.scrollbar.setVisible(
-            policy == Qt.ScrollBarPolicy.ScrollBarAlwaysOn
-            or (policy == Qt.ScrollBarPolicy.ScrollBarAsNeeded and maximum > 0)
-        )
-
-    def _on_scrollbar(self, value: int) -> None:
-        if self._syncing_scroll:
-            return
-        rows = self._rows()
-        y_min, _ = self._y_bounds(rows)
-        self.scroll_to_lane_top(y_min + value / self._row_height)
-
     def _on_resized(self, *_: Any) -> None:
         if self._fit_pending and self.viewbox.width() >= 10:
             self.fit_all()
-        self._update_rows()
+        self.lane_scroll.update()
 
     def _on_x_range_changed(self, *_: Any) -> None:
         self._range_timer.start()
