@@ -180,6 +180,7 @@ def synthetic_batches(n: int, *, seed: int = 1, size: int = BATCH_SIZE) -> Itera
             extra=["{}"] * k,
             tags=[(_TAGS[t],) for t in tag],
             qualifiers=[0] * k,
+            notes=[""] * k,
         )
         done += k
 

@@ -136,3 +136,14 @@ def test_any_display_date_is_read_without_raising(text: str, date: PartialDate) 
     start, end = read_qualifiers(date, None, text)
     assert start.nominal == date  # it may qualify the date, never move it
     assert end is None or end.begin() >= start.begin()
+
+
+def test_speaker_notes_travel_where_a_format_can_hold_them() -> None:
+    from viewer.io.ical import read_ical, write_ical
+
+    event = Event("Press", PartialDate(1450, 3, 1), notes="Pause here.\nAsk the room.")
+    timeline = Timeline(events=[event])
+    assert read_timelinejs(write_timelinejs(timeline)).events[0].notes == event.notes
+    assert read_ical(write_ical(timeline)).events[0].notes == event.notes
+    # the sheet has no column for them (they stay in the file)
+    assert read_sheet_csv(write_sheet_csv(timeline)).events[0].notes == ""

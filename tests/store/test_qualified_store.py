@@ -67,6 +67,7 @@ def test_a_version_2_file_opened_read_only_reads_without_qualifiers(tmp_path: Pa
         store.add_event(Event("Old", PartialDate(1990)))
     conn = sqlite3.connect(path)
     with conn:
+        conn.execute("ALTER TABLE events DROP COLUMN notes")  # (added by version 4)
         conn.execute("ALTER TABLE events DROP COLUMN qualifiers")
         conn.execute("PRAGMA user_version = 2")
     conn.execute("PRAGMA journal_mode = DELETE")
@@ -81,3 +82,16 @@ def test_a_version_2_file_opened_read_only_reads_without_qualifiers(tmp_path: Pa
     with EventStore.open(path) as store:
         store.add_event(Event("New", PartialDate(2000, qualifier=A)))
         assert edges_by_title(store) == {"Old": 0, "New": SOFT_START | SOFT_END}
+
+
+def test_speaker_notes_are_kept_and_undone_with_the_event(tmp_path: Path) -> None:
+    with EventStore.open(tmp_path / "t.db") as store:
+        event_id = store.add_event(Event("Talk", PartialDate(2000), notes="Slow down."))
+        event = store.get_event(event_id)
+        assert event is not None and event.notes == "Slow down."
+        store.update_event(event.evolve(notes="Smile."))
+        assert store.get_event(event_id).notes == "Smile."  # type: ignore[union-attr]
+        result = store.import_timeline(Timeline(events=[Event("B", PartialDate(2001), notes="n")]))
+        assert [e.notes for e in store.events()] == ["Smile.", "n"]
+        store.undo_import(result)
+        assert [e.notes for e in store.iter_events()] == ["Smile."]

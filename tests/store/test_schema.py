@@ -126,8 +126,8 @@ def test_reopening_a_current_file_does_not_migrate_again(db_path: Path) -> None:
     assert pragma(db_path, "user_version") == SCHEMA_VERSION
 
 
-def _add_notes_column(conn: sqlite3.Connection) -> None:
-    conn.execute("ALTER TABLE events ADD COLUMN notes TEXT NOT NULL DEFAULT ''")
+def _add_rating_column(conn: sqlite3.Connection) -> None:
+    conn.execute("ALTER TABLE events ADD COLUMN rating INTEGER NOT NULL DEFAULT 0")
 
 
 def test_forward_migration_upgrades_an_older_file_and_keeps_its_events(
@@ -137,12 +137,12 @@ def test_forward_migration_upgrades_an_older_file_and_keeps_its_events(
     before = EventStore.open(db_path)
     events = before.events()
     before.close()
-    monkeypatch.setattr(core_module, "MIGRATIONS", [*MIGRATIONS, _add_notes_column])
+    monkeypatch.setattr(core_module, "MIGRATIONS", [*MIGRATIONS, _add_rating_column])
     monkeypatch.setattr(core_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
     with EventStore.open(db_path) as store:
         assert store.events() == events
         cols = {r[1] for r in store._conn.execute("PRAGMA table_info(events)")}
-        assert "notes" in cols
+        assert "rating" in cols
     assert pragma(db_path, "user_version") == SCHEMA_VERSION + 1
 
 
@@ -201,7 +201,7 @@ def test_read_only_open_of_a_file_needing_an_upgrade_is_refused(
 ) -> None:
     make_store(db_path)
     before = fingerprint(db_path)
-    monkeypatch.setattr(core_module, "MIGRATIONS", [*MIGRATIONS, _add_notes_column])
+    monkeypatch.setattr(core_module, "MIGRATIONS", [*MIGRATIONS, _add_rating_column])
     monkeypatch.setattr(core_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
     with pytest.raises(StoreError, match="read-only and needs an upgrade"):
         EventStore.open(db_path, readonly=True)

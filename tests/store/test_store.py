@@ -539,6 +539,7 @@ OTHERS = {
     "filling",
     "forget_import",  # never raises: a copy kept for a redo is dropped or gone
     "has_lanes",
+    "has_notes",
     "has_qualifiers",
     "interrupt",
     "open",

@@ -379,3 +379,12 @@ def test_dialog_result_goes_through_an_undoable_command(
     with EventStore.open(tmp_path / "t.db", create=False) as fresh:
         assert fresh.events() == []
         assert [c.name for c in fresh.categories()] == ["Diplomacy"]
+
+
+def test_speaker_notes_are_edited_in_the_dialog(make_dialog: Factory, qtbot: Any) -> None:
+    dialog = make_dialog()
+    qtbot.keyClicks(dialog.headline_edit, "Talk")
+    qtbot.keyClicks(dialog.start_edit, "2000")
+    qtbot.keyClicks(dialog.notes_edit, "Pause for questions")
+    assert dialog.notes_edit.accessibleName() == "Speaker notes"
+    assert dialog.result_event().notes == "Pause for questions"

@@ -125,6 +125,7 @@ def append_row(batch: EventBatch, row: Row) -> None:
     batch.extra.append(extra_json(pairs, micro))
     batch.tags.append(tags)
     batch.qualifiers.append(0)
+    batch.notes.append("")
 
 
 def event_of(row: Row) -> Event:

@@ -68,6 +68,7 @@ X_DATES = "X-TIMELINE-VIEWER-DATES"
 X_TAGS = "X-TIMELINE-VIEWER-TAGS"
 X_EXTRA = "X-TIMELINE-VIEWER-EXTRA"
 X_DISPLAY = "X-TIMELINE-VIEWER-DISPLAY-DATE"
+X_NOTES = "X-TIMELINE-VIEWER-NOTES"
 PRODID = "-//Timeline Viewer//Timeline Viewer//EN"
 
 # Properties mapped to fields (or written new): not kept as they are.
@@ -89,6 +90,7 @@ _MAPPED = frozenset(
         X_TAGS,
         X_EXTRA,
         X_DISPLAY,
+        X_NOTES,
     }
 )
 _SINGLE = ("DTSTART", "DTEND", "DURATION", "SUMMARY", "DESCRIPTION", "LOCATION", "URL", "UID")
@@ -489,6 +491,7 @@ def _read_vevent(comp: icalendar.Component, place: _Place) -> Event:
             tags=tags,
             source_url=_x_text(comp, "URL", place) or "",
             display_date=_x_text(comp, X_DISPLAY, place) or "",
+            notes=_x_text(comp, X_NOTES, place) or "",
             extra=extra,
         )
     except DateError as exc:
@@ -708,6 +711,8 @@ def _vevent(event: Event, index: int, stamp: dt.datetime, zones: _Zones) -> str:
         v.add(X_TAGS, icalendar.vText(json.dumps(tag_record, ensure_ascii=False)))
     if event.display_date:
         v.add(X_DISPLAY, icalendar.vText(event.display_date))
+    if event.notes:
+        v.add(X_NOTES, icalendar.vText(event.notes))
     others = {k: val for k, val in event.extra.items() if k != "ical"}
     if others:
         text = json.dumps(others, ensure_ascii=False, sort_keys=True, default=str)

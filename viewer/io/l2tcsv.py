@@ -269,6 +269,7 @@ def _l2t_fast(rows: list[list[str]], kept: list[tuple[int, str]]) -> tuple[Event
         extra=[template.format(*values) for values in zip(*quoted, strict=True)],
         tags=[tags.get(c) or tags.setdefault(c, tags_of(c)) for c in picked(columns[6])],
         qualifiers=[0] * len(k),
+        notes=[""] * len(k),
     )
     return batch, ok
 

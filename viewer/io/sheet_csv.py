@@ -504,6 +504,7 @@ def _fast_batch(rows: list[list[str]], index: dict[str, int]) -> tuple[EventBatc
         extra=["{}"] * len(k),
         tags=[()] * len(k),
         qualifiers=[0] * len(k),
+        notes=[""] * len(k),
     )
     return batch, ok
 

@@ -86,9 +86,9 @@ DATE_FIELDS = ("year", "month", "day", "hour", "minute", "second")
 UNTITLED = "(untitled)"
 
 # Event.extra / Era.extra keys used for bookkeeping (never copied as slide keys).
-_BOOKKEEPING = ("group", "start_date", "end_date", "text", "display_date")
+_BOOKKEEPING = ("group", "start_date", "end_date", "text", "display_date", "notes")
 # Slide keys the importer maps to model fields.
-_SLIDE_FIELDS = ("start_date", "end_date", "text", "group", "display_date")
+_SLIDE_FIELDS = ("start_date", "end_date", "text", "group", "display_date", "notes")
 # Timeline.extra keys that are not title-slide keys.
 _TOP_LEVEL = ("scale", "top_level")
 
@@ -305,6 +305,7 @@ def _read_event(value: Any, where: str) -> Event:
     category = group_category(text_value(slide.get("group"), f"{where}.group"), extra)
     display_date = text_value(slide.get("display_date"), f"{where}.display_date") or ""
     start, end, display_date = read_display_date(start, end, display_date)
+    notes = text_value(slide.get("notes"), f"{where}.notes") or ""
     return Event(
         title=title,
         start=start,
@@ -313,6 +314,7 @@ def _read_event(value: Any, where: str) -> Event:
         category=category,
         display_date=display_date,
         extra=extra,
+        notes=notes,
     )
 
 
@@ -546,6 +548,8 @@ def _write_event(event: Event) -> dict[str, Any]:
     display_date = display_date_for(event)
     if display_date:
         slide["display_date"] = display_date
+    if event.notes:  # (TimelineJS shows nothing it does not know: ours to read back)
+        slide["notes"] = event.notes
     for key, value in event.extra.items():
         if key not in _BOOKKEEPING:
             slide.setdefault(key, value)

@@ -49,6 +49,8 @@ class Event:
     ``display_date``, or the news line "May 16-17, 2024"); ``extra`` keeps
     format-specific fields (media, background, unique id…) so that an export gives
     them back.  ``description`` is stored exactly as given (it may hold HTML).
+    ``notes`` are the presenter's speaker notes (plain text, never shown to an
+    audience).
     """
 
     title: str
@@ -60,6 +62,7 @@ class Event:
     source_url: str = ""
     display_date: str = ""
     extra: dict[str, Any] = field(default_factory=dict, compare=True, hash=False)
+    notes: str = ""
     id: int | None = None
 
     def __post_init__(self) -> None:

@@ -49,6 +49,8 @@ class EventBatch:
     tags: list[tuple[str, ...]] = field(default_factory=list)
     #: :func:`~viewer.model.event.edge_flags` of each event's dates.
     qualifiers: list[int] = field(default_factory=list)
+    #: the speaker notes of each event
+    notes: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.title)
@@ -73,6 +75,7 @@ class EventBatch:
         self.extra.append(json.dumps(event.extra, ensure_ascii=False, sort_keys=True))
         self.tags.append(tuple(event.tags))
         self.qualifiers.append(event.edges)
+        self.notes.append(event.notes)
 
     @classmethod
     def from_events(cls, events: Iterable[Event]) -> EventBatch:

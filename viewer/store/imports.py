@@ -279,8 +279,8 @@ class Imports(Reads):
         conn.executemany(
             "INSERT INTO events(id, title, description, start, end, start_pos, end_pos, "
             "start_until, end_from, start_precision, end_precision, category_id, source_url, "
-            "display_date, extra, qualifiers, created, updated) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "display_date, extra, qualifiers, notes, created, updated) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             zip(
                 ids,
                 batch.title,
@@ -298,6 +298,7 @@ class Imports(Reads):
                 batch.display_date,
                 batch.extra,
                 batch.qualifiers,
+                batch.notes,
                 [now] * n,
                 [now] * n,
                 strict=True,
@@ -434,7 +435,7 @@ class Imports(Reads):
             columns = (
                 "id, title, description, start, end, start_pos, end_pos, start_until, "
                 "end_from, start_precision, end_precision, category_id, source_url, "
-                "display_date, extra, qualifiers, created, updated"
+                "display_date, extra, qualifiers, notes, created, updated"
             )
             conn.execute(
                 f"INSERT INTO events({columns}) SELECT {columns} FROM temp.trash_events "

@@ -108,14 +108,18 @@ class Reads(Catalog):
 
     # -- whole events --------------------------------------------------------------
 
-    _SELECT_EVENT = (
-        "SELECT e.id, e.title, e.description, e.start, e.end, c.name, e.source_url, "
-        "e.display_date, e.extra FROM events e LEFT JOIN categories c ON c.id = e.category_id"
-    )
+    @property
+    def _select_event(self) -> str:
+        notes = "e.notes" if self.has_notes else "''"  # (an older read-only file: none)
+        return (
+            "SELECT e.id, e.title, e.description, e.start, e.end, c.name, e.source_url, "
+            f"e.display_date, e.extra, {notes} "
+            "FROM events e LEFT JOIN categories c ON c.id = e.category_id"
+        )
 
     def _event_from_row(self, row: Sequence[Any], tags: tuple[str, ...] | None = None) -> Event:
         """The event of a row; :class:`DamagedEvent` when a field cannot be read."""
-        id_, title, description, start, end, category, source_url, display, extra = row
+        id_, title, description, start, end, category, source_url, display, extra, notes = row
         what = "its start date"
         try:
             start_date = PartialDate.from_iso(start)
@@ -136,6 +140,7 @@ class Reads(Catalog):
                 source_url=source_url,
                 display_date=display,
                 extra=fields,
+                notes=notes,
                 id=id_,
             )
         except (DateError, ValueError, TypeError) as exc:  # (JSONDecodeError is a ValueError)
@@ -145,7 +150,7 @@ class Reads(Catalog):
 
     def get_event(self, event_id: int) -> Event | None:
         with self._reading() as conn:
-            row = conn.execute(self._SELECT_EVENT + " WHERE e.id = ?", (event_id,)).fetchone()
+            row = conn.execute(self._select_event + " WHERE e.id = ?", (event_id,)).fetchone()
             return self._event_from_row(row) if row else None
 
     def get_events(self, ids: Iterable[int]) -> list[Event]:
@@ -168,15 +173,15 @@ class Reads(Catalog):
             "event_tags et JOIN tags t ON t.id = et.tag_id WHERE et.event_id = e.id "
             "ORDER BY t.name COLLATE NOCASE))"
         )
-        sql = self._SELECT_EVENT.replace(" FROM events e", f", {tags} FROM events e")
+        sql = self._select_event.replace(" FROM events e", f", {tags} FROM events e")
         with self._reading() as conn:
             cur = conn.execute(sql + " ORDER BY e.start_pos, e.id")
             while rows := cur.fetchmany(1000):
                 for row in rows:
-                    names = row[9]
+                    names = row[10]
                     try:
                         event = self._event_from_row(
-                            row[:9], tuple(names.split("\x1f")) if names else ()
+                            row[:10], tuple(names.split("\x1f")) if names else ()
                         )
                     except DamagedEvent as damaged:
                         if on_damaged is None:

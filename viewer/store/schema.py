@@ -156,6 +156,17 @@ ALTER TABLE events ADD COLUMN qualifiers INTEGER NOT NULL DEFAULT 0;
 """
 
 
+# Version 4: the presenter's speaker notes of each event (plain text).
+_V4 = """
+ALTER TABLE events ADD COLUMN notes TEXT NOT NULL DEFAULT '';
+"""
+
+
+def _migrate_to_4(conn: sqlite3.Connection) -> None:
+    for statement in _split(_V4):
+        conn.execute(statement)
+
+
 def _migrate_to_3(conn: sqlite3.Connection) -> None:
     for statement in _split(_V3):
         conn.execute(statement)
@@ -190,9 +201,11 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_to_1,
     _migrate_to_2,
     _migrate_to_3,
+    _migrate_to_4,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 #: Versions whose files this one reads as they are when it may not upgrade them (a
 #: read-only file): what each later version added has a stand-in while it is missing
-#: (no lanes: the views place the events; no ``qualifiers``: no date has one).
-READ_AS_IS = frozenset({1, 2})
+#: (no lanes: the views place the events; no ``qualifiers``: no date has one; no
+#: ``notes``: none has notes).
+READ_AS_IS = frozenset({1, 2, 3})

@@ -39,13 +39,13 @@ Placer = Callable[
 _INSERT_EVENT = (
     "INSERT INTO events(id, title, description, start, end, start_pos, end_pos, "
     "start_until, end_from, start_precision, end_precision, category_id, source_url, "
-    "display_date, extra, qualifiers, created, updated) "
-    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    "display_date, extra, qualifiers, notes, created, updated) "
+    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 )
 
 
 def _event_values(event: Event, category_id: int | None) -> tuple[Any, ...]:
-    """The ``events`` columns of ``event`` from ``title`` to ``qualifiers``."""
+    """The ``events`` columns of ``event`` from ``title`` to ``notes``."""
     return (
         event.title,
         event.description,
@@ -62,6 +62,7 @@ def _event_values(event: Event, category_id: int | None) -> tuple[Any, ...]:
         event.display_date,
         json.dumps(event.extra, ensure_ascii=False, sort_keys=True),
         event.edges,
+        event.notes,
     )
 
 
@@ -133,7 +134,8 @@ class Writes(Reads):
             conn.execute(
                 "UPDATE events SET title=?, description=?, start=?, end=?, start_pos=?, "
                 "end_pos=?, start_until=?, end_from=?, start_precision=?, end_precision=?, "
-                "category_id=?, source_url=?, display_date=?, extra=?, qualifiers=?, updated=? "
+                "category_id=?, source_url=?, display_date=?, extra=?, qualifiers=?, notes=?, "
+                "updated=? "
                 "WHERE id=?",
                 (*values, timestamp(), event.id),
             )

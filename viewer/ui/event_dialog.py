@@ -268,9 +268,9 @@ class EventDialog(QDialog):
     Children are attributes so that tests and callers can reach them:
     ``headline_edit``, ``start_edit``/``start_info``, ``end_edit``/``end_info``,
     ``category_combo``/``category_info``, ``tags_edit`` (with ``tags_edit.completer``),
-    ``description_edit``, ``source_edit``, ``reason_label``, ``button_box`` and
-    ``save_button``.  After ``exec()`` returns ``Accepted``, :meth:`result_event` is
-    the event to store (through an undo command).
+    ``description_edit``, ``source_edit``, ``notes_edit``, ``reason_label``,
+    ``button_box`` and ``save_button``.  After ``exec()`` returns ``Accepted``,
+    :meth:`result_event` is the event to store (through an undo command).
     """
 
     def __init__(
@@ -317,6 +317,10 @@ class EventDialog(QDialog):
         self.description_edit.setMinimumHeight(line * 5 + 12)
         self.source_edit = QLineEdit()
         self.source_edit.setPlaceholderText("https://…")
+        self.notes_edit = QPlainTextEdit()
+        self.notes_edit.setTabChangesFocus(True)
+        self.notes_edit.setPlaceholderText("For you when presenting; never shown to the audience")
+        self.notes_edit.setMinimumHeight(line * 3 + 12)
         self.reason_label = QLabel()
         self.reason_label.setWordWrap(True)
         self.reason_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -370,6 +374,7 @@ class EventDialog(QDialog):
         form.addRow(label("T&ags:", self.tags_edit), stacked(self.tags_edit, self.tags_info))
         form.addRow(label("&Description:", self.description_edit), self.description_edit)
         form.addRow(label("Source &link:", self.source_edit), self.source_edit)
+        form.addRow(label("Speaker &notes:", self.notes_edit), self.notes_edit)
 
         bottom = QHBoxLayout()
         bottom.addWidget(self.reason_label, 1)
@@ -390,6 +395,7 @@ class EventDialog(QDialog):
             self.tags_edit,
             self.description_edit,
             self.source_edit,
+            self.notes_edit,
             self.save_button,
         ]
         cancel = self.button_box.button(QDialogButtonBox.StandardButton.Cancel)
@@ -406,6 +412,7 @@ class EventDialog(QDialog):
         self.tags_edit.setText(", ".join(event.tags))
         self.description_edit.setPlainText(event.description)
         self.source_edit.setText(event.source_url)
+        self.notes_edit.setPlainText(event.notes)
 
     # -- reading the fields ------------------------------------------------------------
 
@@ -571,6 +578,7 @@ class EventDialog(QDialog):
             "category": self._category_name(),
             "tags": tags,
             "source_url": self.source_edit.text().strip(),
+            "notes": self.notes_edit.toPlainText().strip(),
         }
         original = self._original
         if original is None:
