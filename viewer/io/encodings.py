@@ -123,12 +123,14 @@ def _by_nuls(sample: bytes) -> Decoding | None:
         return None
     even = sample[0 : units * 2 : 2].count(0)
     odd = sample[1 : units * 2 : 2].count(0)
-    # Mostly-Latin UTF-16 has a NUL high byte in most units and none in the low ones;
-    # a quarter of the units is far more than any binary file's chance pattern, and
-    # one stray NUL on the other side is allowed (U+0100-like characters give none).
-    if odd >= units / 4 and even <= odd / 50:
+    # Mostly-Latin UTF-16 has a NUL high byte in most units and few NUL low bytes
+    # (only characters such as U+0100 or U+4E00 have one); a quarter of the units is
+    # far more than a binary file's chance pattern.  UTF-16 of text with few Latin
+    # letters has no NULs to tell it by: without a BOM it is not found (Excel and
+    # Notepad write one).
+    if odd >= units / 4 and even <= max(1, odd / 20):
         return Decoding("utf-16-le", "UTF-16 LE")
-    if even >= units / 4 and odd <= even / 50:
+    if even >= units / 4 and odd <= max(1, even / 20):
         return Decoding("utf-16-be", "UTF-16 BE")
     return None
 

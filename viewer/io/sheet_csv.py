@@ -98,22 +98,30 @@ COLUMNS = (
     "Group",
     "Background",
 )
-#: The columns of text (the others hold numbers, or the row's type): a cell of text
-#: that a spreadsheet would take for a formula (=, +, -, @, a tab or a return first)
-#: is written after an apostrophe, which the import takes off again.
+#: The columns of text (the others hold numbers, or the row's type).
 _TEXT_COLUMNS = frozenset(COLUMNS) - {
     "Year", "Month", "Day", "Time", "End Year", "End Month", "End Day", "End Time", "Type"
 }  # fmt: skip
+#: A cell that a spreadsheet would take for a formula (OWASP's list: =, +, -, @, a tab
+#: or a return first), in any column: the title row's dates and a row's type are
+#: written as imported, and may hold anything.  It is written after an apostrophe,
+#: which the import takes off again; a cell of apostrophes before one gets one more,
+#: so that the import gives back what was written.  A plain number in a column of
+#: numbers ("-44", a year BC) is not a formula and is written as it is.
 _FORMULA = re.compile(r"'*[=+\-@\t\r]")
+_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
 
 # A description longer than csv's default limit (131,072 characters) is still a cell.
 csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
 
 
-def _defused(cell: str) -> str:
-    """A text cell as written: after an apostrophe where a spreadsheet would take it
-    for a formula (so that opening the file runs nothing)."""
-    return "'" + cell if _FORMULA.match(cell) else cell
+def _defused(cell: str, numeric: bool = False) -> str:
+    """A cell as written: after an apostrophe where a spreadsheet would take it for a
+    formula (so that opening the file runs nothing); ``numeric``: in a column of
+    numbers, where a plain number is left as it is."""
+    if _FORMULA.match(cell) and not (numeric and _NUMBER.fullmatch(cell)):
+        return "'" + cell
+    return cell
 
 
 def _restored(cell: str) -> str:
@@ -195,7 +203,7 @@ class _Row:
     def __getitem__(self, column: str) -> str:
         i = self._index.get(column)
         cell = self._cells[i] if i is not None and i < len(self._cells) else ""
-        return _restored(cell) if column in _TEXT_COLUMNS and self._place.defused else cell
+        return _restored(cell) if self._place.defused else cell
 
     def where(self, column: str) -> str:
         return self._place.cell(self.number, column, self._index.get(column))
@@ -875,9 +883,4 @@ def write_sheet_csv_to(header: Timeline, events: Iterable[Event], out: TextIO) -
         (_era_row(era) for era in header.eras),
     )
     for row in rows:
-        writer.writerow(
-            [
-                _defused(row.get(column, "")) if column in _TEXT_COLUMNS else row.get(column, "")
-                for column in COLUMNS
-            ]
-        )
+        writer.writerow([_defused(row.get(c, ""), c not in _TEXT_COLUMNS) for c in COLUMNS])
