@@ -136,7 +136,7 @@ class FileActions(QObject):
             self.choose_import,
             shortcut="Ctrl+I",
             icon="import",
-            tip="Import a news text, TimelineJS JSON or sheet CSV file",
+            tip="Import a news text, TimelineJS JSON, sheet CSV or Excel workbook",
         )
         self.act_export = make_action(parent, "&Export…", self.choose_export, icon="export")
         self.act_export_image = make_action(
