@@ -227,7 +227,10 @@ def stream_lines(
     once read or given up."""
     name = source or os.fspath(path)
     file = Path(path)
-    stream = file.open(encoding=decoding.codec, errors=decoding.errors, newline="")
+    try:
+        stream = file.open(encoding=decoding.codec, errors=decoding.errors, newline="")
+    except OSError as exc:
+        raise FormatError(f"cannot read the file: {exc.strerror or exc}", source=name) from None
     line = 0
     try:
         while True:

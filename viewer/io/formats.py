@@ -29,8 +29,9 @@ Writer = Callable[[Timeline], str]
 #: Writes a document event by event: ``(header, events, text file)``.
 StreamWriter = Callable[[Timeline, Iterable[Event], TextIO], None]
 Sniffer = Callable[[str], bool]
-#: What else to tell of how a text is read, for people: ``("semicolon-separated",)``.
-Describer = Callable[[str], tuple[str, ...]]
+#: What else to tell of how a text (all of a file, or its start if not ``whole``) is
+#: read, for people: ``("semicolon-separated",)``.
+Describer = Callable[[str, bool], tuple[str, ...]]
 #: Reads a file that is not text (a workbook): its timeline, and what to tell of how.
 PathReader = Callable[[str], tuple[Timeline, tuple[str, ...]]]
 
@@ -239,7 +240,7 @@ def read_import(path: str | os.PathLike[str], fmt: str | None = None) -> tuple[T
         timeline = chosen.reader(text, name)
     except FormatError as exc:
         raise exc if exc.source else exc.with_source(name) from None
-    details = chosen.describe(text) if chosen.describe is not None else ()
+    details = chosen.describe(text, True) if chosen.describe is not None else ()
     return timeline, Reading(chosen.label, details, decoding)
 
 
@@ -309,7 +310,7 @@ def open_import(path: str | os.PathLike[str], fmt: str | None = None) -> ImportS
             header, batches = stream_sheet_csv(lines, name, delimiter=delimiter)
             rows = max(1, text.count("\n"))
             estimate = max(1, round(size / (len(head) / rows))) - 1
-            details = chosen.describe(text) if chosen.describe is not None else ()
+            details = chosen.describe(text, False) if chosen.describe is not None else ()
             reading = Reading(chosen.label, details, decoding)
             return ImportSource(header, batches, estimate, chosen.label, True, reading)
     timeline, reading = read_import(path, chosen.name)

@@ -770,9 +770,10 @@ def looks_like_sheet_csv(text: str) -> bool:
     return is_sheet_header(first)
 
 
-def describe_sheet_csv(text: str) -> tuple[str, ...]:
-    """What to tell people of how a sheet CSV is read: ``("semicolon-separated",)``."""
-    return (delimiter_name(sniff_sheet_delimiter(text, whole=False)),)
+def describe_sheet_csv(text: str, whole: bool = True) -> tuple[str, ...]:
+    """What to tell people of how a sheet CSV is read (all of it, or its start if not
+    ``whole``): ``("semicolon-separated",)``."""
+    return (delimiter_name(sniff_sheet_delimiter(text, whole=whole)),)
 
 
 # -- export --------------------------------------------------------------------------
