@@ -81,7 +81,7 @@ def is_workbook(path: str | os.PathLike[str]) -> bool:
                 return False
         with zipfile.ZipFile(path) as archive:
             archive.getinfo(WORKBOOK_PART)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError, EOFError):
+    except Exception:  # zipfile raises many kinds on a damaged zip (NotImplementedError …)
         return False
     return True
 
@@ -98,6 +98,10 @@ def _check_zip(path: Path) -> None:
                 raise _unreadable(f"a zip file without {WORKBOOK_PART}")
     except zipfile.BadZipFile:
         raise _unreadable("not a zip file, as a workbook is") from None
+    except FormatError:
+        raise
+    except Exception as exc:  # a damaged zip: NotImplementedError, EOFError …
+        raise _unreadable(f"a damaged zip file ({type(exc).__name__}: {exc})") from None
     unpacked = sum(i.file_size for i in infos)
     packed = sum(i.compress_size for i in infos)
     if unpacked > MAX_UNPACKED or (unpacked > _BOMB_FROM and unpacked > _BOMB_RATIO * packed):
