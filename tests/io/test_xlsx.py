@@ -206,6 +206,13 @@ def test_the_first_sheet_with_the_header_or_else_the_first(tmp_path: Path) -> No
         read_file(none)
 
 
+def test_a_sheet_that_begins_in_column_b_keeps_its_letters(tmp_path: Path) -> None:
+    rows: list[list[Any]] = [[None, "Year", "Headline"], [None, 1999, "ok"], [None, "abc", "x"]]
+    with pytest.raises(FormatError) as info:
+        read_file(workbook(tmp_path / "off.xlsx", ("S", rows)))
+    assert info.value.where == "sheet 'S', row 3, column B 'Year'"
+
+
 def test_empty_rows_between_keep_the_row_numbers(tmp_path: Path) -> None:
     rows: list[list[Any]] = [["Year", "Headline"], [1999, "a"], [], [], ["x", "b"]]
     with pytest.raises(FormatError) as info:
@@ -314,7 +321,10 @@ def test_an_error_late_in_a_streamed_sheet_names_its_cell(tmp_path: Path) -> Non
 
 def _cell_safe(cell: str) -> str:
     """A cell a workbook can hold: without XML's forbidden characters, and "\r" is
-    "\n" (XML reads a line end as "\n")."""
+    "\n" (XML reads a line end as "\n"); calamine reads a cell of spaces alone as
+    empty."""
+    if not cell.strip():
+        return ""
     return ILLEGAL_CHARACTERS_RE.sub("?", cell.replace("\r\n", "\n").replace("\r", "\n"))
 
 

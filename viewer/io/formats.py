@@ -320,7 +320,7 @@ def open_import(path: str | os.PathLike[str], fmt: str | None = None) -> ImportS
 
 
 def _open_workbook(name: str, chosen: Format) -> ImportSource:
-    """A workbook's sheet, read as it goes (memory does not grow with the sheet)."""
+    """A workbook's sheet, its rows handed on in batches as they are read."""
     from viewer.io.xlsx import stream_xlsx
 
     header, batches, sheet, rows = stream_xlsx(name)
