@@ -43,7 +43,7 @@ def hostile(start: str) -> Timeline:
     text = start + "cmd|' /C calc'!A0"
     event = Event(
         title=text,
-        start=PartialDate(-44, 3, 15),  # a year BC: "-44" stays a number
+        start=PartialDate(-43, 3, 15),  # 44 BC, TimelineJS -44: stays a number
         description=start + "1+1",
         category=start + "Group",
         display_date=start + "circa",
@@ -59,7 +59,7 @@ def hostile(start: str) -> Timeline:
         events=[event, Event(title="Plain", start=PartialDate(1999))],
         categories=[],
         eras=[Era(start + "era", PartialDate(1900), PartialDate(1910), {"group": start + "g"})],
-        extra={"start_date": {"year": start + "1"}, "display_date": start + "dd"},
+        extra={"start_date": {"year": start + "1x"}, "display_date": start + "dd"},
     )
 
 
@@ -71,12 +71,12 @@ def test_every_column_is_defused_and_read_back(start: str) -> None:
     assert_defused(text)
     rows = cells(text)
     assert rows[0]["Headline"] == "'" + PAYLOAD
-    assert rows[0]["Year"] == "'" + start + "1"  # the title row's raw year, as imported
+    assert rows[0]["Year"] == "'" + start + "1x"  # the title row's raw year, as imported
     assert rows[1]["Year"] == "-44"
     assert rows[1]["Type"] == "'" + start + "kind"
     back = read_sheet_csv(text)
     assert back.title == PAYLOAD
-    assert back.extra["start_date"] == {"year": start + "1"}
+    assert back.extra["start_date"] == {"year": start + "1x"}
     assert back.events[0].title == start + "cmd|' /C calc'!A0"
     assert back.events[0].extra["type"] == start + "kind"
     assert back.events[0].category == start + "Group"
