@@ -108,7 +108,9 @@ def test_import_news_creates_the_store_and_says_how_many(
     before = digest(src)
     db = tmp_path / "new.db"
     out = run_ok(capsys, "import", str(src), "--db", str(db), "--format", "news")
-    assert out == f"imported 3 events into {db} (3 in all)\n"
+    assert (
+        out == f"imported 3 events into {db} (3 in all), read as News-style text timeline · UTF-8\n"
+    )
     assert digest(src) == before
     assert sidecars(db) == []
     with EventStore.open(db) as store:
@@ -119,7 +121,9 @@ def test_import_news_creates_the_store_and_says_how_many(
         assert store.search_ids("vlad").tolist() == [events[1].id]
     # Importing again adds to the same store; the format is guessed from the content.
     out = run_ok(capsys, "import", str(src), "--db", str(db))
-    assert out == f"imported 3 events into {db} (6 in all)\n"
+    assert (
+        out == f"imported 3 events into {db} (6 in all), read as News-style text timeline · UTF-8\n"
+    )
 
 
 def test_import_reads_utf8_with_bom_and_crlf(
@@ -154,7 +158,7 @@ def test_import_the_seed_file(
     db = tmp_path / "seed.db"
     out = run_ok(capsys, "import", str(seed_path), "--db", str(db))
     assert out.startswith("imported 14 events into ")
-    assert out.endswith("(14 in all)\n")
+    assert out.endswith("(14 in all), read as News-style text timeline · UTF-8\n")
     assert digest(seed_path) == before
     with EventStore.open(db, readonly=True) as store:
         assert store.count() == 14
@@ -165,10 +169,13 @@ def test_import_timelinejs_and_csv(tmp_path: Path, capsys: pytest.CaptureFixture
     db = tmp_path / "mixed.db"
     src = write(tmp_path / "tiny.json", json.dumps(TIMELINEJS))
     out = run_ok(capsys, "import", str(src), "--db", str(db), "--format", "timelinejs")
-    assert out == f"imported 2 events into {db} (2 in all)\n"
+    assert out == f"imported 2 events into {db} (2 in all), read as TimelineJS JSON · UTF-8\n"
     sheet = write(tmp_path / "sheet.csv", SHEET)
     out = run_ok(capsys, "import", str(sheet), "--db", str(db))
-    assert out == f"imported 3 events into {db} (5 in all)\n"
+    assert out == (
+        f"imported 3 events into {db} (5 in all), "
+        "read as TimelineJS sheet CSV · comma-separated · UTF-8\n"
+    )
     with EventStore.open(db) as store:
         assert store.title == "Tiny JSON timeline"
         titles = [e.title for e in store.events()]
@@ -321,7 +328,7 @@ def test_export_then_import_keeps_every_event(
         run_ok(capsys, "export", str(news_db), "--format", fmt, "--out", str(exported))
         copy = tmp_path / f"copy-{fmt}.db"
         out = run_ok(capsys, "import", str(exported), "--db", str(copy))
-        assert out == f"imported 3 events into {copy} (3 in all)\n"
+        assert out.startswith(f"imported 3 events into {copy} (3 in all), read as ")
         with EventStore.open(news_db) as a, EventStore.open(copy) as b:
             assert [(e.start, e.end) for e in a.events()] == [(e.start, e.end) for e in b.events()]
 
@@ -515,7 +522,7 @@ BAD_INPUTS = [
         ("bad.csv", "row 3", "Year", "abc"),
         id="csv-bad-year",
     ),
-    pytest.param("binary.txt", "\udcff", "news", ("binary.txt", "UTF-8"), id="not-utf8"),
+    pytest.param("binary.txt", "\x00\x01\x02\udcff", "news", ("binary.txt", "binary"), id="binary"),
     # These reached the store and ended in a traceback (UnicodeEncodeError), or were
     # imported and then exported as JSON that TimelineJS refuses, or lost data.
     pytest.param(
@@ -659,7 +666,10 @@ def test_python_m_viewer_import(tmp_path: Path) -> None:
     db = tmp_path / "sub.db"
     done = _run_module("import", str(src), "--db", str(db), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert done.stdout == f"imported 3 events into {db} (3 in all)\n"
+    assert (
+        done.stdout
+        == f"imported 3 events into {db} (3 in all), read as News-style text timeline · UTF-8\n"
+    )
     assert done.stderr == ""
     with EventStore.open(db) as store:
         assert store.count() == 3

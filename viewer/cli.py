@@ -240,7 +240,8 @@ def _import_into(db: str, source: ImportSource) -> int:
         result = store.import_batches(source.header, source.batches, total=source.total)
         total = store.count()
     n = len(result.event_ids)
-    print(f"imported {n} event{'s' * (n != 1)} into {db} ({total} in all)")
+    read = f", read as {source.reading}" if source.reading is not None else ""
+    print(f"imported {n} event{'s' * (n != 1)} into {db} ({total} in all){read}")
     return 0
 
 

@@ -84,12 +84,7 @@ def whole_sheet_csv(timeline: Timeline) -> str:
     for row in rows:
         # (since: text a spreadsheet would take for a formula is defused)
         writer.writerow(
-            [
-                sheet_csv._defused(row.get(c, ""))
-                if c in sheet_csv._TEXT_COLUMNS
-                else row.get(c, "")
-                for c in COLUMNS
-            ]
+            [sheet_csv._defused(row.get(c, ""), c not in sheet_csv._TEXT_COLUMNS) for c in COLUMNS]
         )
     return buffer.getvalue()
 

@@ -751,7 +751,9 @@ def test_import_through_the_menu(window: MainWindow, monkeypatch) -> None:
     assert window.last_error is None
     n = len(expected.events)
     assert window.count_label.text() == f"{14 + n} events"
-    assert window.statusBar().currentMessage() == f"Imported {n} events from ancient.json"
+    assert window.statusBar().currentMessage() == (
+        f"Imported {n} events from ancient.json · read as TimelineJS JSON · UTF-8"
+    )
 
 
 def test_a_read_only_document_shows_the_banner_and_cannot_be_edited(

@@ -1,21 +1,25 @@
 """Choosing a format for a file, reading it whole, and writing exports.
 
 Importers are pure functions from text to a :class:`~viewer.model.event.Timeline`;
-this module adds the file handling: bytes are read once, decoded as UTF-8 (with or
-without a BOM), the format is picked from the extension and then the content, and
-every failure becomes a :class:`~viewer.io.errors.FormatError` naming the file.
-Nothing here writes to the source file.
+this module adds the file handling: bytes are read once, their encoding is found
+(:mod:`viewer.io.encodings`: UTF-8, UTF-16, Windows-1252 …), the format is picked from
+the extension and then the content, and every failure becomes a
+:class:`~viewer.io.errors.FormatError` naming the file.  A format kept in bytes (an
+Excel workbook) is told by its content before any decoding, and read from the file.
+How a file was read is told in a :class:`Reading` ("TimelineJS sheet CSV ·
+semicolon-separated · Windows-1252").  Nothing here writes to the source file.
 """
 
 from __future__ import annotations
 
 import io
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, BinaryIO, TextIO
+from typing import BinaryIO, TextIO
 
+from viewer.io.encodings import Decoding, decode_head, decode_text, stream_lines
 from viewer.io.errors import FormatError
 from viewer.model.event import Event, Timeline
 from viewer.store.batch import EventBatch
@@ -25,6 +29,11 @@ Writer = Callable[[Timeline], str]
 #: Writes a document event by event: ``(header, events, text file)``.
 StreamWriter = Callable[[Timeline, Iterable[Event], TextIO], None]
 Sniffer = Callable[[str], bool]
+#: What else to tell of how a text (all of a file, or its start if not ``whole``) is
+#: read, for people: ``("semicolon-separated",)``.
+Describer = Callable[[str, bool], tuple[str, ...]]
+#: Reads a file that is not text (a workbook): its timeline, and what to tell of how.
+PathReader = Callable[[str], tuple[Timeline, tuple[str, ...]]]
 
 
 @dataclass(frozen=True)
@@ -38,6 +47,11 @@ class Format:
     sniff: Sniffer
     writer: Writer | None = None
     stream_writer: StreamWriter | None = None
+    describe: Describer | None = None
+    #: A format kept in bytes (a workbook) is read from the file, not from text, and
+    #: told by ``sniff_path`` (never raises) before the file is decoded.
+    read_path: PathReader | None = None
+    sniff_path: Callable[[str], bool] | None = None
 
     @property
     def file_filter(self) -> str:
@@ -45,8 +59,23 @@ class Format:
         return f"{self.label} ({' '.join('*' + e for e in self.extensions)})"
 
 
+def _never(_text: str) -> bool:
+    return False
+
+
+def _not_text(_text: str, source: str | None) -> Timeline:
+    raise FormatError("an Excel workbook is read from its file, not from text", source=source)
+
+
+def _read_workbook(path: str) -> tuple[Timeline, tuple[str, ...]]:
+    from viewer.io.xlsx import read_xlsx
+
+    timeline, sheet = read_xlsx(path)
+    return timeline, (f"sheet '{sheet}'",)
+
+
 def _formats() -> dict[str, Format]:
-    from viewer.io import news, sheet_csv, thetimeline, timelinejs
+    from viewer.io import news, sheet_csv, thetimeline, timelinejs, xlsx
 
     return {
         "timelinejs": Format(
@@ -66,6 +95,16 @@ def _formats() -> dict[str, Format]:
             sheet_csv.looks_like_sheet_csv,
             sheet_csv.write_sheet_csv,
             sheet_csv.write_sheet_csv_to,
+            describe=sheet_csv.describe_sheet_csv,
+        ),
+        "xlsx": Format(
+            "xlsx",
+            "TimelineJS sheet, Excel workbook",
+            (".xlsx",),
+            _not_text,
+            _never,
+            read_path=_read_workbook,
+            sniff_path=xlsx.is_workbook,
         ),
         "thetimeline": Format(
             "thetimeline",
@@ -170,28 +209,48 @@ def export_names() -> list[str]:
 
 
 def decode(data: bytes, source: str) -> str:
-    """UTF-8 text with any BOM removed.
+    """A file's text, in the encoding its bytes show (see :mod:`viewer.io.encodings`),
+    without a BOM.
 
     Line ends are left as they are: every reader takes ``\\r\\n``, ``\\r`` or ``\\n``
     between lines, and a line break inside a quoted CSV cell is part of the text.
     """
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise FormatError(
-            "the file is not UTF-8 text (is it a binary file?)",
-            source=source,
-            where=f"line {line}",
-        ) from None
-    return text
+    return decode_text(data, source)[0]
+
+
+@dataclass
+class Reading:
+    """How a file is read, for people: ``TimelineJS sheet CSV · semicolon-separated ·
+    Windows-1252``.  A streamed file's encoding may be known better once it is all
+    read (``decoding`` is updated as it goes): make the text then."""
+
+    label: str
+    details: tuple[str, ...] = ()
+    decoding: Decoding | None = None
+
+    def __str__(self) -> str:
+        encoding = (self.decoding.label,) if self.decoding is not None else ()
+        return " · ".join((self.label, *self.details, *encoding))
+
+
+def _by_content(path: str | os.PathLike[str]) -> Format | None:
+    """A format told from the file itself, before it is decoded (a workbook)."""
+    name = os.fspath(path)
+    for fmt in formats().values():
+        if fmt.sniff_path is not None and fmt.sniff_path(name):
+            return fmt
+    return None
+
+
+def _by_extension(path: str | os.PathLike[str]) -> list[Format]:
+    suffix = Path(path).suffix.lower()
+    return [f for f in formats().values() if suffix in f.extensions]
 
 
 def detect_format(path: str | os.PathLike[str], text: str) -> Format:
     """Pick a format by extension, then by content."""
-    suffix = Path(path).suffix.lower()
     table = formats()
-    by_ext = [f for f in table.values() if suffix in f.extensions]
+    by_ext = _by_extension(path)
     for fmt in by_ext:
         if fmt.sniff(text):
             return fmt
@@ -208,25 +267,46 @@ def detect_format(path: str | os.PathLike[str], text: str) -> Format:
 
 def read_file(path: str | os.PathLike[str], fmt: str | None = None) -> Timeline:
     """Read and parse a whole file; the file itself is only ever read."""
+    return read_import(path, fmt)[0]
+
+
+def _from_path(chosen: Format, name: str) -> tuple[Timeline, Reading]:
+    assert chosen.read_path is not None
+    try:
+        timeline, details = chosen.read_path(name)
+    except FormatError as exc:
+        raise exc if exc.source else exc.with_source(name) from None
+    return timeline, Reading(chosen.label, details)
+
+
+def read_import(path: str | os.PathLike[str], fmt: str | None = None) -> tuple[Timeline, Reading]:
+    """Read and parse a whole file: its timeline, and how it was read."""
     name = os.fspath(path)
+    chosen = _by_content(path) if fmt is None else _named(fmt)
+    if chosen is not None and chosen.read_path is not None:
+        return _from_path(chosen, name)
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise FormatError(f"cannot read the file: {exc.strerror or exc}", source=name) from None
-    text = decode(data, name)
-    if fmt is None:
-        chosen = detect_format(path, text)
-    else:
-        try:
-            chosen = formats()[fmt]
-        except KeyError:
-            raise FormatError(
-                f"unknown format {fmt!r} (choose one of {', '.join(import_names())})"
-            ) from None
     try:
-        return chosen.reader(text, name)
+        text, decoding = decode_text(data, name)
+    except FormatError:
+        # not text: a file named as a workbook says why it is not one
+        named = next((f for f in _by_extension(path) if f.read_path is not None), None)
+        if fmt is None and named is not None:
+            return _from_path(named, name)
+        raise
+    if chosen is None:
+        chosen = detect_format(path, text)
+    if chosen.read_path is not None:  # named as a workbook, not one, and not any text
+        return _from_path(chosen, name)
+    try:
+        timeline = chosen.reader(text, name)
     except FormatError as exc:
         raise exc if exc.source else exc.with_source(name) from None
+    details = chosen.describe(text, True) if chosen.describe is not None else ()
+    return timeline, Reading(chosen.label, details, decoding)
 
 
 #: Bytes read from the start of a file to tell its format without reading it all.
@@ -240,7 +320,8 @@ class ImportSource:
     ``header`` holds the title, categories and eras (a streaming reader may fill it
     in while the batches are read: take it once they are all read).  ``total`` is
     how many events the file holds, or an estimate from its size for one that is
-    read as it goes; ``label`` is the format's name for people.
+    read as it goes; ``label`` is the format's name for people, and ``reading`` how
+    the file is read (its text is sure once the batches are all read).
     """
 
     header: Timeline
@@ -248,11 +329,10 @@ class ImportSource:
     total: int
     label: str
     streamed: bool = False
+    reading: Reading | None = None
 
 
-def _choose(path: str | os.PathLike[str], text: str, fmt: str | None) -> Format:
-    if fmt is None:
-        return detect_format(path, text)
+def _named(fmt: str) -> Format:
     try:
         return formats()[fmt]
     except KeyError:
@@ -268,7 +348,7 @@ def open_import(path: str | os.PathLike[str], fmt: str | None = None) -> ImportS
     not grow with the file; any other format is read whole first.  Errors are
     :class:`FormatError` naming the file (also those found while the batches are read).
     """
-    from viewer.io.sheet_csv import stream_sheet_csv
+    from viewer.io.sheet_csv import sniff_sheet_delimiter, stream_sheet_csv
     from viewer.store.batch import batches_of
 
     name = os.fspath(path)
@@ -278,20 +358,35 @@ def open_import(path: str | os.PathLike[str], fmt: str | None = None) -> ImportS
             head = f.read(SNIFF_BYTES)
     except OSError as exc:
         raise FormatError(f"cannot read the file: {exc.strerror or exc}", source=name) from None
-    text = _head_text(head, len(head) >= size, name)
-    chosen = _choose(path, text, fmt)
-    if chosen.name == "csv" and len(head) < size:
-        stream = Path(path).open(encoding="utf-8-sig", newline="", errors="strict")  # noqa: SIM115
-        header, batches = stream_sheet_csv(_decoded(stream, name), name)
-        return ImportSource(header, batches, _estimate(text, size), chosen.label, streamed=True)
-    if chosen.name in _FORENSIC_STREAMS and len(head) < size:
-        from viewer.io.forensic import stream_forensic
+    chosen = _by_content(path) if fmt is None else _named(fmt)
+    if chosen is not None and chosen.name == "xlsx":
+        return _open_workbook(name, chosen)
+    streams = ("csv", *_FORENSIC_STREAMS)
+    if chosen is None or (chosen.name in streams and len(head) < size):
+        try:
+            text, decoding = decode_head(head, len(head) >= size, name)
+        except FormatError:
+            if fmt is None and any(f.name == "xlsx" for f in _by_extension(path)):
+                return _open_workbook(name, formats()["xlsx"])  # says why it is not one
+            raise
+        chosen = chosen or detect_format(path, text)
+        if chosen.name in streams and len(head) < size:
+            lines = stream_lines(path, decoding, name)
+            if chosen.name == "csv":
+                delimiter = sniff_sheet_delimiter(text, whole=False)
+                header, batches = stream_sheet_csv(lines, name, delimiter=delimiter)
+            else:
+                from viewer.io.forensic import stream_forensic
 
-        stream = Path(path).open(encoding="utf-8-sig", newline="", errors="strict")  # noqa: SIM115
-        header, batches = stream_forensic(chosen.name, _decoded(stream, name), name)
-        return ImportSource(header, batches, _estimate(text, size), chosen.label, streamed=True)
-    timeline = read_file(path, chosen.name)
-    return ImportSource(timeline, batches_of(timeline.events), len(timeline.events), chosen.label)
+                header, batches = stream_forensic(chosen.name, lines, name)
+            details = chosen.describe(text, False) if chosen.describe is not None else ()
+            reading = Reading(chosen.label, details, decoding)
+            estimate = _estimate(text, size)
+            return ImportSource(header, batches, estimate, chosen.label, True, reading)
+    timeline, reading = read_import(path, chosen.name)
+    return ImportSource(
+        timeline, batches_of(timeline.events), len(timeline.events), chosen.label, False, reading
+    )
 
 
 def _estimate(head: str, size: int) -> int:
@@ -301,33 +396,13 @@ def _estimate(head: str, size: int) -> int:
     return max(1, round(size / (len(head.encode("utf-8")) / rows))) - 1
 
 
-def _head_text(head: bytes, whole: bool, source: str) -> str:
-    """The start of a file as text; a character cut at the end of ``head`` is dropped."""
-    if not whole:
-        for cut in range(4):
-            try:
-                return head[: len(head) - cut].decode("utf-8-sig")
-            except UnicodeDecodeError:
-                continue
-    return decode(head, source)  # says where it is not UTF-8
+def _open_workbook(name: str, chosen: Format) -> ImportSource:
+    """A workbook's sheet, its rows handed on in batches as they are read."""
+    from viewer.io.xlsx import stream_xlsx
 
-
-def _decoded(stream: IO[str], source: str) -> Iterator[str]:
-    """The lines of an open text file; a byte that is not UTF-8 is a FormatError, and
-    the file is closed once read (or given up)."""
-    line = 0
-    try:
-        for text in stream:
-            line += 1
-            yield text
-    except UnicodeDecodeError:
-        raise FormatError(
-            "the file is not UTF-8 text (is it a binary file?)",
-            source=source,
-            where=f"line {line + 1}",
-        ) from None
-    finally:
-        stream.close()
+    header, batches, sheet, rows = stream_xlsx(name)
+    reading = Reading(chosen.label, (f"sheet '{sheet}'",))
+    return ImportSource(header, batches, max(rows, 1), chosen.label, True, reading)
 
 
 def export_to(header: Timeline, events: Iterable[Event], fmt: str, out: BinaryIO) -> None:

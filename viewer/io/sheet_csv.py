@@ -42,11 +42,12 @@ import io
 import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from typing import Any, TextIO
 
 import numpy as np
 
+from viewer.io.delimiters import delimiter_name, sniff_delimiter
 from viewer.io.display_dates import display_date_for, may_qualify, read_display_date
 from viewer.io.errors import FormatError
 from viewer.io.timelinejs import (
@@ -65,9 +66,16 @@ from viewer.store.batch import BATCH_SIZE, EventBatch
 
 __all__ = [
     "COLUMNS",
+    "Place",
+    "describe_sheet_csv",
+    "header_index",
+    "is_sheet_header",
     "looks_like_sheet_csv",
     "read_sheet_csv",
+    "read_sheet_rows",
+    "sniff_sheet_delimiter",
     "stream_sheet_csv",
+    "stream_sheet_rows",
     "write_sheet_csv",
 ]
 
@@ -91,22 +99,30 @@ COLUMNS = (
     "Group",
     "Background",
 )
-#: The columns of text (the others hold numbers, or the row's type): a cell of text
-#: that a spreadsheet would take for a formula (=, +, -, @, a tab or a return first)
-#: is written after an apostrophe, which the import takes off again.
+#: The columns of text (the others hold numbers, or the row's type).
 _TEXT_COLUMNS = frozenset(COLUMNS) - {
     "Year", "Month", "Day", "Time", "End Year", "End Month", "End Day", "End Time", "Type"
 }  # fmt: skip
+#: A cell that a spreadsheet would take for a formula (OWASP's list: =, +, -, @, a tab
+#: or a return first), in any column: the title row's dates and a row's type are
+#: written as imported, and may hold anything.  It is written after an apostrophe,
+#: which the import takes off again; a cell of apostrophes before one gets one more,
+#: so that the import gives back what was written.  A plain number in a column of
+#: numbers ("-44", a year BC) is not a formula and is written as it is.
 _FORMULA = re.compile(r"'*[=+\-@\t\r]")
+_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
 
 # A description longer than csv's default limit (131,072 characters) is still a cell.
 csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
 
 
-def _defused(cell: str) -> str:
-    """A text cell as written: after an apostrophe where a spreadsheet would take it
-    for a formula (so that opening the file runs nothing)."""
-    return "'" + cell if _FORMULA.match(cell) else cell
+def _defused(cell: str, numeric: bool = False) -> str:
+    """A cell as written: after an apostrophe where a spreadsheet would take it for a
+    formula (so that opening the file runs nothing); ``numeric``: in a column of
+    numbers, where a plain number is left as it is."""
+    if _FORMULA.match(cell) and not (numeric and _NUMBER.fullmatch(cell)):
+        return "'" + cell
+    return cell
 
 
 def _restored(cell: str) -> str:
@@ -137,21 +153,61 @@ def _normal(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
+def column_letter(i: int) -> str:
+    """A spreadsheet's name for the ``i``-th column (from 0): ``A`` … ``Z``, ``AA`` …"""
+    letters = ""
+    i += 1
+    while i:
+        i, rest = divmod(i - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where rows come from, for errors: a CSV file (``row 5, column 'Year'``) or a
+    workbook's sheet (``sheet 'Events', row 5, column D 'Year'``).
+
+    Only our CSV puts an apostrophe before a text cell that looks like a formula (see
+    :func:`_defused`), so only CSV cells have it taken off again.
+    """
+
+    sheet: str | None = None
+
+    @property
+    def defused(self) -> bool:
+        return self.sheet is None
+
+    def row(self, number: int) -> str:
+        return f"row {number}" if self.sheet is None else f"sheet '{self.sheet}', row {number}"
+
+    def cell(self, number: int, column: str, i: int | None) -> str:
+        if self.sheet is None or i is None:
+            return f"{self.row(number)}, column '{column}'"
+        return f"{self.row(number)}, column {column_letter(i)} '{column}'"
+
+
+_CSV = Place()
+
+
 class _Row:
     """One data row: cells by column name, and places for errors."""
 
-    def __init__(self, number: int, cells: list[str], index: dict[str, int]) -> None:
+    def __init__(
+        self, number: int, cells: list[str], index: dict[str, int], place: Place = _CSV
+    ) -> None:
         self.number = number
         self._cells = cells
         self._index = index
+        self._place = place
 
     def __getitem__(self, column: str) -> str:
         i = self._index.get(column)
         cell = self._cells[i] if i is not None and i < len(self._cells) else ""
-        return _restored(cell) if column in _TEXT_COLUMNS else cell
+        return _restored(cell) if self._place.defused else cell
 
     def where(self, column: str) -> str:
-        return f"row {self.number}, column '{column}'"
+        return self._place.cell(self.number, column, self._index.get(column))
 
     def blank(self) -> bool:
         return all(not cell.strip() for cell in self._cells)
@@ -300,8 +356,10 @@ def _read_title(row: _Row, timeline: Timeline) -> None:
     timeline.extra.update(extra)
 
 
-def _rows(text: str) -> list[list[str]]:
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), strict=True)
+def _rows(text: str, delimiter: str) -> list[list[str]]:
+    reader = csv.reader(
+        io.StringIO(text.removeprefix("\ufeff"), newline=""), delimiter=delimiter, strict=True
+    )
     rows: list[list[str]] = []
     try:
         rows.extend(reader)
@@ -313,15 +371,18 @@ def _rows(text: str) -> list[list[str]]:
     return rows
 
 
-def _read(text: str, source: str | None) -> Timeline:
-    rows = _rows(text)
-    if not rows:
-        raise FormatError("the file is empty", where="row 1")
-    index = _header_index(rows[0])
+def _read(rows: Iterable[list[str]], source: str | None, place: Place) -> Timeline:
+    records = iter(rows)
+    first = next(records, None)
+    if first is None:
+        raise FormatError(
+            f"the {'file' if place.defused else 'sheet'} is empty", where=place.row(1)
+        )
+    index = _header_index(first, place)
     timeline = Timeline(source=source or "")
     title_row: int | None = None
-    for number, cells in enumerate(rows[1:], start=2):
-        row = _Row(number, cells, index)
+    for number, cells in enumerate(records, start=2):
+        row = _Row(number, cells, index, place)
         if row.blank():
             continue
         kind = row["Type"].strip().casefold()
@@ -341,7 +402,7 @@ def _read(text: str, source: str | None) -> Timeline:
     return timeline
 
 
-def _header_index(first: list[str]) -> dict[str, int]:
+def _header_index(first: list[str], place: Place = _CSV) -> dict[str, int]:
     index: dict[str, int] = {}
     for i, cell in enumerate(first):
         name = _KEY.get(_normal(cell))
@@ -349,15 +410,44 @@ def _header_index(first: list[str]) -> dict[str, int]:
             continue
         if name in index:  # which of the two holds the data? Refuse rather than guess
             raise FormatError(
-                f"two '{name}' columns (columns {index[name] + 1} and {i + 1})", where="row 1"
+                f"two '{name}' columns (columns {_column_name(index[name], place)} and "
+                f"{_column_name(i, place)})",
+                where=place.row(1),
             )
         index[name] = i
     for required in ("Year", "Headline"):
         if required not in index:
             raise FormatError(
-                f"not a TimelineJS sheet: there is no '{required}' column", where="row 1"
+                f"not a TimelineJS sheet: there is no '{required}' column", where=place.row(1)
             )
     return index
+
+
+def _column_name(i: int, place: Place) -> str:
+    return str(i + 1) if place.defused else column_letter(i)
+
+
+def header_index(cells: list[str], place: Place = _CSV) -> dict[str, int]:
+    """Where each template column is in a header row (``{"Year": 0, …}``); a header
+    without ``Year`` or ``Headline``, or with a column twice, is a FormatError."""
+    return _header_index(cells, place)
+
+
+def is_sheet_header(cells: Sequence[str]) -> bool:
+    """Whether a row is a TimelineJS sheet's header (``Year``, ``Headline`` and at least
+    one more of the template's columns)."""
+    names = {_KEY.get(_normal(cell)) for cell in cells}
+    return {"Year", "Headline"} <= names and len(names - {None}) >= 3
+
+
+def _known_column(cell: str) -> bool:
+    return _normal(cell) in _KEY
+
+
+def sniff_sheet_delimiter(text: str, *, whole: bool = True) -> str:
+    """The delimiter of a sheet CSV (see :mod:`viewer.io.delimiters`): the one that
+    splits its header into the template's column names."""
+    return sniff_delimiter(text.removeprefix("\ufeff"), _known_column, whole=whole)
 
 
 #: Cells a fast row must leave empty: it carries no media, background or type (an
@@ -413,7 +503,9 @@ def _times(cells: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
     return hour, minute, second, plain
 
 
-def _fast_batch(rows: list[list[str]], index: dict[str, int]) -> tuple[EventBatch, np.ndarray]:
+def _fast_batch(
+    rows: list[list[str]], index: dict[str, int], place: Place = _CSV
+) -> tuple[EventBatch, np.ndarray]:
     """The rows that are plain events as a batch, worked out a column at a time; and a
     mask of those rows (the others are read one by one, the slow way).
 
@@ -427,7 +519,7 @@ def _fast_batch(rows: list[list[str]], index: dict[str, int]) -> tuple[EventBatc
     def column(name: str) -> Sequence[str]:
         i = index.get(name)
         cells = table[i] if i is not None and i < len(table) else blank
-        if name in _TEXT_COLUMNS and any(c.startswith("'") for c in cells):
+        if name in _TEXT_COLUMNS and place.defused and any(c.startswith("'") for c in cells):
             return [_restored(c) for c in cells]
         return cells
 
@@ -510,34 +602,77 @@ def _fast_batch(rows: list[list[str]], index: dict[str, int]) -> tuple[EventBatc
 
 
 def stream_sheet_csv(
-    text: Iterable[str], source: str | None = None, *, size: int = BATCH_SIZE
+    text: Iterable[str],
+    source: str | None = None,
+    *,
+    size: int = BATCH_SIZE,
+    delimiter: str | None = None,
 ) -> tuple[Timeline, Iterator[EventBatch]]:
-    """Read a TimelineJS sheet as it comes: ``(header, batches)``.
+    """Read a TimelineJS sheet CSV as it comes: ``(header, batches)``.
 
-    ``text`` gives the file's text in pieces (an open text file, or lines).  The
-    header timeline gets the title row and the eras as the batches are read (it is
+    ``text`` gives the file's text in pieces (an open text file, or lines);
+    ``delimiter`` is found from the first lines when not given.  See
+    :func:`stream_sheet_rows`.
+    """
+    lines = iter(text)
+    if delimiter is None:
+        head = list(itertools.islice(lines, _SNIFF_LINES))
+        delimiter = sniff_sheet_delimiter("".join(head), whole=len(head) < _SNIFF_LINES)
+        lines = itertools.chain(head, lines)
+    return stream_sheet_rows(_csv_records(lines, delimiter), source, size=size)
+
+
+#: Lines read to find a streamed CSV's delimiter.
+_SNIFF_LINES = 64
+
+
+def _csv_records(lines: Iterable[str], delimiter: str) -> Iterator[list[str]]:
+    """The records of CSV lines; broken quoting is a FormatError naming the row."""
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
+    number = 0
+    try:
+        for number, cells in enumerate(reader, start=1):
+            if number == 1 and cells:
+                cells[0] = cells[0].removeprefix("\ufeff")
+            yield cells
+    except csv.Error as exc:
+        raise FormatError(
+            f"not a readable CSV file ({exc}; a quoted cell may not be closed)",
+            where=f"row {number + 1}",
+        ) from None
+
+
+def stream_sheet_rows(
+    rows: Iterable[list[str]],
+    source: str | None = None,
+    *,
+    size: int = BATCH_SIZE,
+    place: Place = _CSV,
+) -> tuple[Timeline, Iterator[EventBatch]]:
+    """Read a TimelineJS sheet's rows (lists of cells, the header first) as they come:
+    ``(header, batches)``.
+
+    The header timeline gets the title row and the eras as the batches are read (it is
     complete once they are all read); the events come in batches, worked out a column
     at a time where a row is plain (:func:`_fast_batch`) and one by one otherwise,
     with the same result and the same errors as :func:`read_sheet_csv`, in the
-    file's order.
+    file's order.  ``place`` names the rows in errors (a CSV file, or a workbook's
+    sheet).
     """
     header = Timeline(source=source or "")
 
     def batches() -> Iterator[EventBatch]:
-        reader = csv.reader(text, strict=True)
-        number = 0
+        records = iter(rows)
         try:
-            try:
-                first = next(reader)
-            except StopIteration:
-                raise FormatError("the file is empty", where="row 1") from None
-            if first:
-                first[0] = first[0].removeprefix("\ufeff")
+            first = next(records, None)
+            if first is None:
+                what = "file" if place.defused else "sheet"
+                raise FormatError(f"the {what} is empty", where=place.row(1))
             number = 1
-            index = _header_index(first)
+            index = _header_index(first, place)
             kind_at = index.get("Type")
             title_row: int | None = None
-            while chunk := list(itertools.islice(reader, size)):
+            while chunk := list(itertools.islice(records, size)):
                 base = number + 1  # the row number of chunk[0]
                 number += len(chunk)
                 start = 0
@@ -548,9 +683,9 @@ def stream_sheet_csv(
                     if kind not in ("title", "era"):
                         continue
                     # the events before it first: errors come in the file's order
-                    yield from _event_batches(chunk[start:k], base + start, index)
+                    yield from _event_batches(chunk[start:k], base + start, index, place)
                     start = k + 1
-                    row = _Row(base + k, cells, index)
+                    row = _Row(base + k, cells, index, place)
                     if kind == "title":
                         if title_row is not None:
                             raise FormatError(
@@ -561,12 +696,7 @@ def stream_sheet_csv(
                         _read_title(row, header)
                     else:
                         header.eras.append(_read_era(row))
-                yield from _event_batches(chunk[start:], base + start, index)
-        except csv.Error as exc:
-            raise FormatError(
-                f"not a readable CSV file ({exc}; a quoted cell may not be closed)",
-                where=f"row {number + 1}",
-            ) from None
+                yield from _event_batches(chunk[start:], base + start, index, place)
         except FormatError as exc:
             raise (exc.with_source(source) if source and not exc.source else exc) from None
 
@@ -574,13 +704,13 @@ def stream_sheet_csv(
 
 
 def _event_batches(
-    rows: list[list[str]], first: int, index: dict[str, int]
+    rows: list[list[str]], first: int, index: dict[str, int], place: Place
 ) -> Iterator[EventBatch]:
     """Event rows (row ``first`` on) as a batch: plain ones the fast way, the others one
     by one, all in the file's order; blank rows are skipped."""
     if not rows:
         return
-    fast, ok = _fast_batch(rows, index)
+    fast, ok = _fast_batch(rows, index, place)
     if ok.all():
         yield fast
         return
@@ -595,30 +725,53 @@ def _event_batches(
                 getattr(out, name).extend(getattr(fast, name)[taken : taken + run])
             taken += run
         if j < len(rows):
-            row = _Row(first + j, rows[j], index)
+            row = _Row(first + j, rows[j], index, place)
             if not row.blank():
                 out.append(_read_event(row))
         done = j + 1
     yield out
 
 
-def read_sheet_csv(text: str, source: str | None = None) -> Timeline:
-    """Import a TimelineJS sheet saved as CSV (a BOM and CRLF line ends are fine)."""
+def read_sheet_csv(
+    text: str, source: str | None = None, *, delimiter: str | None = None
+) -> Timeline:
+    """Import a TimelineJS sheet saved as CSV (a BOM and CRLF line ends are fine); the
+    delimiter is found from the text when not given (:func:`sniff_sheet_delimiter`)."""
     try:
-        return _read(text, source)
+        if delimiter is None:
+            delimiter = sniff_sheet_delimiter(text)
+        return _read(_rows(text, delimiter), source, _CSV)
+    except FormatError as exc:
+        raise (exc.with_source(source) if source else exc) from None
+
+
+def read_sheet_rows(
+    rows: Iterable[list[str]], source: str | None = None, *, place: Place = _CSV
+) -> Timeline:
+    """Import a TimelineJS sheet from its rows of cells (the header first): the same
+    mapping and errors as :func:`read_sheet_csv`, for a workbook's sheet."""
+    try:
+        return _read(rows, source, place)
     except FormatError as exc:
         raise (exc.with_source(source) if source else exc) from None
 
 
 def looks_like_sheet_csv(text: str) -> bool:
-    """Whether the first row of ``text`` is a TimelineJS sheet header (never raises)."""
+    """Whether the first row of ``text`` is a TimelineJS sheet header, with any of the
+    delimiters :mod:`viewer.io.delimiters` knows (never raises)."""
     head = text.removeprefix("\ufeff")[:4096]
+    delimiter = sniff_sheet_delimiter(head, whole=len(text) <= 4096)
     try:
-        first = next(csv.reader(io.StringIO(head, newline="")), [])
+        first = next(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter), [])
     except csv.Error:
         return False
-    names = {_KEY.get(_normal(cell)) for cell in first}
-    return {"Year", "Headline"} <= names and len(names - {None}) >= 3
+    return is_sheet_header(first)
+
+
+def describe_sheet_csv(text: str, whole: bool = True) -> tuple[str, ...]:
+    """What to tell people of how a sheet CSV is read (all of it, or its start if not
+    ``whole``): ``("semicolon-separated",)``."""
+    return (delimiter_name(sniff_sheet_delimiter(text, whole=whole)),)
 
 
 # -- export --------------------------------------------------------------------------
@@ -729,9 +882,4 @@ def write_sheet_csv_to(header: Timeline, events: Iterable[Event], out: TextIO) -
         (_era_row(era) for era in header.eras),
     )
     for row in rows:
-        writer.writerow(
-            [
-                _defused(row.get(column, "")) if column in _TEXT_COLUMNS else row.get(column, "")
-                for column in COLUMNS
-            ]
-        )
+        writer.writerow([_defused(row.get(c, ""), c not in _TEXT_COLUMNS) for c in COLUMNS])

@@ -138,7 +138,7 @@ class FileActions(QObject):
             self.choose_import,
             shortcut="Ctrl+I",
             icon="import",
-            tip="Import a news text, TimelineJS JSON or sheet CSV file",
+            tip="Import a news text, TimelineJS JSON, sheet CSV or Excel workbook",
         )
         self.act_export = make_action(parent, "&Export…", self.choose_export, icon="export")
         self.act_export_image = make_action(
@@ -278,16 +278,17 @@ class FileActions(QObject):
         """Import a file into the open document, all or nothing; the number added.
 
         A big import shows its progress in a window-modal dialog whose Cancel stops
-        it (adding nothing, saying nothing).
+        it (adding nothing, saying nothing).  The dialog and the message after it say
+        how the file was read (its format, delimiter, encoding or sheet).
         """
-        from viewer.io.formats import read_file
+        from viewer.io.formats import read_import
 
         w = self._window
         if w.doc is None or w.doc.readonly:
             w.show_error("Cannot import", "Open a timeline you can edit first.")
             return None
         try:
-            timeline = read_file(path, fmt)
+            timeline, reading = read_import(path, fmt)
         except (FormatError, DateError) as exc:
             w.show_error("Cannot import file", str(exc))
             return None
@@ -295,7 +296,11 @@ class FileActions(QObject):
         total = len(timeline.events)
         if total >= PROGRESS_FROM:
             progress = QProgressDialog(
-                f"Importing {total:,} events…", "Cancel", 0, total, self._parent
+                f"Importing {total:,} events from {Path(path).name}…\nRead as {reading}",
+                "Cancel",
+                0,
+                total,
+                self._parent,
             )
             progress.setWindowTitle("Import")
             progress.setWindowModality(Qt.WindowModality.WindowModal)
@@ -320,7 +325,7 @@ class FileActions(QObject):
                 progress.close()
                 progress.deleteLater()  # one per big import, owned by the window
         n = len(result)
-        w.show_message(f"Imported {n:,} events from {Path(path).name}", 5000)
+        w.show_message(f"Imported {n:,} events from {Path(path).name} · read as {reading}", 8000)
         return n
 
     # -- dropped files ---------------------------------------------------------------
