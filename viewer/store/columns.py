@@ -495,6 +495,15 @@ class EventArrays:
             sorted_ids, pos, mask, rank = source
             kept = mask[pos]
             return sorted_ids[kept], rank[pos[kept]]
+        repeated = self.__dict__.pop("_by_id_repeat", None)
+        if repeated is not None:  # rows[j] is the row of theirs that row j repeats
+            sorted_ids, pos, rows = repeated
+            per = np.bincount(rows, minlength=len(pos))
+            first = np.cumsum(per) - per  # the first copy of each of their rows
+            n_copies = per[pos]  # (in the order of the ids)
+            starts = np.cumsum(n_copies) - n_copies
+            copy = np.arange(len(rows), dtype=np.int64) - np.repeat(starts, n_copies)
+            return np.repeat(sorted_ids, n_copies), np.repeat(first[pos], n_copies) + copy
         order = np.argsort(self.ids, kind="stable")
         return self.ids[order], order.astype(np.int64)
 
@@ -520,6 +529,15 @@ class EventArrays:
             return np.full(len(want), -1, dtype=np.int64)
         k = np.minimum(np.searchsorted(sorted_ids, want), len(sorted_ids) - 1)
         return np.where(sorted_ids[k] == want, pos[k], -1)
+
+    def rows_of(self, ids: Iterable[int] | np.ndarray) -> np.ndarray:
+        """The positions (ascending) of every row of ``ids``: of each copy of an event
+        drawn in several swimlanes (:meth:`repeat`), of its one row otherwise."""
+        want = np.asarray(ids if isinstance(ids, np.ndarray) else list(ids), dtype=np.int64)
+        sorted_ids, pos = self._by_id
+        if len(want) == 0 or len(sorted_ids) == 0:
+            return np.zeros(0, dtype=np.int64)
+        return np.sort(pos[_slots(sorted_ids, sorted_unique(want))])
 
     def contains(self, ids: np.ndarray) -> np.ndarray:
         """Which of ``ids`` are here (a boolean mask over ``ids``)."""
@@ -551,7 +569,12 @@ class EventArrays:
         swimlanes), sharing the texts.  Its ids are then not unique: :meth:`index_of`
         finds one of the copies."""
         rows = np.asarray(rows, dtype=np.int64)
-        return EventArrays(**{c: getattr(self, c).take(rows) for c in _COLUMNS}, texts=self.texts)
+        out = EventArrays(**{c: getattr(self, c).take(rows) for c in _COLUMNS}, texts=self.texts)
+        if "_by_id" in self.__dict__:  # its lookup by id from theirs when asked for: no sort
+            sorted_ids, pos = self._by_id
+            # (a copy of the positions: these arrays' own move in place on an edit)
+            out.__dict__["_by_id_repeat"] = (sorted_ids, pos.copy(), rows)
+        return out
 
     def copy(self) -> EventArrays:
         """A copy of its own (the pipeline's arrays change in place on an edit: a view
@@ -597,13 +620,14 @@ class EventArrays:
     ) -> tuple[EventArrays, Patch]:
         """New arrays without the events ``remove`` (ids) and with the rows of ``add``.
 
-        A changed event is removed and added again.  The old arrays stay as they were.
+        A changed event is removed and added again; every copy of an event drawn in
+        several swimlanes (:meth:`repeat`) is removed (``add`` puts in its new copies,
+        each after the copies before it in ``add``).  The old arrays stay as they were.
         Costs one binary search per row added or removed and one copy per column
         (:func:`_splice`): nothing is sorted again and no Python object is made per
         event.
         """
-        drop = self.indices_of(np.fromiter((int(i) for i in remove), dtype=np.int64))
-        drop = sorted_unique(drop[drop >= 0])
+        drop = self.rows_of(np.fromiter((int(i) for i in remove), dtype=np.int64))
         add = add if add is not None else EventArrays.empty()
         n_add = len(add)
         if n_add:
@@ -709,10 +733,10 @@ class EventArrays:
                 setattr(self, c, v)
         if "_by_id" in cache:
             sorted_ids, pos = old._by_id
-            gone_ids = np.sort(old.ids[removed])
-            gone = np.searchsorted(sorted_ids, gone_ids)
+            # (every copy of an id removed goes: the slots of its ids, as many as rows)
+            gone = _slots(sorted_ids, sorted_unique(old.ids[removed]))
             new_ids = self.ids[inserted]
-            srt = np.argsort(new_ids)
+            srt = np.argsort(new_ids, kind="stable")  # (copies: in their rows' order)
             k = np.searchsorted(sorted_ids, new_ids[srt])
             k = k - np.searchsorted(gone, k, side="left")
             kept_pos = patch.new_position(_splice(pos, gone, k[:0], pos[:0]))
@@ -720,6 +744,18 @@ class EventArrays:
                 _splice(sorted_ids, gone, k, new_ids[srt]),
                 _splice(kept_pos, np.zeros(0, np.int64), k, inserted[srt]),
             )
+
+
+def _slots(sorted_ids: np.ndarray, want: np.ndarray) -> np.ndarray:
+    """The indices (ascending) into ``sorted_ids`` of every entry equal to one of
+    ``want`` (sorted, unique): one for an id with one row, one per copy otherwise."""
+    lo = np.searchsorted(sorted_ids, want, side="left")
+    hi = np.searchsorted(sorted_ids, want, side="right")
+    many = hi - lo
+    if bool(np.all(many <= 1)):
+        return lo[many == 1].astype(np.int64)
+    starts = np.cumsum(many) - many
+    return np.repeat(lo, many) + (np.arange(int(many.sum())) - np.repeat(starts, many))
 
 
 def _lane_slot(order: np.ndarray, lane: np.ndarray, k: int, position: int, skip: int | None) -> int:
