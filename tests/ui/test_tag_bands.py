@@ -7,13 +7,16 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QPointF, QSettings
+from PySide6.QtWidgets import QApplication
 
 from viewer.model.lanes import default_lanes
 from viewer.store import EventStore
 from viewer.store.columns import EventArrays, Patch
+from viewer.ui.commands import AddEventCommand, DeleteEventsCommand, EditEventCommand, push
 from viewer.ui.main_window import MainWindow
 from viewer.ui.timeline.groups import Grouping, by_tag
 from viewer.ui.timeline.layout import LaneLayouts, StoredBands, ViewLayout
@@ -76,12 +79,14 @@ def _rows_by_ids(lay: ViewLayout, a: EventArrays) -> list[list[int]]:
 
 def assert_as_made_anew(layouts: LaneLayouts, a: EventArrays, tags: Tags) -> None:
     """What ``layouts`` draws is what a full regroup of ``a`` draws."""
+    _as_made_anew(layouts, layouts.arrays, tags.group(a))
+
+
+def _as_made_anew(layouts: LaneLayouts, drawn: EventArrays, fresh: Grouping) -> None:
     groups, lay = layouts.groups, layouts.at(1e-6)
     assert groups is not None and lay is not None
-    fresh = tags.group(a)
     fresh_lay = StoredBands(fresh.arrays, fresh).layout
-    drawn = layouts.arrays
-    assert groups.arrays is drawn
+    assert groups.arrays is drawn and layouts.arrays is drawn
     assert [b.key for b in groups.bands] == [b.key for b in fresh.bands]
     for name in ("ids", "begin", "finish", "lane", "category", "start_until", "end_from"):
         assert np.array_equal(getattr(drawn, name), getattr(fresh.arrays, name)), name
@@ -95,7 +100,9 @@ def assert_as_made_anew(layouts: LaneLayouts, a: EventArrays, tags: Tags) -> Non
     assert [b.count for b in lay.bands] == [b.count for b in fresh_lay.bands]
     for band, made in zip(lay.bands, fresh_lay.bands, strict=True):  # each band's events
         mine = lay.order[lay.offsets[band.first + 1] : lay.offsets[band.last + 1]]
-        theirs = fresh_lay.order[fresh_lay.offsets[made.first + 1] : fresh_lay.offsets[made.last + 1]]
+        theirs = fresh_lay.order[
+            fresh_lay.offsets[made.first + 1] : fresh_lay.offsets[made.last + 1]
+        ]
         assert sorted(drawn.ids[mine].tolist()) == sorted(fresh.arrays.ids[theirs].tolist())
     for event_id in (int(drawn.ids[0]), int(drawn.ids[-1])):  # the lookup by id holds
         p = drawn.index_of(event_id)
@@ -215,10 +222,147 @@ def test_a_new_tag_or_an_emptied_band_makes_the_bands_anew() -> None:
 # -- through the window --------------------------------------------------------------
 
 
-def _big_tagged_file(tmp_path: Path, n: int = 6000) -> Path:
-    from viewer.generate import synthetic_batches, synthetic_header
+def _batches(n: int):
+    """The synthetic events, a third with a second tag and every seventh with none."""
+    from viewer.generate import synthetic_batches
+
+    done = 0
+    for batch in synthetic_batches(n, seed=5):
+        batch.tags = [
+            () if (done + k) % 7 == 0 else tags + (("photo",) if (done + k) % 3 == 0 else ())
+            for k, tags in enumerate(batch.tags)
+        ]
+        batch.tags = [tuple(dict.fromkeys(t)) for t in batch.tags]
+        done += len(batch.tags)
+        yield batch
+
+
+@pytest.fixture
+def big_window(qtbot, tmp_path: Path):
+    from viewer.generate import synthetic_header
 
     db = tmp_path / "tags.db"
     with EventStore.open(db) as store:
-        store.import_batches(synthetic_header(n), synthetic_batches(n, seed=5), total=n)
-    return db
+        store.import_batches(synthetic_header(N), _batches(N), total=N)
+    w = MainWindow(QSettings(str(tmp_path / "tags.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(w)
+    w.resize(1200, 800)
+    w.show()
+    assert w.open_path(db)
+    qtbot.waitUntil(lambda: w.data.ready, timeout=20_000)
+    w.grouping.set_mode("tag")
+    yield w
+    w.close()
+
+
+def _window_as_made_anew(w: MainWindow) -> None:
+    item = w.view.item
+    fresh = w.grouping.group(w.data.shown)
+    assert fresh is not None
+    _as_made_anew(item.layouts, item.arrays, fresh)
+
+
+def test_edits_in_a_big_file_grouped_by_tag_follow_in_place(qtbot, big_window, monkeypatch) -> None:
+    w = big_window
+    item, store = w.view.item, w.doc.store
+    layouts = item.layouts
+    groups = item.groups
+    assert layouts.stored and groups is not None and groups.has_copies
+    assert layouts.at(1.0) is not None
+    kept = layouts._stored_bands
+    regrouped: list[int] = []
+    set_events = layouts.set_events
+    monkeypatch.setattr(
+        layouts, "set_events", lambda *a, **k: (regrouped.append(1), set_events(*a, **k))
+    )
+    read_all: list[int] = []
+    tag_pairs = store.tag_pairs
+    monkeypatch.setattr(
+        store,
+        "tag_pairs",
+        lambda ids=None: (read_all.append(1) if ids is None else None, tag_pairs(ids))[1],
+    )
+
+    def followed() -> None:
+        nonlocal kept
+        assert not regrouped and not read_all  # no regroup, and no read of every tag
+        assert layouts._stored_bands is kept
+        _window_as_made_anew(w)
+
+    pair_ids = tag_pairs()[0]
+    two = set(
+        np.unique(pair_ids)[
+            np.bincount(np.searchsorted(np.unique(pair_ids), pair_ids)) == 2
+        ].tolist()
+    )
+    both = next(int(i) for i in w.data.shown.ids[2000:].tolist() if i in two)
+    event = store.get_event(both)
+    assert event is not None and len(event.tags) == 2
+    assert int(np.count_nonzero(item.arrays.ids == both)) == 2
+    moved = event.evolve(
+        start=event.start.shifted(1), end=event.end.shifted(1) if event.end else None
+    )
+    assert w.editing.move_event(event, moved)  # a drag: both copies move
+    followed()
+    for undo in (True, False):  # undo, redo
+        (w.doc.undo_stack.undo if undo else w.doc.undo_stack.redo)()
+        followed()
+    # its tags: one of them dropped, then "No tag", then two again
+    for tags in ((event.tags[0],), (), ("analysis", "local")):
+        before = store.get_event(both)
+        assert before is not None
+        w.doc.undo_stack.push(EditEventCommand(w.doc, before, before.evolve(tags=tags)))
+        followed()
+        assert int(np.count_nonzero(item.arrays.ids == both)) == max(1, len(tags))
+    # added, then deleted: where the store puts it (a lane of its own: made anew)...
+    one_more = event.evolve(id=None, title="One more")
+    probe = AddEventCommand(w.doc, one_more)
+    assert push(w.doc, probe) and probe.event_id is not None
+    lane = store.lanes_of([probe.event_id])[probe.event_id]
+    w.doc.undo_stack.undo()
+    regrouped.clear()
+    kept = layouts._stored_bands
+    groups = item.groups
+    assert groups is not None
+    # ... then with the tags of the bands that have events in that lane
+    there = np.flatnonzero(item.arrays.lane == lane)[:8]
+    keys = dict.fromkeys(groups.bands[int(b)].key for b in groups.group[there])
+    tags = tuple(k for k in keys if k)
+    assert tags  # (the probe's lane holds tagged events)
+    add = AddEventCommand(w.doc, one_more.evolve(tags=tags[:2]))
+    assert push(w.doc, add) and add.event_id is not None
+    assert store.lanes_of([add.event_id])[add.event_id] == lane
+    followed()
+    assert int(np.count_nonzero(item.arrays.ids == add.event_id)) == len(tags[:2])
+    assert push(w.doc, DeleteEventsCommand(w.doc, [add.event_id, both]))
+    followed()
+    assert not np.any(np.isin(item.arrays.ids, [add.event_id, both]))
+    w.doc.undo_stack.undo()
+    followed()
+    assert int(np.count_nonzero(item.arrays.ids == both)) == 2
+    # selection, hover and hit-testing find every copy
+    w.state.set_selection([both])
+    mask = item._selected
+    assert int(mask.sum()) == 2 and set(item.arrays.ids[mask].tolist()) == {both}
+    lay = item.layout
+    assert lay is not None and item.lane_of(both) is not None
+    for i in np.flatnonzero(item.arrays.ids == both).tolist():
+        x = float(item.arrays.begin[i] + item.arrays.finish[i]) / 2
+        w.view.set_visible_range(x - 3600, x + 3600)
+        QApplication.processEvents()
+        assert item.event_at(QPointF(x, float(lay.lanes[i]))) == both
+    assert regrouped == [] and read_all == []
+
+
+def test_a_new_tag_in_a_big_file_regroups(qtbot, big_window) -> None:
+    w = big_window
+    item, store = w.view.item, w.doc.store
+    event = store.get_event(int(w.data.shown.ids[100]))
+    assert event is not None
+    w.doc.undo_stack.push(EditEventCommand(w.doc, event, event.evolve(tags=("brand new",))))
+    assert "brand new" in [b.spec.name for b in w.view.bands()]
+    _window_as_made_anew(w)
+    w.doc.undo_stack.undo()
+    assert "brand new" not in [b.spec.name for b in w.view.bands()]
+    assert int(np.count_nonzero(item.arrays.ids == event.id)) == max(1, len(event.tags))
+    _window_as_made_anew(w)

@@ -223,9 +223,9 @@ def by_tag(
     bands = tuple(BandSpec(k, k or NO_TAG, -1, k in shut) for k in keys)
     dtype = _group_dtype(len(bands))
     drawn = arrays.repeat(rows) if len(rows) != len(arrays) else arrays
-    table = None if tags_of is None else TagTable(band_of, band_of.get("", -1), tags_of)
+    tags = None if tags_of is None else TagTable(band_of, band_of.get("", -1), tags_of)
     copies = rows if drawn is not arrays else None
-    return Grouping("tag", bands, group.astype(dtype), drawn, copies, tag_table=table)
+    return Grouping("tag", bands, group.astype(dtype), drawn, copies, tag_table=tags)
 
 
 @dataclass

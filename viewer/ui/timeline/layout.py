@@ -583,7 +583,9 @@ class StoredBands:
             row = np.where(self._keys[k] == key, self._table[k], UNUSED)
         return None if bool(np.any(row < 0)) else row
 
-    def _new_bands(self, arrays: EventArrays, inserted: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    def _new_bands(
+        self, arrays: EventArrays, inserted: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray] | None:
         """``(index into inserted, band)`` of each row drawn of the events at
         ``inserted`` in ``arrays``: one per event by category, one per band of its
         tags by tag; ``None`` when one has no band yet."""
@@ -638,7 +640,7 @@ class StoredBands:
         np.add.at(counts, bands, 1)
         if bool(np.any(counts <= 0)):
             return False  # a band left empty: it goes
-        row_patch: Patch | None = patch  # where the rows drawn went
+        row_patch = patch  # where the rows drawn went
         if copies:
             drawn, row_patch = drawn.patched(patch.ids.tolist(), add)
         add_mine = add.copy() if copies else add
