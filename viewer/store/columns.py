@@ -705,6 +705,67 @@ class EventArrays:
                     _move(cache[name], u, v, column[f])
         return Patch(np.array([p]), np.array([f]), np.array([f]), np.array([event_id]))
 
+    def move_copies_in_place(self, rows: EventArrays) -> Patch | None:
+        """Put the copies of one changed event (``rows``: as many as it has here, all
+        of its id, sorted; see :meth:`repeat`) where they now belong, in these arrays.
+
+        :meth:`move_in_place` for an event drawn in several swimlanes: its copies are
+        next to each other (the same begin, finish and id) and move as a block, so the
+        cost is the distance they moved.  ``None`` (nothing changed) when this is not
+        such an edit; then use :meth:`patched`.
+        """
+        c = len(rows)
+        if c == 0 or bool(np.any(rows.ids != rows.ids[0])):
+            return None
+        event_id = int(rows.ids[0])
+        here = self.rows_of([event_id])
+        if len(here) != c or int(here[-1] - here[0]) != c - 1:
+            return None
+        p = int(here[0])
+        key = rows.take(np.array([0]))
+        f = int(_insertion_points(self.begin, self.finish, self.ids, key)[0])
+        if f > p:
+            f -= c  # (its own old rows came before)
+        cache = self.__dict__
+        lo, hi = min(p, f), max(p, f) + c  # the rows that move: [lo, hi)
+        slots = None
+        if "lane_order" in cache:  # their entries lane by lane: binary searches
+            order = cache["lane_order"]
+            slots = [_lane_slot(order, self.lane, int(self.lane[i]), i, None) for i in here]
+        for name in _COLUMNS:
+            _move_block(getattr(self, name), p, f, getattr(rows, name))
+        if "reach" in cache:
+            reach = cache["reach"]
+            reach[lo:] = np.maximum.accumulate(self.finish[lo:])
+            if lo > 0:
+                np.maximum(reach[lo:], reach[lo - 1], out=reach[lo:])
+        if "_by_id" in cache:  # every id in the rows that moved: its slots, in order
+            sorted_ids, pos = cache["_by_id"]
+            ids = self.ids[lo:hi]
+            at = np.arange(len(ids))
+            block = np.maximum.accumulate(np.where(np.r_[True, ids[1:] != ids[:-1]], at, 0))
+            pos[np.searchsorted(sorted_ids, ids) + at - block] = lo + at
+        if slots is not None:
+            order = cache["lane_order"]
+            gone = np.array(sorted(slots), dtype=np.int64)
+            mine = np.zeros(len(order), dtype=bool)
+            mine[gone] = True
+            if f != p:  # the rows between moved by c
+                a, b = (p + c, f + c) if f > p else (f, p)
+                shifted = (order >= a) & (order < b) & ~mine
+                order[shifted] += -c if f > p else c
+            new = f + np.arange(c)
+            skip = gone.tolist()
+            put = np.array(
+                [_lane_slot_skipping(order, self.lane, int(self.lane[i]), i, skip) for i in new],
+                dtype=np.int64,
+            )
+            _resplice(order, gone, put, new)
+            for name, column in (("lane_begin", self.begin), ("lane_finish", self.finish)):
+                if name in cache:
+                    _resplice(cache[name], gone, put, column[new])
+        return Patch(here, f + np.arange(c), np.full(c, f), np.array([event_id]))
+
     def _inherit(self, old: EventArrays, patch: Patch) -> None:
         """Carry over what ``old`` had derived, patched rather than made again."""
         cache = old.__dict__
@@ -770,6 +831,44 @@ def _lane_slot(order: np.ndarray, lane: np.ndarray, k: int, position: int, skip:
         return int(lane[i]), i
 
     return bisect.bisect_left(range(n), (k, position), key=key)
+
+
+def _lane_slot_skipping(
+    order: np.ndarray, lane: np.ndarray, k: int, position: int, skip: list[int]
+) -> int:
+    """Where ``(lane k, position)`` comes in ``order`` among the entries not in
+    ``skip`` (ascending, few): a position among those kept."""
+    n = len(order) - len(skip)
+
+    def key(j: int) -> tuple[int, int]:
+        for s in skip:  # (the j-th kept entry: after the skipped ones before it)
+            if j >= s:
+                j += 1
+        i = int(order[j])
+        return int(lane[i]), i
+
+    return bisect.bisect_left(range(n), (k, position), key=key)
+
+
+def _resplice(col: np.ndarray, gone: np.ndarray, at: np.ndarray, values: np.ndarray) -> None:
+    """In ``col``, in place: take out the entries ``gone`` (ascending) and put as many
+    ``values`` in at ``at`` (positions among those kept, ascending); only the stretch
+    between them is copied."""
+    c = len(gone)
+    lo = min(int(gone[0]), int(at[0]))
+    hi = min(len(col), max(int(gone[-1]) + 1, int(at[-1]) + c))
+    col[lo:hi] = np.insert(np.delete(col[lo:hi], gone - lo), at - lo, values)
+
+
+def _move_block(col: np.ndarray, p: int, f: int, values: np.ndarray) -> None:
+    """In ``col``, take out the ``len(values)`` rows from ``p`` and put ``values`` in
+    from ``f`` (the same length: the rows between shift by as many)."""
+    c = len(values)
+    if f > p:
+        col[p:f] = col[p + c : f + c]
+    elif f < p:
+        col[f + c : p + c] = col[f:p].copy()
+    col[f : f + c] = values
 
 
 def _move(col: np.ndarray, p: int, f: int, value: object) -> None:

@@ -535,6 +535,9 @@ class StoredBands:
         if "_by_id" in arrays.__dict__ or groups.has_copies:  # an edit needs it: no sort
             sorted_ids, pos = arrays.sorted_ids()
             mine._by_id = (sorted_ids.copy(), pos.copy())
+        if groups.has_copies:  # (the rows drawn are copies: their own order not needed)
+            for name in ("lane_order", "lane_begin", "lane_finish"):
+                arrays.__dict__.pop(name, None)
         perm = np.argsort(groups.group[order0], kind="stable")
         order = order0[perm]
         closed = np.flatnonzero(row < 0)  # (first, as a sort by row puts them)
@@ -641,11 +644,24 @@ class StoredBands:
         if bool(np.any(counts <= 0)):
             return False  # a band left empty: it goes
         row_patch = patch  # where the rows drawn went
-        if copies:
-            drawn, row_patch = drawn.patched(patch.ids.tolist(), add)
         add_mine = add.copy() if copies else add
         add_mine.lane[:] = rows
-        if arrays is self.source and len(removed) == len(inserted) == 1:
+        # one event changed, as many copies: they move as a block, in place
+        block = copies and len(patch.ids) == len(inserted) == 1 and len(gone) == len(add)
+        if copies:
+            moved = drawn.move_copies_in_place(add) if block else None
+            block = moved is not None
+            if moved is None:
+                drawn, moved = drawn.patched(patch.ids.tolist(), add)
+            row_patch = moved
+        if block:
+            mine_patch = mine.move_copies_in_place(add_mine)
+            if mine_patch is None or not (
+                np.array_equal(mine_patch.removed, row_patch.removed)
+                and np.array_equal(mine_patch.inserted, row_patch.inserted)
+            ):
+                return False
+        elif arrays is self.source and len(removed) == len(inserted) == 1:
             moved = mine.move_in_place(add_mine)  # the window's arrays moved in place too
             if moved is None:
                 return False
