@@ -757,7 +757,10 @@ class EventArrays:
             new = f + np.arange(c)
             skip = gone.tolist()
             put = np.array(
-                [_lane_slot_skipping(order, self.lane, int(self.lane[i]), i, skip) for i in new],
+                [
+                    _lane_slot_skipping(order, self.lane, int(self.lane[i]), int(i), skip)
+                    for i in new
+                ],
                 dtype=np.int64,
             )
             _resplice(order, gone, put, new)
