@@ -352,6 +352,8 @@ def test_edits_in_a_big_file_grouped_by_tag_follow_in_place(qtbot, big_window, m
         QApplication.processEvents()
         assert item.event_at(QPointF(x, float(lay.lanes[i]))) == both
     assert regrouped == [] and read_all == []
+    w.view.set_scale(1.25)  # another size: grouped again, of the events, not their copies
+    _window_as_made_anew(w)
 
 
 def test_a_new_tag_in_a_big_file_regroups(qtbot, big_window) -> None:

@@ -302,7 +302,7 @@ class EventsItem(BandGesturesMixin, DraggingMixin, pg.GraphicsObject):
         self.prepareGeometryChange()
         self.style.set_sizes(MarkSizes.at(factor))
         self.labels.set_size(factor)
-        self._take(self._arrays)
+        self._take(self._given)  # (the events, not their copies in tag bands)
         if self._layout is not None:
             self._relayout(self._current_scale() or self._fallback_scale())
         self.update()
