@@ -198,3 +198,77 @@ def test_only_one_present_event_moves_in_place() -> None:
     a = _arrays([(1, 0.0, 1.0, 0), (2, 1.0, 1.0, 0)])
     assert a.move_in_place(_arrays([(3, 5.0, 1.0, 0)])) is None  # not there
     assert a.move_in_place(_arrays([(1, 5.0, 1.0, 0), (2, 6.0, 1.0, 0)])) is None
+
+
+def _copies(events: list[tuple[int, float, float, tuple[int, ...]]]) -> EventArrays:
+    """Arrays of events drawn in several swimlanes: a row per lane of ``(id, begin,
+    length, lanes)``, the copies of an event in the order of its lanes."""
+    flat = [(i, b, n, lane) for i, b, n, lanes in events for lane in lanes]
+    n = len(flat)
+    ids = np.array([r[0] for r in flat], dtype=np.int64)
+    begin = np.array([r[1] for r in flat], dtype=np.float64)
+    finish = begin + np.array([r[2] for r in flat], dtype=np.float64)
+    cols = {
+        "ids": ids,
+        "begin": begin,
+        "finish": finish,
+        "start_precision": np.full(n, 2),
+        "end_precision": np.full(n, 2),
+        "is_range": np.zeros(n, dtype=bool),
+        "category": ids % 3 - 1,
+        "lane": np.array([r[3] for r in flat], dtype=np.int32),
+    }
+    return EventArrays.from_columns(cols, StaticTexts(), check=False)
+
+
+_LANES = st.lists(st.integers(0, 4), min_size=1, max_size=3, unique=True).map(tuple)
+_WHEN = st.tuples(st.integers(0, 60).map(float), st.sampled_from([1.0, 1.0, 3.0, 10.0, 40.0]))
+_EVENT = st.tuples(st.integers(0, 60).map(float), st.sampled_from([1.0, 3.0, 10.0, 40.0]), _LANES)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_EVENT, min_size=1, max_size=30), st.data())
+def test_copies_moved_in_place_give_what_building_afresh_gives(events, data) -> None:
+    events = [(i + 1, *e) for i, e in enumerate(events)]
+    arrays = _copies(events)
+    _ = arrays.lane_begin, arrays.lane_finish, arrays.index_of(1), arrays.reach
+    k = data.draw(st.integers(0, len(events) - 1))
+    event_id, _b, _n, lanes = events[k]
+    new_lanes = tuple(sorted(data.draw(st.permutations(range(5)))[: len(lanes)]))
+    moved = (event_id, *data.draw(_WHEN), new_lanes)
+    patch = arrays.move_copies_in_place(_copies([moved]))
+    assert patch is not None
+    expected = _copies([e for e in events if e[0] != event_id] + [moved])
+    _same(arrays, expected)
+    assert arrays.reach.tolist() == np.maximum.accumulate(expected.finish).tolist()
+    assert arrays.lane_order.tolist() == expected.lane_order.tolist()
+    assert arrays.lane_begin.tolist() == expected.lane_begin.tolist()
+    assert arrays.lane_finish.tolist() == expected.lane_finish.tolist()
+    sorted_ids, pos = arrays.sorted_ids()
+    assert sorted_ids.tolist() == sorted(arrays.ids.tolist())
+    for i in [e[0] for e in events]:
+        assert np.array_equal(arrays.rows_of([i]), np.flatnonzero(arrays.ids == i))
+    assert np.all(arrays.ids[pos] == sorted_ids)
+    assert arrays.ids[patch.inserted].tolist() == [event_id] * len(lanes)
+    # patched() of the copies gives the same, and so does a patch of them all
+    again, _patch = _copies(events).patched([event_id], _copies([moved]))
+    _same(again, expected)
+    assert again.lane_order.tolist() == expected.lane_order.tolist()
+
+
+def test_copies_that_are_not_one_events_do_not_move_in_place() -> None:
+    a = _copies([(1, 0.0, 1.0, (0, 1)), (2, 1.0, 1.0, (0,))])
+    assert a.move_copies_in_place(_copies([(1, 5.0, 1.0, (0,))])) is None  # fewer
+    assert a.move_copies_in_place(_copies([(3, 5.0, 1.0, (0, 1))])) is None  # not there
+    assert a.move_copies_in_place(_copies([(1, 5.0, 1.0, (0,)), (2, 6.0, 1.0, (0,))])) is None
+
+
+def test_repeated_rows_find_their_ids_without_a_sort() -> None:
+    a = _arrays([(5, 0.0, 1.0, 0), (3, 1.0, 1.0, 0), (9, 2.0, 1.0, 1), (1, 2.0, 3.0, 0)])
+    assert a.index_of(9) is not None  # (the lookup the copies take theirs from)
+    copies = a.repeat(np.array([0, 0, 1, 2, 2, 2, 3]))
+    assert "_by_id_repeat" in copies.__dict__
+    sorted_ids, pos = copies.sorted_ids()
+    assert sorted_ids.tolist() == [1, 3, 5, 5, 9, 9, 9]
+    assert pos.tolist() == [6, 2, 0, 1, 3, 4, 5]
+    assert copies.rows_of([9, 5]).tolist() == [0, 1, 3, 4, 5]

@@ -20,7 +20,6 @@ so "July 2000" covers the whole of July.  An event therefore always has
 
 from __future__ import annotations
 
-import bisect
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +29,16 @@ from typing import Any, Protocol, cast, overload
 import numpy as np
 
 from viewer.model.event import Event
+from viewer.store.splicing import (
+    _insertion_points,
+    _lane_slot,
+    _lane_slot_skipping,
+    _member_of,
+    _move,
+    _move_block,
+    _resplice,
+    _slots,
+)
 
 __all__ = [
     "COLUMN_DTYPES",
@@ -495,6 +504,15 @@ class EventArrays:
             sorted_ids, pos, mask, rank = source
             kept = mask[pos]
             return sorted_ids[kept], rank[pos[kept]]
+        repeated = self.__dict__.pop("_by_id_repeat", None)
+        if repeated is not None:  # rows[j] is the row of theirs that row j repeats
+            sorted_ids, pos, rows = repeated
+            per = np.bincount(rows, minlength=len(pos))
+            first = np.cumsum(per) - per  # the first copy of each of their rows
+            n_copies = per[pos]  # (in the order of the ids)
+            starts = np.cumsum(n_copies) - n_copies
+            copy = np.arange(len(rows), dtype=np.int64) - np.repeat(starts, n_copies)
+            return np.repeat(sorted_ids, n_copies), np.repeat(first[pos], n_copies) + copy
         order = np.argsort(self.ids, kind="stable")
         return self.ids[order], order.astype(np.int64)
 
@@ -520,6 +538,15 @@ class EventArrays:
             return np.full(len(want), -1, dtype=np.int64)
         k = np.minimum(np.searchsorted(sorted_ids, want), len(sorted_ids) - 1)
         return np.where(sorted_ids[k] == want, pos[k], -1)
+
+    def rows_of(self, ids: Iterable[int] | np.ndarray) -> np.ndarray:
+        """The positions (ascending) of every row of ``ids``: of each copy of an event
+        drawn in several swimlanes (:meth:`repeat`), of its one row otherwise."""
+        want = np.asarray(ids if isinstance(ids, np.ndarray) else list(ids), dtype=np.int64)
+        sorted_ids, pos = self._by_id
+        if len(want) == 0 or len(sorted_ids) == 0:
+            return np.zeros(0, dtype=np.int64)
+        return np.sort(pos[_slots(sorted_ids, sorted_unique(want))])
 
     def contains(self, ids: np.ndarray) -> np.ndarray:
         """Which of ``ids`` are here (a boolean mask over ``ids``)."""
@@ -551,7 +578,12 @@ class EventArrays:
         swimlanes), sharing the texts.  Its ids are then not unique: :meth:`index_of`
         finds one of the copies."""
         rows = np.asarray(rows, dtype=np.int64)
-        return EventArrays(**{c: getattr(self, c).take(rows) for c in _COLUMNS}, texts=self.texts)
+        out = EventArrays(**{c: getattr(self, c).take(rows) for c in _COLUMNS}, texts=self.texts)
+        if "_by_id" in self.__dict__:  # its lookup by id from theirs when asked for: no sort
+            sorted_ids, pos = self._by_id
+            # (a copy of the positions: these arrays' own move in place on an edit)
+            out.__dict__["_by_id_repeat"] = (sorted_ids, pos.copy(), rows)
+        return out
 
     def copy(self) -> EventArrays:
         """A copy of its own (the pipeline's arrays change in place on an edit: a view
@@ -597,13 +629,14 @@ class EventArrays:
     ) -> tuple[EventArrays, Patch]:
         """New arrays without the events ``remove`` (ids) and with the rows of ``add``.
 
-        A changed event is removed and added again.  The old arrays stay as they were.
+        A changed event is removed and added again; every copy of an event drawn in
+        several swimlanes (:meth:`repeat`) is removed (``add`` puts in its new copies,
+        each after the copies before it in ``add``).  The old arrays stay as they were.
         Costs one binary search per row added or removed and one copy per column
         (:func:`_splice`): nothing is sorted again and no Python object is made per
         event.
         """
-        drop = self.indices_of(np.fromiter((int(i) for i in remove), dtype=np.int64))
-        drop = sorted_unique(drop[drop >= 0])
+        drop = self.rows_of(np.fromiter((int(i) for i in remove), dtype=np.int64))
         add = add if add is not None else EventArrays.empty()
         n_add = len(add)
         if n_add:
@@ -681,6 +714,70 @@ class EventArrays:
                     _move(cache[name], u, v, column[f])
         return Patch(np.array([p]), np.array([f]), np.array([f]), np.array([event_id]))
 
+    def move_copies_in_place(self, rows: EventArrays) -> Patch | None:
+        """Put the copies of one changed event (``rows``: as many as it has here, all
+        of its id, sorted; see :meth:`repeat`) where they now belong, in these arrays.
+
+        :meth:`move_in_place` for an event drawn in several swimlanes: its copies are
+        next to each other (the same begin, finish and id) and move as a block, so the
+        cost is the distance they moved.  ``None`` (nothing changed) when this is not
+        such an edit; then use :meth:`patched`.
+        """
+        c = len(rows)
+        if c == 0 or bool(np.any(rows.ids != rows.ids[0])):
+            return None
+        event_id = int(rows.ids[0])
+        here = self.rows_of([event_id])
+        if len(here) != c or int(here[-1] - here[0]) != c - 1:
+            return None
+        p = int(here[0])
+        key = rows.take(np.array([0]))
+        f = int(_insertion_points(self.begin, self.finish, self.ids, key)[0])
+        if f > p:
+            f -= c  # (its own old rows came before)
+        cache = self.__dict__
+        lo, hi = min(p, f), max(p, f) + c  # the rows that move: [lo, hi)
+        slots = None
+        if "lane_order" in cache:  # their entries lane by lane: binary searches
+            order = cache["lane_order"]
+            slots = [_lane_slot(order, self.lane, int(self.lane[i]), i, None) for i in here]
+        for name in _COLUMNS:
+            _move_block(getattr(self, name), p, f, getattr(rows, name))
+        if "reach" in cache:
+            reach = cache["reach"]
+            reach[lo:] = np.maximum.accumulate(self.finish[lo:])
+            if lo > 0:
+                np.maximum(reach[lo:], reach[lo - 1], out=reach[lo:])
+        if "_by_id" in cache:  # every id in the rows that moved: its slots, in order
+            sorted_ids, pos = cache["_by_id"]
+            ids = self.ids[lo:hi]
+            at = np.arange(len(ids))
+            block = np.maximum.accumulate(np.where(np.r_[True, ids[1:] != ids[:-1]], at, 0))
+            pos[np.searchsorted(sorted_ids, ids) + at - block] = lo + at
+        if slots is not None:
+            order = cache["lane_order"]
+            gone = np.array(sorted(slots), dtype=np.int64)
+            mine = np.zeros(len(order), dtype=bool)
+            mine[gone] = True
+            if f != p:  # the rows between moved by c
+                a, b = (p + c, f + c) if f > p else (f, p)
+                shifted = (order >= a) & (order < b) & ~mine
+                order[shifted] += -c if f > p else c
+            new = f + np.arange(c)
+            skip = gone.tolist()
+            put = np.array(
+                [
+                    _lane_slot_skipping(order, self.lane, int(self.lane[i]), int(i), skip)
+                    for i in new
+                ],
+                dtype=np.int64,
+            )
+            _resplice(order, gone, put, new)
+            for name, column in (("lane_begin", self.begin), ("lane_finish", self.finish)):
+                if name in cache:
+                    _resplice(cache[name], gone, put, column[new])
+        return Patch(here, f + np.arange(c), np.full(c, f), np.array([event_id]))
+
     def _inherit(self, old: EventArrays, patch: Patch) -> None:
         """Carry over what ``old`` had derived, patched rather than made again."""
         cache = old.__dict__
@@ -709,10 +806,10 @@ class EventArrays:
                 setattr(self, c, v)
         if "_by_id" in cache:
             sorted_ids, pos = old._by_id
-            gone_ids = np.sort(old.ids[removed])
-            gone = np.searchsorted(sorted_ids, gone_ids)
+            # (every copy of an id removed goes: the slots of its ids, as many as rows)
+            gone = _slots(sorted_ids, sorted_unique(old.ids[removed]))
             new_ids = self.ids[inserted]
-            srt = np.argsort(new_ids)
+            srt = np.argsort(new_ids, kind="stable")  # (copies: in their rows' order)
             k = np.searchsorted(sorted_ids, new_ids[srt])
             k = k - np.searchsorted(gone, k, side="left")
             kept_pos = patch.new_position(_splice(pos, gone, k[:0], pos[:0]))
@@ -720,42 +817,6 @@ class EventArrays:
                 _splice(sorted_ids, gone, k, new_ids[srt]),
                 _splice(kept_pos, np.zeros(0, np.int64), k, inserted[srt]),
             )
-
-
-def _lane_slot(order: np.ndarray, lane: np.ndarray, k: int, position: int, skip: int | None) -> int:
-    """Where ``(lane k, position)`` comes in ``order`` (positions sorted by lane, then
-    position), leaving out the entry ``skip``: a binary search of ``log n`` steps."""
-    n = len(order) - (skip is not None)
-
-    def key(j: int) -> tuple[int, int]:
-        if skip is not None and j >= skip:
-            j += 1
-        i = int(order[j])
-        return int(lane[i]), i
-
-    return bisect.bisect_left(range(n), (k, position), key=key)
-
-
-def _move(col: np.ndarray, p: int, f: int, value: object) -> None:
-    """In ``col``, take out the row at ``p`` and put ``value`` in at ``f`` (the same
-    length: the rows between shift by one)."""
-    if f > p:
-        col[p:f] = col[p + 1 : f + 1]
-    elif f < p:
-        col[f + 1 : p + 1] = col[f:p]
-    col[f] = value
-
-
-def _member_of(values: np.ndarray, few: np.ndarray) -> np.ndarray:
-    """Which of ``values`` are in ``few`` (sorted): comparisons for a handful, else a
-    binary search each."""
-    if len(few) <= 4:
-        out = np.zeros(len(values), dtype=bool)
-        for f in few.tolist():
-            out |= values == f
-        return out
-    k = np.minimum(np.searchsorted(few, values), len(few) - 1)
-    return few[k] == values
 
 
 #: Up to this many rows removed and added, :func:`_splice` copies slices around them;
@@ -791,21 +852,3 @@ def _splice(col: np.ndarray, drop: np.ndarray, at: np.ndarray, values: np.ndarra
             pieces.append(values[k : k + 1])
     pieces.append(col[cursor:])
     return np.concatenate(pieces).astype(col.dtype, copy=False)
-
-
-def _insertion_points(
-    begin: np.ndarray, finish: np.ndarray, ids: np.ndarray, add: EventArrays
-) -> np.ndarray:
-    """Where each row of ``add`` goes in sorted ``(begin, finish, ids)`` columns."""
-    lo = np.searchsorted(begin, add.begin, side="left")
-    hi = np.searchsorted(begin, add.begin, side="right")
-    at = lo.copy()
-    for j in np.flatnonzero(hi > lo).tolist():  # ties on begin: few, compared one by one
-        a, b = int(lo[j]), int(hi[j])
-        key = (float(add.finish[j]), int(add.ids[j]))
-        fs, ids_run = finish[a:b].tolist(), ids[a:b].tolist()
-        k = 0
-        while k < b - a and (fs[k], ids_run[k]) < key:
-            k += 1
-        at[j] = a + k
-    return at.astype(np.int64)

@@ -68,6 +68,7 @@ class GroupingController(QObject):
         self.settings = GroupSettings()
         self._doc: Document | None = None
         self._pairs: _Pairs | None = None  # every event's tags, read when first grouped
+        self._stale: set[int] = set()  # events whose tags in ``_pairs`` may be old
         self._focus: int | None = None
         owner = parent if isinstance(parent, QWidget) else None
         self.menu = QMenu("&Group By", owner)
@@ -110,6 +111,7 @@ class GroupingController(QObject):
         """Group ``doc`` as it was last grouped (kept in the file)."""
         self._doc = doc
         self._pairs = None
+        self._stale = set()
         self._focus = None
         settings = GroupSettings()
         if doc is not None:
@@ -122,27 +124,53 @@ class GroupingController(QObject):
         self._update_actions()
 
     def note_change(self, change: Change) -> None:
-        """Before the views take ``change``: the tags read stay those of the file."""
+        """Before the views take ``change``: the tags read stay those of the file.
+
+        The events it names are noted and their tags read again when every event's
+        tags are next needed (a regroup), not now: an edit the bands follow reads the
+        tags of its events alone (:meth:`_tags_of`), so it costs what changed."""
         if self._pairs is None or ("events" not in change and "tags" not in change):
             return
         ids = change.event_ids
-        if change.everything or ("tags" in change and not ids) or len(ids) > PATCH_TAGS_LIMIT:
+        stale = self._stale
+        if change.everything or ("tags" in change and not ids):
             self._pairs = None  # read again when next grouped
+            stale.clear()
             return
+        stale.update(int(i) for i in ids)
+        if len(stale) > PATCH_TAGS_LIMIT:
+            self._pairs = None
+            stale.clear()
+
+    def _tag_pairs(self) -> _Pairs:
+        """Every event's tags (read once, then patched for the events that changed)."""
         doc = self._doc
-        if doc is None or not ids:
-            return
-        old_ids, old_tags, old_names = self._pairs
-        keep = ~np.isin(old_ids, np.fromiter(ids, dtype=np.int64))
-        new_ids, new_tags, new_names = doc.store.tag_pairs(sorted(ids))
-        names = sorted(set(old_names) | set(new_names), key=lambda n: (n.casefold(), n))
-        rank = {n: i for i, n in enumerate(names)}
-        old_map = np.array([rank[n] for n in old_names], dtype=np.int32)
-        new_map = np.array([rank[n] for n in new_names], dtype=np.int32)
-        old_kept = old_map[old_tags[keep]] if len(old_map) else old_tags[keep]
-        new_kept = new_map[new_tags] if len(new_map) else new_tags
-        tags = np.concatenate([old_kept, new_kept]).astype(np.int32)
-        self._pairs = (np.concatenate([old_ids[keep], new_ids]), tags, names)
+        if doc is None:
+            return (np.zeros(0, np.int64), np.zeros(0, np.int32), [])
+        if self._pairs is None:
+            self._pairs = doc.store.tag_pairs()
+        elif self._stale:
+            ids = sorted(self._stale)
+            old_ids, old_tags, old_names = self._pairs
+            keep = ~np.isin(old_ids, np.array(ids, dtype=np.int64))
+            new_ids, new_tags, new_names = doc.store.tag_pairs(ids)
+            names = sorted(set(old_names) | set(new_names), key=lambda n: (n.casefold(), n))
+            rank = {n: i for i, n in enumerate(names)}
+            old_map = np.array([rank[n] for n in old_names], dtype=np.int32)
+            new_map = np.array([rank[n] for n in new_names], dtype=np.int32)
+            old_kept = old_map[old_tags[keep]] if len(old_map) else old_tags[keep]
+            new_kept = new_map[new_tags] if len(new_map) else new_tags
+            tags = np.concatenate([old_kept, new_kept]).astype(np.int32)
+            self._pairs = (np.concatenate([old_ids[keep], new_ids]), tags, names)
+        self._stale.clear()
+        return self._pairs
+
+    def _tags_of(self, ids: np.ndarray) -> _Pairs:
+        """The tags of the events ``ids`` as the file has them now."""
+        doc = self._doc
+        if doc is None:
+            return (np.zeros(0, np.int64), np.zeros(0, np.int32), [])
+        return doc.store.tag_pairs(ids.tolist())
 
     def after_change(self, change: Change) -> None:
         """After the views took ``change``: bands named by categories or tags follow a
@@ -162,19 +190,12 @@ class GroupingController(QObject):
     def group(self, arrays: EventArrays) -> Grouping | None:
         """``arrays`` in the bands of the current settings (the timeline's grouper)."""
         names = {key: name for key, (name, _color) in self._window.categories.names().items()}
-        return self.settings.group(arrays, names, self._tag_pairs)
+        return self.settings.group(arrays, names, self._tag_pairs, self._tags_of)
 
     def grouper(self) -> Grouper | None:
         """What puts events in the current bands (``None``: not grouped), for another
         view of them (a presentation, a picture of the window)."""
         return self.group if self.settings.mode != "none" else None
-
-    def _tag_pairs(self) -> _Pairs:
-        if self._pairs is None:
-            doc = self._doc
-            empty: _Pairs = (np.zeros(0, np.int64), np.zeros(0, np.int32), [])
-            self._pairs = doc.store.tag_pairs() if doc is not None else empty
-        return self._pairs
 
     def set_mode(self, mode: str) -> None:
         """Group by ``mode`` (``"none"``, ``"category"`` or ``"tag"``)."""

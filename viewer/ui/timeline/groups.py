@@ -29,6 +29,8 @@ __all__ = [
     "GroupSettings",
     "Grouper",
     "Grouping",
+    "TagPairs",
+    "TagTable",
     "by_category",
     "by_tag",
     "ordered",
@@ -53,6 +55,46 @@ class BandSpec:
     collapsed: bool = False
 
 
+#: ``(event ids, tag of each as an index into names, names)``: the tags events carry
+#: (:meth:`~viewer.store.EventStore.tag_pairs`).
+TagPairs = tuple[np.ndarray, np.ndarray, Sequence[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class TagTable:
+    """By tag: the band of each tag (by name) and of the events without one
+    (``untagged``, ``-1``: no such band), and ``read``, which gives the tags that
+    events (ids) carry now: so that an edit can find the bands of an event."""
+
+    band_of: Mapping[str, int]
+    untagged: int
+    read: Callable[[np.ndarray], TagPairs]
+
+    def bands_of(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """``(index into ids, band)`` of each copy of the events ``ids``: a copy per
+        band of its tags (ascending), or in "No tag"; ``None`` when one needs a band
+        that there is not (a new tag, or "No tag" when every event had one)."""
+        pair_ids, pair_tags, names = self.read(ids)
+        index = {int(i): k for k, i in enumerate(ids.tolist())}
+        per: list[set[int]] = [set() for _ in range(len(ids))]
+        for i, t in zip(pair_ids.tolist(), pair_tags.tolist(), strict=True):
+            band = self.band_of.get(names[int(t)])
+            k = index.get(int(i))
+            if band is None or k is None:
+                return None
+            per[k].add(band)
+        which: list[int] = []
+        bands: list[int] = []
+        for k, mine in enumerate(per):
+            if not mine:
+                if self.untagged < 0:
+                    return None
+                mine = {self.untagged}
+            which.extend([k] * len(mine))
+            bands.extend(sorted(mine))
+        return np.array(which, dtype=np.int64), np.array(bands, dtype=np.int64)
+
+
 @dataclass(eq=False)
 class Grouping:
     """The band of every row of :attr:`arrays` (``group``: band index, in draw order).
@@ -71,6 +113,8 @@ class Grouping:
     #: by category: ``(lowest key, band of each key from it)``, ``-1`` for a key
     #: no shown event has (so that an edit can find the band of a category)
     category_table: tuple[int, np.ndarray] | None = None
+    #: by tag, when the tags of an edited event can be read (see :class:`TagTable`)
+    tag_table: TagTable | None = None
 
     def __post_init__(self) -> None:
         if len(self.counts) != len(self.bands):
@@ -144,15 +188,17 @@ def by_category(
 
 def by_tag(
     arrays: EventArrays,
-    pairs: tuple[np.ndarray, np.ndarray, Sequence[str]],
+    pairs: TagPairs,
     *,
     order: Sequence[str] = (),
     collapsed: Iterable[str] = (),
+    tags_of: Callable[[np.ndarray], TagPairs] | None = None,
 ) -> Grouping:
     """A band per tag carried by the events of ``arrays``, then "No tag"; ``pairs``
     are every ``(event id, tag index into names)`` and the tag names
     (:meth:`~viewer.store.EventStore.tag_pairs`).  An event with several tags is drawn
-    in each of their bands."""
+    in each of their bands.  ``tags_of`` reads the pairs of some events (ids) as they
+    are now: with it an edit can be followed in the bands (:class:`TagTable`)."""
     pair_ids, pair_tags, names = pairs
     pos = arrays.indices_of(pair_ids) if len(pair_ids) else np.zeros(0, dtype=np.int64)
     here = pos >= 0
@@ -177,7 +223,9 @@ def by_tag(
     bands = tuple(BandSpec(k, k or NO_TAG, -1, k in shut) for k in keys)
     dtype = _group_dtype(len(bands))
     drawn = arrays.repeat(rows) if len(rows) != len(arrays) else arrays
-    return Grouping("tag", bands, group.astype(dtype), drawn, rows if drawn is not arrays else None)
+    tags = None if tags_of is None else TagTable(band_of, band_of.get("", -1), tags_of)
+    copies = rows if drawn is not arrays else None
+    return Grouping("tag", bands, group.astype(dtype), drawn, copies, tag_table=tags)
 
 
 @dataclass
@@ -226,17 +274,19 @@ class GroupSettings:
         self,
         arrays: EventArrays,
         names: Mapping[int, str],
-        pairs: Callable[[], tuple[np.ndarray, np.ndarray, Sequence[str]]],
+        pairs: Callable[[], TagPairs],
+        tags_of: Callable[[np.ndarray], TagPairs] | None = None,
     ) -> Grouping | None:
         """``arrays`` in the bands of these settings (``None``: not grouped);
-        ``names`` are the category names by key, ``pairs`` reads the events' tags."""
+        ``names`` are the category names by key, ``pairs`` reads the events' tags and
+        ``tags_of`` those of some events (see :func:`by_tag`)."""
         mode = self.mode
         order = self.order.get(mode, [])
         shut = self.collapsed.get(mode, set())
         if mode == "category":
             return by_category(arrays, names, order=order, collapsed=shut)
         if mode == "tag":
-            return by_tag(arrays, pairs(), order=order, collapsed=shut)
+            return by_tag(arrays, pairs(), order=order, collapsed=shut, tags_of=tags_of)
         return None
 
     def toggle(self, key: str) -> bool:

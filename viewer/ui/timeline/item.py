@@ -189,9 +189,11 @@ class EventsItem(BandGesturesMixin, DraggingMixin, pg.GraphicsObject):
         self.prepareGeometryChange()
         self.labels.forget(patch.ids.tolist())
         if self._groups is not None and self.layouts.follow(arrays, patch):
-            # swimlanes of a big set, patched: the rows drawn are the events given
-            self._given = self._arrays = arrays
+            # swimlanes of a big set, patched: the rows drawn are the events given, or
+            # (by tag) their copies
+            self._given = arrays
             self._groups = self.layouts.groups
+            self._arrays = self.layouts.arrays
             self._label_hits = None
             self._bounds = None
             self._selected = self._selection_mask()
@@ -300,7 +302,7 @@ class EventsItem(BandGesturesMixin, DraggingMixin, pg.GraphicsObject):
         self.prepareGeometryChange()
         self.style.set_sizes(MarkSizes.at(factor))
         self.labels.set_size(factor)
-        self._take(self._arrays)
+        self._take(self._given)  # (the events, not their copies in tag bands)
         if self._layout is not None:
             self._relayout(self._current_scale() or self._fallback_scale())
         self.update()

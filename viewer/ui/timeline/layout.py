@@ -402,14 +402,15 @@ class LaneLayouts:
     def follow(self, arrays: EventArrays, patch: Patch) -> bool:
         """Follow an edit of a big set in swimlanes without making the bands anew
         (:meth:`StoredBands.follow`): ``arrays`` are the events with ``patch``
-        applied.  ``False``: the caller groups them afresh (:meth:`set_events`)."""
+        applied (the events given, not their copies in tag bands).  ``False``: the
+        caller groups them afresh (:meth:`set_events`)."""
         stored = self._stored_bands
         if stored is None or self.groups is None or not self.stored_for(len(arrays)):
             return False
         if not stored.follow(arrays, patch):
             return False
-        self.arrays = arrays
         self.groups = stored.groups
+        self.arrays = stored.groups.arrays  # (by tag, the copies)
         return True
 
     def bands_at(self, scale: float) -> tuple[Band, ...]:
@@ -485,10 +486,14 @@ class StoredBands:
     band's): the order row by row is then those arrays' own, and an edit patches them
     as it patches the window's (:meth:`EventArrays.move_in_place`,
     :meth:`EventArrays.patched`), at the cost of what changed, not of the number of
-    events.  An edit the table cannot place (a category or a (band, lane) pair no
-    event had, a collapsed band, a band left empty) makes the bands anew.  The copy of
-    the columns costs about 75 MB at a million events: the price of a grouped edit
-    that costs the same at a million as at a thousand.
+    events.  By tag an event is a row in each band of its tags: the rows drawn are
+    copies of the events (:attr:`Grouping.arrays`, not the window's), and an edit
+    takes out every copy of a changed event and puts in a copy per band it is in now,
+    in those and in these arrays alike (its tags read by :class:`TagTable`).  An edit
+    the table cannot place (a category, a tag or a (band, lane) pair no event had, a
+    collapsed band, a band left empty) makes the bands anew.  The copy of the columns
+    costs about 75 MB at a million events (twice that by tag, with copies): the price
+    of a grouped edit that costs the same at a million as at a thousand.
     """
 
     def __init__(self, arrays: EventArrays, groups: Grouping) -> None:
@@ -527,9 +532,12 @@ class StoredBands:
         # order lane by lane (rows follow (band, lane)): a stable radix sort of bands
         mine = arrays.copy()
         mine.lane[:] = row
-        if "_by_id" in arrays.__dict__:  # the lookup by id an edit needs: no sort
+        if "_by_id" in arrays.__dict__ or groups.has_copies:  # an edit needs it: no sort
             sorted_ids, pos = arrays.sorted_ids()
             mine._by_id = (sorted_ids.copy(), pos.copy())
+        if groups.has_copies:  # (the rows drawn are copies: their own order not needed)
+            for name in ("lane_order", "lane_begin", "lane_finish"):
+                arrays.__dict__.pop(name, None)
         perm = np.argsort(groups.group[order0], kind="stable")
         order = order0[perm]
         closed = np.flatnonzero(row < 0)  # (first, as a sort by row puts them)
@@ -578,25 +586,55 @@ class StoredBands:
             row = np.where(self._keys[k] == key, self._table[k], UNUSED)
         return None if bool(np.any(row < 0)) else row
 
+    def _new_bands(
+        self, arrays: EventArrays, inserted: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """``(index into inserted, band)`` of each row drawn of the events at
+        ``inserted`` in ``arrays``: one per event by category, one per band of its
+        tags by tag; ``None`` when one has no band yet."""
+        groups = self.groups
+        if groups.category_table is not None:
+            lo, table = groups.category_table
+            cats = arrays.category[inserted].astype(np.int64) - lo
+            if np.any((cats < 0) | (cats >= len(table))):
+                return None
+            bands = table[cats].astype(np.int64)
+            return np.arange(len(inserted), dtype=np.int64), bands
+        if groups.tag_table is None:
+            return None
+        if len(inserted) == 0:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return groups.tag_table.bands_of(arrays.ids[inserted])
+
     def follow(self, arrays: EventArrays, patch: Patch) -> bool:
         """Follow an edit of the events: ``arrays`` are the events with ``patch``
-        applied.  ``False``: this edit needs the bands made anew."""
+        applied.  ``False``: this edit needs the bands made anew.
+
+        By tag, every copy of a changed event goes and its new copies (a copy per
+        band of its tags) come in: in the rows drawn (:attr:`Grouping.arrays`, the
+        events themselves when no event has two tags) and in these arrays."""
         groups = self.groups
-        if groups.category_table is None or groups.has_copies:
-            return False
-        lo, table = groups.category_table
-        mine = self.mine
+        mine, drawn = self.mine, self.source
         removed, inserted = patch.removed, patch.inserted
-        old_rows = mine.lane[removed]
-        if len(removed) > 1000 or len(inserted) > 1000 or bool(np.any(old_rows < 0)):
-            return False  # many (read anew costs as little), or a collapsed band's
-        cats = arrays.category[inserted].astype(np.int64) - lo
-        if np.any((cats < 0) | (cats >= len(table))):
+        if len(removed) > 1000 or len(inserted) > 1000:
+            return False  # many (read anew costs as little)
+        copies = groups.has_copies
+        gone = mine.rows_of(patch.ids) if copies else removed
+        old_rows = mine.lane[gone]
+        if bool(np.any(old_rows < 0)):
+            return False  # a collapsed band's
+        found = self._new_bands(arrays, inserted)
+        if found is None:
             return False
-        bands = table[cats].astype(np.int64)
-        if np.any(bands < 0) or bool(np.any(self._shut[bands])):
+        which, bands = found
+        if len(bands) and bool(np.any(bands < 0) or np.any(self._shut[bands])):
             return False
-        rows = self._row_of(bands, arrays.lane[inserted])
+        if not copies and len(bands) != len(inserted):
+            return False  # an event now in two bands: the rows drawn are copies from now on
+        add = arrays.take(inserted) if len(inserted) else EventArrays.empty()
+        if copies:
+            add = add.repeat(which)
+        rows = self._row_of(bands, add.lane)
         if rows is None:
             return False
         old_bands = np.searchsorted(self.first, old_rows, side="right") - 1
@@ -605,23 +643,65 @@ class StoredBands:
         np.add.at(counts, bands, 1)
         if bool(np.any(counts <= 0)):
             return False  # a band left empty: it goes
-        add = arrays.take(inserted) if len(inserted) else EventArrays.empty()
-        add.lane[:] = rows
-        if arrays is self.source and len(removed) == len(inserted) == 1:
-            moved = mine.move_in_place(add)  # the window's arrays moved in place too
+        row_patch = patch  # where the rows drawn went
+        add_mine = add.copy() if copies else add
+        add_mine.lane[:] = rows
+        # one event changed, as many copies: they move as a block, in place
+        block = copies and len(patch.ids) == len(inserted) == 1 and len(gone) == len(add)
+        if copies:
+            moved = drawn.move_copies_in_place(add) if block else None
+            block = moved is not None
+            if moved is None:
+                drawn, moved = drawn.patched(patch.ids.tolist(), add)
+            row_patch = moved
+        if block:
+            mine_patch = mine.move_copies_in_place(add_mine)
+            if mine_patch is None or not (
+                np.array_equal(mine_patch.removed, row_patch.removed)
+                and np.array_equal(mine_patch.inserted, row_patch.inserted)
+            ):
+                return False
+        elif arrays is self.source and len(removed) == len(inserted) == 1:
+            moved = mine.move_in_place(add_mine)  # the window's arrays moved in place too
             if moved is None:
                 return False
         else:
-            mine, _ = mine.patched(patch.ids.tolist(), add)
-        if len(mine) != len(arrays) or not np.array_equal(mine.ids[inserted], add.ids):
-            return False  # (not where the window put them: never draw a wrong row)
+            mine, mine_patch = mine.patched(patch.ids.tolist(), add_mine)
+            if copies and not (
+                np.array_equal(mine_patch.removed, row_patch.removed)
+                and np.array_equal(mine_patch.inserted, row_patch.inserted)
+            ):
+                return False
+        drawn = drawn if copies else arrays
+        placed = row_patch.inserted
+        if (
+            len(mine) != len(drawn)
+            or len(mine) != int(counts.sum())
+            or not np.array_equal(mine.ids[placed], add.ids)
+            or not np.array_equal(mine.lane[placed], rows)
+            or not np.array_equal(drawn.ids[placed], add.ids)
+        ):
+            return False  # (not where the rows drawn are: never draw a wrong row)
         self.mine = mine
-        self.source = arrays
+        self.source = drawn
         np.subtract.at(self._per_row, old_rows, 1)
         np.add.at(self._per_row, rows, 1)
-        group = table[np.asarray(arrays.category, dtype=np.int64) - lo]
-        self.groups = Grouping(
-            groups.mode, groups.bands, group, arrays, counts=counts, category_table=(lo, table)
-        )
+        group = _spliced(groups.group, row_patch, bands.astype(groups.group.dtype))
+        of_row = groups.rows
+        if of_row is not None:  # the events' rows the copies are of
+            of_row = _spliced(of_row, row_patch, inserted[which], patch)
+        self.groups = replace(groups, group=group, arrays=drawn, rows=of_row, counts=counts)
         self.layout = self._layout()
         return True
+
+
+def _spliced(
+    column: np.ndarray, patch: Patch, values: np.ndarray, moved: Patch | None = None
+) -> np.ndarray:
+    """``column`` (one value per row) after ``patch``: without its removed rows and
+    with ``values`` at its inserted ones; ``moved`` maps the values kept (positions of
+    rows that ``moved`` moved)."""
+    kept = np.delete(column, patch.removed) if len(patch.removed) else column
+    if moved is not None:
+        kept = moved.new_position(kept)
+    return np.insert(kept, patch.at, values) if len(patch.at) else kept.copy()
