@@ -185,3 +185,12 @@ def test_any_text_gives_a_timeline_or_a_format_error(text: str) -> None:
     looks_like_vis_timeline(text)
     with contextlib.suppress(FormatError):
         read_vis_timeline(text)
+
+
+def test_milliseconds_before_year_one_are_read_on_the_models_calendar() -> None:
+    # (a datetime stops at year 1; JavaScript's dates, and the model's, go further back)
+    from viewer.io.vis_timeline import read_moment
+    from viewer.model.dates import PartialDate
+
+    date, more = read_moment(-62_135_596_800_001, "items[0].start")
+    assert date == PartialDate(0, 12, 31, 23, 59, 59) and more  # 1 BC; ms dropped

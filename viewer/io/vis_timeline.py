@@ -48,7 +48,6 @@ _ISO_RE = re.compile(
     r"(?:[T ](?P<hour>\d{2})(?::(?P<minute>\d{2})(?::(?P<second>\d{2})(?P<fraction>[.,]\d+)?)?)?"
     r"\s*(?P<zone>Z|[+-]\d{2}(?::?\d{2})?)?)?"
 )
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 # Milliseconds that a datetime can hold (years 1 to 9999).
 _MS_LIMIT = 253_402_300_799_000
 _PREFIX_RE = re.compile(r'\s*(?:\[|\{\s*"items"\s*:\s*\[)\s*\{')
@@ -82,8 +81,9 @@ def read_moment(value: Any, where: str) -> tuple[PartialDate, bool]:
         if not math.isfinite(value) or abs(value) > _MS_LIMIT:
             raise FormatError(f"{value!r} milliseconds is out of range", where=where)
         whole, ms = divmod(int(value), 1000)
-        moment = _EPOCH + dt.timedelta(seconds=whole)
-        return _utc(moment, Precision.SECOND), bool(ms) or value != int(value)
+        # (the model's own calendar: a datetime stops at year 1, JavaScript's does not)
+        date = PartialDate.from_position(float(whole), Precision.SECOND)
+        return date, bool(ms) or value != int(value)
     if not isinstance(value, str):
         raise FormatError(
             f"a date is text or milliseconds, not {type(value).__name__}", where=where
