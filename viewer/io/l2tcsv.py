@@ -7,7 +7,6 @@ import itertools
 import re
 import zoneinfo
 from collections.abc import Iterator, Sequence
-from dataclasses import fields as dataclass_fields
 from datetime import UTC, datetime
 from typing import Any
 
@@ -179,13 +178,11 @@ def _l2t_chunk(chunk: list[_Cells], kept: list[tuple[int, str]]) -> EventBatch:
     if ok.all():
         return fast
     out = EventBatch()
-    names = [f.name for f in dataclass_fields(EventBatch)]
     taken = done = 0  # rows of ``fast`` used so far; rows of ``chunk`` handled so far
     for j in [*np.flatnonzero(~ok).tolist(), len(chunk)]:
         run = j - done  # plain rows before this one: copied over as slices
         if run:
-            for name in names:
-                getattr(out, name).extend(getattr(fast, name)[taken : taken + run])
+            out.extend_rows(fast, taken, taken + run)
             taken += run
         if j < len(chunk):
             at, cells = chunk[j]

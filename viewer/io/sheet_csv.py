@@ -42,7 +42,7 @@ import io
 import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any, TextIO
 
 import numpy as np
@@ -715,14 +715,12 @@ def _event_batches(
         yield fast
         return
     out = EventBatch()
-    names = [f.name for f in fields(EventBatch)]
     taken = 0  # rows of ``fast`` used so far
     done = 0  # rows of ``rows`` handled so far
     for j in [*np.flatnonzero(~ok).tolist(), len(rows)]:
         run = j - done  # plain rows before this one: copied over as slices
         if run:
-            for name in names:
-                getattr(out, name).extend(getattr(fast, name)[taken : taken + run])
+            out.extend_rows(fast, taken, taken + run)
             taken += run
         if j < len(rows):
             row = _Row(first + j, rows[j], index, place)

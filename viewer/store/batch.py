@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from itertools import islice
 
 from viewer.model.event import Event
@@ -76,6 +76,12 @@ class EventBatch:
         self.tags.append(tuple(event.tags))
         self.qualifiers.append(event.edges)
         self.notes.append(event.notes)
+
+    def extend_rows(self, other: EventBatch, start: int, stop: int) -> None:
+        """Append rows ``start`` to ``stop`` of ``other``, every field (a reader's
+        plain rows, worked out a column at a time, among the rows read one by one)."""
+        for f in fields(self):
+            getattr(self, f.name).extend(getattr(other, f.name)[start:stop])
 
     @classmethod
     def from_events(cls, events: Iterable[Event]) -> EventBatch:
