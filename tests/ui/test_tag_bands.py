@@ -13,13 +13,14 @@ from hypothesis import strategies as st
 from PySide6.QtCore import QPointF, QSettings
 from PySide6.QtWidgets import QApplication
 
+from tests.ui.test_swimlanes import _edited_row, _rows_by_ids
 from viewer.model.lanes import default_lanes
 from viewer.store import EventStore
 from viewer.store.columns import EventArrays, Patch
 from viewer.ui.commands import AddEventCommand, DeleteEventsCommand, EditEventCommand, push
 from viewer.ui.main_window import MainWindow
 from viewer.ui.timeline.groups import Grouping, by_tag
-from viewer.ui.timeline.layout import LaneLayouts, StoredBands, ViewLayout
+from viewer.ui.timeline.layout import LaneLayouts, StoredBands
 
 TAGS = ["arts", "navy", "science", "trade"]
 N = 6000  # above the stored-lanes limit (5,000)
@@ -67,16 +68,6 @@ class Tags:
         return by_tag(a, self.pairs(), tags_of=self.pairs)
 
 
-def _rows_by_ids(lay: ViewLayout, a: EventArrays) -> list[list[int]]:
-    out = []
-    for lane in range(lay.n_lanes):
-        ev = lay.order[lay.lane_events(lane)]
-        if len(ev):
-            assert np.all(np.diff(a.begin[ev]) >= 0)
-            out.append(a.ids[ev].tolist())
-    return out
-
-
 def assert_as_made_anew(layouts: LaneLayouts, a: EventArrays, tags: Tags) -> None:
     """What ``layouts`` draws is what a full regroup of ``a`` draws."""
     _as_made_anew(layouts, layouts.arrays, tags.group(a))
@@ -110,31 +101,22 @@ def _as_made_anew(layouts: LaneLayouts, drawn: EventArrays, fresh: Grouping) -> 
         assert np.array_equal(drawn.rows_of([event_id]), np.flatnonzero(drawn.ids == event_id))
 
 
-def _moved(a: EventArrays, p: int, shift: float, new_id: int | None = None) -> EventArrays:
-    row = a.take(np.array([p]))
-    for name in ("begin", "finish", "start_until", "end_from"):
-        getattr(row, name)[:] += shift
-    if new_id is not None:
-        row.ids[:] = new_id
-    return row
-
-
 def _edit(
     a: EventArrays, tags: Tags, kind: int, p: int, amount: float, new_tags: set[str], new_id: int
 ) -> tuple[EventArrays, Patch]:
     event_id = int(a.ids[p])
     if kind == 0:  # a drag: the window's arrays move in place
-        patch = a.move_in_place(_moved(a, p, amount * 1e3))
+        patch = a.move_in_place(_edited_row(a, p, amount * 1e3))
         assert patch is not None
         return a, patch
     if kind == 1:  # new tags, the dates kept (an edit of one event: in place too)
         tags.tags[event_id] = new_tags
-        patch = a.move_in_place(_moved(a, p, 0.0))
+        patch = a.move_in_place(_edited_row(a, p, 0.0))
         assert patch is not None
         return a, patch
     if kind == 2:  # an event added beside another
         tags.tags[new_id] = new_tags
-        return a.patched([], _moved(a, p, 1.0, new_id))
+        return a.patched([], _edited_row(a, p, 1.0, new_id))
     tags.tags.pop(event_id, None)  # deleted
     return a.patched([event_id])
 
@@ -210,12 +192,12 @@ def test_a_new_tag_or_an_emptied_band_makes_the_bands_anew() -> None:
     layouts.set_events(groups.arrays, None, groups=groups)
     assert layouts.at(1e-6) is not None
     tags.tags[int(a.ids[20])] = {"science"}  # a tag no event had
-    patch = a.move_in_place(_moved(a, 20, 0.0))
+    patch = a.move_in_place(_edited_row(a, 20, 0.0))
     assert patch is not None and not layouts.follow(a, patch)
     g = tags.group(a)
     layouts.set_events(g.arrays, None, groups=g)
     tags.tags[int(a.ids[10])] = {"arts"}  # "trade" left empty
-    patch = a.move_in_place(_moved(a, 10, 0.0))
+    patch = a.move_in_place(_edited_row(a, 10, 0.0))
     assert patch is not None and not layouts.follow(a, patch)
 
 
