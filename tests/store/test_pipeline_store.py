@@ -317,7 +317,7 @@ def test_a_v1_file_opened_writable_is_migrated_to_the_latest(tmp_path: Path) -> 
             0,
         )
         lanes_after_edits = store._conn.execute("SELECT * FROM lanes ORDER BY id").fetchall()
-    assert header_version(path) == SCHEMA_VERSION == 4
+    assert header_version(path) == SCHEMA_VERSION == 5
     assert sidecars(path) == []
     assert raw_rows(path, "SELECT DISTINCT qualifiers FROM events") == [(0,)]
     # opened again: not migrated again, the lanes kept

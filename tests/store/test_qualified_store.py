@@ -67,6 +67,7 @@ def test_a_version_2_file_opened_read_only_reads_without_qualifiers(tmp_path: Pa
         store.add_event(Event("Old", PartialDate(1990)))
     conn = sqlite3.connect(path)
     with conn:
+        conn.execute("DROP TABLE images")  # (added by version 5)
         conn.execute("ALTER TABLE events DROP COLUMN notes")  # (added by version 4)
         conn.execute("ALTER TABLE events DROP COLUMN qualifiers")
         conn.execute("PRAGMA user_version = 2")

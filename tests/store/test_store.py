@@ -488,6 +488,11 @@ READS: dict[str, Callable[[EventStore], object]] = {
     "filtered_ids": lambda s: s.filtered_ids(Filters(text="vlad", tags=frozenset({"visit"}))),
     "get_event": lambda s: s.get_event(1),
     "get_events": lambda s: s.get_events([1, 2]),
+    "image_count": lambda s: s.image_count(),
+    "image_data": lambda s: s.image_data(1),
+    "image_index": lambda s: s.image_index([1, 2]),
+    "image_thumbnail": lambda s: s.image_thumbnail(1),
+    "images_of": lambda s: s.images_of(1),
     "iter_events": lambda s: next(s.iter_events()),
     "lane_count": lambda s: s.lane_count(),
     "lanes_of": lambda s: s.lanes_of([1, 2]),
@@ -538,6 +543,7 @@ OTHERS = {
     "created",  # makes a file: see tests/reliability
     "filling",
     "forget_import",  # never raises: a copy kept for a redo is dropped or gone
+    "has_images",
     "has_lanes",
     "has_notes",
     "has_qualifiers",

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from viewer.model.dates import PartialDate, Qualifier, check_open_ends, check_range, format_range
+from viewer.model.images import Image
 
 #: Bits of :func:`edge_flags`: how the timeline draws an event's two ends.
 SOFT_START = 1  # the start is approximate or uncertain: a soft edge
@@ -50,7 +51,8 @@ class Event:
     format-specific fields (media, background, unique id…) so that an export gives
     them back.  ``description`` is stored exactly as given (it may hold HTML).
     ``notes`` are the presenter's speaker notes (plain text, never shown to an
-    audience).
+    audience).  ``images`` are its pictures (:class:`~viewer.model.images.Image`), in
+    the order they show.
     """
 
     title: str
@@ -63,6 +65,7 @@ class Event:
     display_date: str = ""
     extra: dict[str, Any] = field(default_factory=dict, compare=True, hash=False)
     notes: str = ""
+    images: tuple[Image, ...] = ()
     id: int | None = None
 
     def __post_init__(self) -> None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, fields
 from itertools import islice
 
 from viewer.model.event import Event
+from viewer.model.images import Image
 
 __all__ = ["BATCH_SIZE", "EventBatch", "batches_of"]
 
@@ -51,6 +52,8 @@ class EventBatch:
     qualifiers: list[int] = field(default_factory=list)
     #: the speaker notes of each event
     notes: list[str] = field(default_factory=list)
+    #: the images of the events that have some, by row (most have none)
+    images: dict[int, tuple[Image, ...]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.title)
@@ -75,13 +78,21 @@ class EventBatch:
         self.extra.append(json.dumps(event.extra, ensure_ascii=False, sort_keys=True))
         self.tags.append(tuple(event.tags))
         self.qualifiers.append(event.edges)
+        if event.images:
+            self.images[len(self.notes)] = event.images
         self.notes.append(event.notes)
 
     def extend_rows(self, other: EventBatch, start: int, stop: int) -> None:
         """Append rows ``start`` to ``stop`` of ``other``, every field (a reader's
         plain rows, worked out a column at a time, among the rows read one by one)."""
+        base = len(self)
         for f in fields(self):
-            getattr(self, f.name).extend(getattr(other, f.name)[start:stop])
+            if f.name == "images":
+                self.images.update(
+                    {base + i - start: v for i, v in other.images.items() if start <= i < stop}
+                )
+            else:
+                getattr(self, f.name).extend(getattr(other, f.name)[start:stop])
 
     @classmethod
     def from_events(cls, events: Iterable[Event]) -> EventBatch:

@@ -420,7 +420,8 @@ class StoreCore:
             if version in READ_AS_IS:
                 # An older file we may not upgrade is read as it is: before version 2
                 # its events have no lanes yet (the views place them) and its tags no
-                # counts; before version 3 no date has a qualifier, before 4 no notes.
+                # counts; before version 3 no date has a qualifier, before 4 no notes,
+                # before 5 no images.
                 self._version = version
             elif version < SCHEMA_VERSION:
                 raise StoreError(
@@ -478,6 +479,11 @@ class StoreCore:
     def has_notes(self) -> bool:
         """Whether the file keeps speaker notes (older ones have none)."""
         return self._version >= 4
+
+    @property
+    def has_images(self) -> bool:
+        """Whether the file keeps images (older ones have none)."""
+        return self._version >= 5
 
     def close(self) -> None:
         if self._wrote and not self.readonly and self.path != ":memory:" and not self._unchecked:

@@ -34,7 +34,7 @@ from viewer.store.batch import EventBatch, batches_of
 from viewer.store.catalog import unused_color
 from viewer.store.core import PATCH_LIMIT, StoreError, chunked, timestamp
 from viewer.store.layout import derived, place, relayout_all, set_derived, set_lane
-from viewer.store.reads import Reads
+from viewer.store.images import Images
 
 __all__ = [
     "BULK_LIMIT",
@@ -54,7 +54,10 @@ BULK_LIMIT = 20_000
 PROGRESS_EVERY = 500
 
 #: The temporary tables an undone import is kept in, by ``key``.
-_TRASH_TABLES = ("events", "lanes", "tags", "eras", "categories")
+_IMAGE_COLUMNS = (
+    "id, event_id, position, url, caption, credit, name, extra, size, digest, thumbnail, data"
+)
+_TRASH_TABLES = ("events", "lanes", "tags", "images", "eras", "categories")
 
 Layout = tuple[float | None, float | None]
 
@@ -89,7 +92,7 @@ class ImportResult:
         return len(self.event_ids)
 
 
-class Imports(Reads):
+class Imports(Images):
     """Imports and their undo (a part of :class:`~viewer.store.EventStore`)."""
 
     def __init__(self, conn: sqlite3.Connection, path: str, *, readonly: bool) -> None:
@@ -202,6 +205,8 @@ class Imports(Reads):
                 if any(batch.tags):
                     tagged = True
                     self._insert_tags(ids, batch.tags)
+                if batch.images:
+                    self._insert_imported_images({ids[i]: v for i, v in batch.images.items()})
                 if existing == 0:  # kept to lay the lanes out without reading them back
                     positions.append(
                         (
@@ -386,6 +391,11 @@ class Imports(Reads):
                 "JOIN tags t ON t.id = et.tag_id WHERE et.event_id BETWEEN ? AND ?",
                 (key, lo, hi),
             )
+            conn.execute(
+                "INSERT INTO temp.trash_images SELECT ?, * FROM images "
+                "WHERE event_id BETWEEN ? AND ?",
+                (key, lo, hi),
+            )
             for era_id in result.created_eras:
                 conn.execute(
                     "INSERT INTO temp.trash_eras SELECT ?, * FROM eras WHERE id = ?",
@@ -456,6 +466,11 @@ class Imports(Reads):
                 (key,),
             )
             conn.execute(
+                f"INSERT INTO images({_IMAGE_COLUMNS}) SELECT {_IMAGE_COLUMNS} "
+                "FROM temp.trash_images WHERE key = ?",
+                (key,),
+            )
+            conn.execute(
                 "INSERT INTO eras(id, title, start, end, start_pos, end_pos, extra) "
                 "SELECT id, title, start, end, start_pos, end_pos, extra "
                 "FROM temp.trash_eras WHERE key = ?",
@@ -509,6 +524,9 @@ class Imports(Reads):
             "CREATE TEMP TABLE IF NOT EXISTS trash_tags (key INT, event_id INT, name TEXT)"
         )
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS trash_lanes (key INT, id INT, lane INT)")
+        conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS trash_images AS SELECT 0 AS key, * FROM images WHERE 0"
+        )
         conn.execute(
             "CREATE TEMP TABLE IF NOT EXISTS trash_eras AS SELECT 0 AS key, * FROM eras WHERE 0"
         )

@@ -162,6 +162,35 @@ ALTER TABLE events ADD COLUMN notes TEXT NOT NULL DEFAULT '';
 """
 
 
+# Version 5: the events' images.  The bytes come last in each row (``data`` after
+# ``thumbnail``), so that reading what an event has (the columns before them) never
+# reads a blob's overflow pages; ``digest`` (SHA-256 of the bytes) tells an unchanged
+# image from a new one without comparing megabytes.  A link (an image not stored)
+# has empty bytes and its address in ``url``.
+_V5 = """
+CREATE TABLE images (
+    id        INTEGER PRIMARY KEY,
+    event_id  INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    position  INTEGER NOT NULL,
+    url       TEXT NOT NULL DEFAULT '',
+    caption   TEXT NOT NULL DEFAULT '',
+    credit    TEXT NOT NULL DEFAULT '',
+    name      TEXT NOT NULL DEFAULT '',
+    extra     TEXT NOT NULL DEFAULT '{}',
+    size      INTEGER NOT NULL DEFAULT 0,
+    digest    TEXT NOT NULL DEFAULT '',
+    thumbnail BLOB NOT NULL DEFAULT x'',
+    data      BLOB NOT NULL DEFAULT x''
+);
+CREATE INDEX images_event ON images(event_id, position);
+"""
+
+
+def _migrate_to_5(conn: sqlite3.Connection) -> None:
+    for statement in _split(_V5):
+        conn.execute(statement)
+
+
 def _migrate_to_4(conn: sqlite3.Connection) -> None:
     for statement in _split(_V4):
         conn.execute(statement)
@@ -202,10 +231,11 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_to_2,
     _migrate_to_3,
     _migrate_to_4,
+    _migrate_to_5,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 #: Versions whose files this one reads as they are when it may not upgrade them (a
 #: read-only file): what each later version added has a stand-in while it is missing
 #: (no lanes: the views place the events; no ``qualifiers``: no date has one; no
-#: ``notes``: none has notes).
-READ_AS_IS = frozenset({1, 2, 3})
+#: ``notes``: none has notes; no ``images``: none has images).
+READ_AS_IS = frozenset({1, 2, 3, 4})

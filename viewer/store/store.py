@@ -11,6 +11,7 @@ of their own, every part building on the ones above it:
 * :mod:`viewer.store.catalog`: metadata, categories, tags and eras;
 * :mod:`viewer.store.reads`: events one by one, as numpy columns for the views, by
   search and by filter;
+* :mod:`viewer.store.images`: the events' images, read with each whole event;
 * :mod:`viewer.store.writes`: adding, changing and deleting events, and placing
   them in the default layout's lanes;
 * :mod:`viewer.store.imports`: whole timelines in batches, and the exact undo and

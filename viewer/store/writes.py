@@ -23,7 +23,7 @@ from typing import Any
 from viewer.model.event import Event
 from viewer.store.core import StoreError, timestamp
 from viewer.store.layout import note_extent, place, set_lane
-from viewer.store.reads import Reads
+from viewer.store.images import Images
 
 __all__ = ["Placer", "Writes"]
 
@@ -66,7 +66,7 @@ def _event_values(event: Event, category_id: int | None) -> tuple[Any, ...]:
     )
 
 
-class Writes(Reads):
+class Writes(Images):
     """Adding, changing and deleting events (a part of
     :class:`~viewer.store.EventStore`)."""
 
@@ -112,6 +112,8 @@ class Writes(Reads):
             set_lane(conn, event_id, placed)
             if event.tags and self._set_tags(event_id, event.tags):
                 self._touch("tags")
+            if event.images:
+                self._write_images(event_id, event.images)
             self._touch_events(added=[event_id])
             return event_id
 
@@ -140,6 +142,7 @@ class Writes(Reads):
                 (*values, timestamp(), event.id),
             )
             set_lane(conn, event.id, placed)
+            self._write_images(event.id, event.images)
             if self._set_tags(event.id, event.tags):
                 self._drop_unused_tags()
                 self._touch("tags")
