@@ -10,7 +10,9 @@ def png_bytes(width: int = 4, height: int = 3, rgb: tuple[int, int, int] = (200,
     """A valid RGB PNG of one colour."""
 
     def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
 
     row = b"\x00" + bytes(rgb) * width
     return (

@@ -43,7 +43,9 @@ def _image_from_row(row: Sequence[Any], event_id: int) -> Image:
             id=id_,
         )
     except (ImageError, ValueError) as exc:
-        raise DamagedEvent(f"image {id_} of event {event_id} cannot be read ({exc})", event_id)
+        raise DamagedEvent(
+            f"image {id_} of event {event_id} cannot be read ({exc})", event_id
+        ) from None
 
 
 class Images(Reads):

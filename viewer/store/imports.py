@@ -33,8 +33,8 @@ from viewer.model.lanes import default_lanes, default_scale
 from viewer.store.batch import EventBatch, batches_of
 from viewer.store.catalog import unused_color
 from viewer.store.core import PATCH_LIMIT, StoreError, chunked, timestamp
-from viewer.store.layout import derived, place, relayout_all, set_derived, set_lane
 from viewer.store.images import Images
+from viewer.store.layout import derived, place, relayout_all, set_derived, set_lane
 
 __all__ = [
     "BULK_LIMIT",

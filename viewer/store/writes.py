@@ -22,8 +22,8 @@ from typing import Any
 
 from viewer.model.event import Event
 from viewer.store.core import StoreError, timestamp
-from viewer.store.layout import note_extent, place, set_lane
 from viewer.store.images import Images
+from viewer.store.layout import note_extent, place, set_lane
 
 __all__ = ["Placer", "Writes"]
 

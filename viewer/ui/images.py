@@ -208,7 +208,10 @@ def thumbnail_png(data: bytes, side: int = THUMBNAIL_SIZE) -> bytes:
         return b""
     if image.width() > side or image.height() > side:
         image = image.scaled(
-            side, side, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+            side,
+            side,
+            Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
         )
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
