@@ -215,7 +215,7 @@ def thumbnail_png(data: bytes, side: int = THUMBNAIL_SIZE) -> bytes:
         )
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
+    image.save(buffer, b"PNG")
     return bytes(buffer.data().data())
 
 
