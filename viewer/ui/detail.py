@@ -48,6 +48,7 @@ from viewer.model.colors import NEUTRAL_COLOR
 from viewer.model.dates import Qualifier
 from viewer.model.event import Category, Event
 from viewer.ui.fields import FieldsView
+from viewer.ui.image_widgets import ImageStrip
 from viewer.ui.richtext import (
     DESCRIPTION_SHOWN,
     description_html,
@@ -348,6 +349,7 @@ class DetailPanel(QWidget):
 
         # a super-timeline's other columns (MACB, host, filename…): see viewer.ui.fields
         self.fields_view = FieldsView()
+        self.image_strip = ImageStrip()
 
         event_page = QWidget()
         event_layout = QVBoxLayout(event_page)
@@ -358,6 +360,7 @@ class DetailPanel(QWidget):
         event_layout.addWidget(self.display_date_label)
         event_layout.addSpacing(4)
         event_layout.addWidget(self.chips)
+        event_layout.addWidget(self.image_strip)
         event_layout.addSpacing(6)
         event_layout.addWidget(self.description, 1)
         event_layout.addWidget(self.fields_view)
@@ -422,6 +425,7 @@ class DetailPanel(QWidget):
         # document; every link there is opened only through _on_link.
         self._show_description(event, whole=False)
         self.fields_view.show_event(event)
+        self.image_strip.set_images(event.images)
 
         self.edit_button.setVisible(self._editable)
         self.edit_button.setEnabled(self._editable)
@@ -466,6 +470,7 @@ class DetailPanel(QWidget):
         self.chips.set_chips([])
         self.description.clear()
         self.fields_view.clear()
+        self.image_strip.set_images(())
         self._stack.setCurrentWidget(self._empty_page)
 
     def set_editable(self, editable: bool) -> None:
@@ -492,6 +497,14 @@ class DetailPanel(QWidget):
                 text = f"<b>Media:</b> {link}"
                 if label:
                     text += f" — {html.escape(label)}"
+                rows.append(text)
+        for image in event.images:
+            if not image.stored and image.url.strip():
+                text = f"<b>Image (not stored):</b> {_link_html(image.url.strip())}"
+                if image.caption:
+                    text += f" — {html.escape(plain_text(image.caption))}"
+                if image.credit:
+                    text += f" ({html.escape(plain_text(image.credit))})"
                 rows.append(text)
         return "<br/>".join(rows)
 

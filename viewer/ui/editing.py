@@ -44,6 +44,7 @@ from viewer.ui.commands import (
 from viewer.ui.data import TimelineData
 from viewer.ui.document import Document
 from viewer.ui.event_dialog import EventDialog
+from viewer.ui.image_widgets import ImagesEditor
 from viewer.ui.richtext import menu_text, shown_as_written
 from viewer.ui.state import ViewState
 from viewer.ui.theme import load_icon
@@ -328,6 +329,35 @@ class EditController(QObject):
             )
         menu.addSeparator()
         menu.addAction("(No Category)", lambda: self.set_category(None))
+
+    def add_images(self, event_id: int, paths: Sequence[str]) -> bool:
+        """Image files dropped onto an event: added to it as one undoable step.
+
+        Files that cannot be taken are named in an error box; the others are added.
+        """
+        if not self.editable:
+            self._window.show_message("This timeline is read-only: images cannot be added.", 6000)
+            return False
+        before = self._event(event_id, say="Cannot add images")
+        if before is None:
+            return False
+        adder = ImagesEditor(before.images)
+        problems = adder.add_files(paths)
+        added = adder.images()[len(before.images) :]
+        adder.deleteLater()
+        if problems:
+            self._window.show_error("Some Images Were Not Added", "\n".join(problems))
+        if not added:
+            return False
+        after = before.evolve(images=before.images + added)
+        what = f"{len(added)} images" if len(added) > 1 else "image"
+        command = EditEventCommand(
+            self.doc,  # type: ignore[arg-type]
+            before,
+            after,
+            f"Add {what} to {quoted(before.title)}",
+        )
+        return self._push(command)
 
     def move_event(self, before: Event, after: Event, *, resize: bool = False) -> bool:
         """The end of a drag on the timeline: one undoable step."""

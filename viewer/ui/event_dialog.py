@@ -38,6 +38,7 @@ from viewer.model.dates import DateError, PartialDate, check_open_ends, format_r
 from viewer.model.event import Category, Event
 from viewer.model.parse import DateSyntaxError, parse_date, parse_date_range, parse_span
 from viewer.ui.detail import error_color, is_dark, muted_color
+from viewer.ui.image_widgets import ImagesEditor
 from viewer.ui.theme import swatch_icon
 
 __all__ = [
@@ -268,7 +269,7 @@ class EventDialog(QDialog):
     Children are attributes so that tests and callers can reach them:
     ``headline_edit``, ``start_edit``/``start_info``, ``end_edit``/``end_info``,
     ``category_combo``/``category_info``, ``tags_edit`` (with ``tags_edit.completer``),
-    ``description_edit``, ``source_edit``, ``notes_edit``, ``reason_label``,
+    ``description_edit``, ``source_edit``, ``notes_edit``, ``images_editor``, ``reason_label``,
     ``button_box`` and ``save_button``.  After ``exec()`` returns ``Accepted``,
     :meth:`result_event` is the event to store (through an undo command).
     """
@@ -321,6 +322,7 @@ class EventDialog(QDialog):
         self.notes_edit.setTabChangesFocus(True)
         self.notes_edit.setPlaceholderText("For you when presenting; never shown to the audience")
         self.notes_edit.setMinimumHeight(line * 3 + 12)
+        self.images_editor = ImagesEditor(event.images if event is not None else ())
         self.reason_label = QLabel()
         self.reason_label.setWordWrap(True)
         self.reason_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -375,6 +377,7 @@ class EventDialog(QDialog):
         form.addRow(label("&Description:", self.description_edit), self.description_edit)
         form.addRow(label("Source &link:", self.source_edit), self.source_edit)
         form.addRow(label("Speaker &notes:", self.notes_edit), self.notes_edit)
+        form.addRow(label("&Images:", self.images_editor.list_widget), self.images_editor)
 
         bottom = QHBoxLayout()
         bottom.addWidget(self.reason_label, 1)
@@ -396,6 +399,13 @@ class EventDialog(QDialog):
             self.description_edit,
             self.source_edit,
             self.notes_edit,
+            self.images_editor.list_widget,
+            self.images_editor.add_button,
+            self.images_editor.remove_button,
+            self.images_editor.left_button,
+            self.images_editor.right_button,
+            self.images_editor.caption_edit,
+            self.images_editor.credit_edit,
             self.save_button,
         ]
         cancel = self.button_box.button(QDialogButtonBox.StandardButton.Cancel)
@@ -579,6 +589,7 @@ class EventDialog(QDialog):
             "tags": tags,
             "source_url": self.source_edit.text().strip(),
             "notes": self.notes_edit.toPlainText().strip(),
+            "images": self.images_editor.images(),
         }
         original = self._original
         if original is None:

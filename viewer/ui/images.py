@@ -28,6 +28,12 @@ from PySide6.QtGui import QColor, QFont, QImage, QImageReader, QPainter, QPen, Q
 from PySide6.QtSvg import QSvgRenderer
 
 from viewer.model.images import Image, sniff_type
+from viewer.ui.theme import (
+    PLACEHOLDER_DARK,
+    PLACEHOLDER_INK_DARK,
+    PLACEHOLDER_INK_LIGHT,
+    PLACEHOLDER_LIGHT,
+)
 
 __all__ = [
     "MAX_PIXELS",
@@ -174,8 +180,8 @@ def placeholder(size: QSize, text: str = "Image cannot be shown", *, dark: bool 
     """What shows instead of an image that cannot be: a framed box with a crossed
     picture and ``text`` (when it fits)."""
     image = QImage(size.expandedTo(QSize(8, 8)), QImage.Format.Format_ARGB32_Premultiplied)
-    image.fill(QColor("#2b2f36" if dark else "#eceef1"))
-    ink = QColor("#9aa3ad" if dark else "#7b8591")
+    image.fill(QColor(PLACEHOLDER_DARK if dark else PLACEHOLDER_LIGHT))
+    ink = QColor(PLACEHOLDER_INK_DARK if dark else PLACEHOLDER_INK_LIGHT)
     painter = QPainter(image)
     try:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -215,7 +221,7 @@ def thumbnail_png(data: bytes, side: int = THUMBNAIL_SIZE) -> bytes:
         )
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, b"PNG")
+    image.save(buffer, "PNG")  # type: ignore[call-overload]  # (the stubs say bytes; str works)
     return bytes(buffer.data().data())
 
 

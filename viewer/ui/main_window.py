@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import (
@@ -60,6 +61,7 @@ from viewer.ui.event_list import EventListView
 from viewer.ui.file_actions import FileActions
 from viewer.ui.focus_ring import FocusRing
 from viewer.ui.grouping import GroupingController
+from viewer.ui.image_widgets import IMAGE_SUFFIXES
 from viewer.ui.presentation import PresentationWindow
 from viewer.ui.presenting import PresentController
 from viewer.ui.richtext import DESCRIPTION_SHOWN, one_line, plain_text, shown_as_written
@@ -586,8 +588,21 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        self.files.drop(event.mimeData().urls())
+        urls = event.mimeData().urls()
+        paths = [u.toLocalFile() for u in urls if u.isLocalFile()]
         event.acceptProposedAction()
+        if paths and all(Path(p).suffix.lower() in IMAGE_SUFFIXES for p in paths):
+            # images go to the event they are dropped on (or the one shown in detail)
+            pos = event.position().toPoint()
+            target = self.view.event_at(self.view.mapFrom(self, pos))
+            if target is None and self.detail.rect().contains(self.detail.mapFrom(self, pos)):
+                target = self.state.current
+            if target is not None:
+                self.editing.add_images(target, paths)
+            else:
+                self.show_message("Drop images onto an event to add them to it.", 6000)
+            return
+        self.files.drop(urls)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # The presentation is a window of its own: it would outlive this one and read

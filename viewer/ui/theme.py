@@ -142,6 +142,11 @@ def contrast_ratio(a: QColor, b: QColor) -> float:
 #: Error text (a date that cannot be read…) on light and on dark windows.
 ERROR_ON_LIGHT: Final = "#b3261e"
 ERROR_ON_DARK: Final = "#ff8a80"
+#: What shows instead of an image that cannot be: its box and its ink.
+PLACEHOLDER_LIGHT: Final = "#eceef1"
+PLACEHOLDER_DARK: Final = "#2b2f36"
+PLACEHOLDER_INK_LIGHT: Final = "#7b8591"
+PLACEHOLDER_INK_DARK: Final = "#9aa3ad"
 
 _BLACK: Final = "#000000"
 _WHITE: Final = "#ffffff"

@@ -425,6 +425,13 @@ class TimelineView(QtWidgets.QWidget):
 
     # -- navigation ----------------------------------------------------------------------
 
+    def event_at(self, pos: QtCore.QPoint) -> int | None:
+        """The id of the event drawn at ``pos`` (this widget's coordinates), if any."""
+        local = self.plot.mapFrom(self, pos)
+        if not self.plot.rect().contains(local):
+            return None
+        return self.item.event_at(self.plot.mapToScene(local), scene=True)
+
     def visible_range(self) -> tuple[float, float]:
         """The time shown, in axis seconds."""
         x0, x1 = self._axis_range()
