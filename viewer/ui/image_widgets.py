@@ -117,7 +117,9 @@ def describe(image: Image) -> str:
     name = image.caption or image.name or "Image"
     if not image.stored:
         return f"{name} (not stored: {_host(image.url)})"
-    return f"{name} ({image.size / 1024:,.0f} KB)"
+    size = image.size
+    shown = f"{size:,} bytes" if size < 1024 else f"{size / 1024:,.0f} KB"
+    return f"{name} ({shown if size < 2**20 else f'{size / 2**20:.1f} MB'})"
 
 
 class ImagesEditor(QWidget):
