@@ -447,9 +447,7 @@ def _read(text: str, source: str | None) -> Timeline:
     if data.get("events") is None:
         raise FormatError("there is no events list", where="events")
     folder = Path(source).parent if source else None
-    events = [
-        _read_event(s, f"events[{i}]", folder) for i, s in enumerate(_list(data, "events"))
-    ]
+    events = [_read_event(s, f"events[{i}]", folder) for i, s in enumerate(_list(data, "events"))]
     eras = []
     if data.get("eras") is not None:
         eras = [_read_era(s, f"eras[{i}]") for i, s in enumerate(_list(data, "eras"))]

@@ -17,8 +17,9 @@ have been given:
   to the first words of the text, as TimelineJS 3 does), ``text`` → description,
   ``startDate`` / ``endDate`` → start / end, ``tag`` → category, ``asset`` →
   the event's image (:mod:`viewer.io.media`), from the asset with ``media`` renamed
-  ``url`` (TimelineJS 3's ``media`` object: ``url``, ``credit``, ``caption``, ``thumbnail``; blank values are left out,
-  and an asset with nothing in it is no media).  ``classname`` and any other key are
+  ``url`` (TimelineJS 3's ``media`` object: ``url``, ``credit``, ``caption``,
+  ``thumbnail``; blank values are left out, and an asset with nothing in it is no
+  media).  ``classname`` and any other key are
   kept in ``Event.extra`` under their own names.  A media URL is a link, never fetched.
 * An entry of ``era[]`` → :class:`Era` (``headline`` → title; ``text`` →
   ``Era.extra["text"]["text"]``; ``tag`` and other keys in ``Era.extra``); an era
@@ -36,9 +37,8 @@ Export is TimelineJS 3 only (:mod:`viewer.io.timelinejs`).
 from __future__ import annotations
 
 import re
-from typing import Any
-
 from pathlib import Path
+from typing import Any
 
 from viewer.io.errors import FormatError
 from viewer.io.media import with_media_image
