@@ -135,7 +135,7 @@ class MediaFolder:
         if self.path is None:
             self.left_out += 1
             return None
-        name = self._unique(image.file_name(self.written + self.left_out + len(self._names)))
+        name = self._unique(image.file_name(self.written + 1))
         self.path.mkdir(parents=True, exist_ok=True)
         write_atomically(self.path / name, image.data)
         self.written += 1
