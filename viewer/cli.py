@@ -260,10 +260,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     with _open_existing(args.db) as store:
         header = store.timeline_header()
         events = store.iter_events(on_damaged=left_out)
+        left_out_images = 0
         if args.out:
             try:
                 with writing(args.out) as f:
-                    export_to(header, events, args.format, f)
+                    export_to(header, events, args.format, f, args.out)
             except OSError as exc:
                 raise CliError(f"cannot write {args.out}: {exc.strerror or exc}") from None
         else:
@@ -271,12 +272,19 @@ def cmd_export(args: argparse.Namespace) -> int:
             sys.stdout.flush()
             binary = getattr(sys.stdout, "buffer", None)
             if binary is not None:
-                export_to(header, events, args.format, binary)
+                left_out_images = export_to(header, events, args.format, binary)
             else:  # a text-only stream (embedded use): through memory
                 buffer = io.BytesIO()
-                export_to(header, events, args.format, buffer)
+                left_out_images = export_to(header, events, args.format, buffer)
                 sys.stdout.write(buffer.getvalue().decode("utf-8"))
             sys.stdout.flush()
+    if left_out_images:
+        n = left_out_images
+        print(
+            f"warning: {n} stored image{'s' * (n != 1)} left out: standard output cannot hold "
+            "their files (export to a file with --out to write them into media/ beside it)",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from viewer.io.errors import FormatError
+from viewer.io.media import with_media_image
 from viewer.io.sheet_csv import COLUMNS, looks_like_sheet_csv, read_sheet_csv, write_sheet_csv
 from viewer.io.timelinejs import (
     categories_for,
@@ -242,7 +243,8 @@ def test_fixture_imports_and_round_trips_exactly(name: str) -> None:
         timeline.extra,
     )
     assert again == timeline
-    # ...and through TimelineJS JSON too.
+    # ...and through TimelineJS JSON too (where a media column is the event's image).
+    timeline.events = [with_media_image(e, None) for e in timeline.events]
     assert read_timelinejs(write_timelinejs(timeline), source=name) == timeline
 
 
@@ -259,7 +261,7 @@ def test_fixture_csv_matches_json() -> None:
             b.description,
             b.category,
         )
-        assert a.extra.get("media") == b.extra.get("media")
+        assert with_media_image(a, None).images == b.images  # the JSON's media: its image
         assert a.extra.get("background") == b.extra.get("background")
 
 
@@ -494,6 +496,7 @@ def test_any_sheet_gives_a_timeline_or_a_format_error(rows: list[list[str]], hea
         assert error.where
         return
     assert read_sheet_csv(write_sheet_csv(timeline)) == timeline
+    timeline.events = [with_media_image(e, None) for e in timeline.events]
     assert read_timelinejs(write_timelinejs(timeline)) == timeline
 
 

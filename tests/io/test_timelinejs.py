@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from viewer.io.errors import FormatError
+from viewer.io.media import with_media_image
 from viewer.io.timelinejs import (
     astronomical_to_tjs_year,
     categories_for,
@@ -104,7 +105,9 @@ def test_own_sample_imports() -> None:
     assert vesuvius.extra["text"] == {"headline": None}
     assert vesuvius.extra["group"] == ""
     assert vesuvius.extra["start_date"] == {"millisecond": "250"}
-    assert vesuvius.extra["media"]["url"] == "https://example.org/vesuvius.jpg"
+    assert "media" not in vesuvius.extra  # a remote media URL: a link, never fetched
+    assert [i.url for i in vesuvius.images] == ["https://example.org/vesuvius.jpg"]
+    assert not vesuvius.images[0].stored
     assert vesuvius.extra["autolink"] is False
 
     assert zero.start == PartialDate(0)
@@ -486,6 +489,8 @@ def timelines(draw: st.DrawFn) -> Timeline:
 @given(timelines())
 def test_write_then_read_gives_the_same_timeline(timeline: Timeline) -> None:
     text = write_timelinejs(timeline)
+    # a media kept in extra is read back as the event's image
+    timeline.events = [with_media_image(e, None) for e in timeline.events]
     assert read_timelinejs(text) == timeline
     for slide_ in json.loads(text)["events"]:
         for key in ("start_date", "end_date"):

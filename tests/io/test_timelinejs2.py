@@ -82,8 +82,9 @@ def test_own_sample_maps_every_field() -> None:
     columbus, month, eagle, caesar, gagarin = timeline.events
     assert columbus.category == "Sea"
     assert columbus.extra["classname"] == "voyage"
-    assert columbus.extra["media"]["url"] == "https://example.org/santa-maria.jpg"
-    assert month.start == PartialDate(1932, 2) and "media" not in month.extra  # empty asset
+    assert [i.url for i in columbus.images] == ["https://example.org/santa-maria.jpg"]
+    assert "media" not in columbus.extra  # the asset is the event's image (a link)
+    assert month.start == PartialDate(1932, 2) and not month.images  # empty asset
     assert eagle.start == PartialDate(1969, 7, 20, 20, 17, 40)
     assert caesar.title == "Caesar is killed in the senate" and caesar.start.year == -43
     assert gagarin.end == PartialDate(1961, 4, 12, 9, 7)

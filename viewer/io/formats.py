@@ -21,6 +21,7 @@ from typing import BinaryIO, TextIO
 
 from viewer.io.encodings import Decoding, decode_head, decode_text, stream_lines
 from viewer.io.errors import FormatError
+from viewer.io.media import MediaFolder, missing_media_note
 from viewer.model.event import Event, Timeline
 from viewer.store.batch import EventBatch
 
@@ -28,6 +29,8 @@ Reader = Callable[[str, str | None], Timeline]
 Writer = Callable[[Timeline], str]
 #: Writes a document event by event: ``(header, events, text file)``.
 StreamWriter = Callable[[Timeline, Iterable[Event], TextIO], None]
+#: A stream writer that also writes the events' stored images (into ``media/``).
+MediaStreamWriter = Callable[[Timeline, Iterable[Event], TextIO, MediaFolder | None], None]
 Sniffer = Callable[[str], bool]
 #: What else to tell of how a text (all of a file, or its start if not ``whole``) is
 #: read, for people: ``("semicolon-separated",)``.
@@ -52,6 +55,7 @@ class Format:
     #: told by ``sniff_path`` (never raises) before the file is decoded.
     read_path: PathReader | None = None
     sniff_path: Callable[[str], bool] | None = None
+    media_stream_writer: MediaStreamWriter | None = None
 
     @property
     def file_filter(self) -> str:
@@ -86,6 +90,7 @@ def _formats() -> dict[str, Format]:
             timelinejs.looks_like_timelinejs,
             timelinejs.write_timelinejs,
             timelinejs.write_timelinejs_to,
+            media_stream_writer=timelinejs.write_timelinejs_to,
         ),
         "csv": Format(
             "csv",
@@ -306,6 +311,8 @@ def read_import(path: str | os.PathLike[str], fmt: str | None = None) -> tuple[T
     except FormatError as exc:
         raise exc if exc.source else exc.with_source(name) from None
     details = chosen.describe(text, True) if chosen.describe is not None else ()
+    if chosen.media_stream_writer is not None:  # its media files are read beside it
+        details += missing_media_note(timeline.events, Path(name).parent)
     return timeline, Reading(chosen.label, details, decoding)
 
 
@@ -405,18 +412,33 @@ def _open_workbook(name: str, chosen: Format) -> ImportSource:
     return ImportSource(header, batches, max(rows, 1), chosen.label, True, reading)
 
 
-def export_to(header: Timeline, events: Iterable[Event], fmt: str, out: BinaryIO) -> None:
+def export_to(
+    header: Timeline,
+    events: Iterable[Event],
+    fmt: str,
+    out: BinaryIO,
+    output: str | os.PathLike[str] | None = None,
+) -> int:
     """Write a document (``header`` and its ``events``, read as they are written) to a
-    binary file as UTF-8, event by event: memory does not grow with the document."""
+    binary file as UTF-8, event by event: memory does not grow with the document.
+
+    ``output`` is the output file's name: a format with media (TimelineJS JSON) writes
+    the stored images into ``media/`` beside it.  Without it (standard output) they
+    are left out; the number left out is returned."""
     chosen = formats().get(fmt)
     if chosen is None or chosen.stream_writer is None:
         raise FormatError(f"cannot export to {fmt!r} (choose one of {', '.join(export_names())})")
     text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=False)
+    media = MediaFolder(output)
     try:
-        chosen.stream_writer(header, events, text)
+        if chosen.media_stream_writer is not None:
+            chosen.media_stream_writer(header, events, text, media)
+        else:
+            chosen.stream_writer(header, events, text)
         text.flush()
     finally:
         text.detach()  # the caller closes ``out``
+    return media.left_out
 
 
 def export_text(timeline: Timeline, fmt: str) -> str:

@@ -13,8 +13,10 @@ A TimelineJS document is ``{"title": slide, "events": [slide…], "eras": [slide
   ``text.text`` as given; ``start``/``end`` come from ``start_date``/``end_date``;
   ``group`` names the category; the slide's ``display_date`` is ``Event.display_date``.
   ``Event.extra`` holds, under their own names, the slide keys the model has no field for
-  (``media``, ``background``, ``unique_id``, ``autolink``…, kept verbatim; a media URL is
-  a link, never fetched; ``source_url`` stays empty), plus this bookkeeping:
+  (``background``, ``unique_id``, ``autolink``…, kept verbatim; ``source_url`` stays
+  empty), plus this bookkeeping.  The slide's ``media`` is the event's image
+  (:mod:`viewer.io.media`: a local file's bytes stored, a remote URL a link never
+  fetched; a media object without a text ``url`` stays in ``extra["media"]``):
 
   - ``extra["text"]``: keys of the ``text`` object besides ``headline`` and ``text``;
     and ``extra["text"]["headline"]`` only when the headline was missing or blank, so
@@ -58,10 +60,12 @@ import json
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 from typing import Any, TextIO
 
 from viewer.io.display_dates import display_date_for, read_display_date, read_qualifiers
 from viewer.io.errors import FormatError
+from viewer.io.media import MediaFolder, image_from_media, media_from_image
 from viewer.model.colors import category_color
 from viewer.model.dates import DEEP_TIME_LIMIT, DateError, PartialDate, check_range
 from viewer.model.event import Category, Era, Event, Timeline
@@ -289,9 +293,12 @@ def _read_range(
     return start, end, extra
 
 
-def _read_event(value: Any, where: str) -> Event:
+def _read_event(value: Any, where: str, folder: Path | None = None) -> Event:
     slide = json_object(value, where, "a slide")
     extra = {k: v for k, v in slide.items() if k not in _SLIDE_FIELDS}
+    image = image_from_media(slide.get("media"), folder)
+    if image is not None:
+        del extra["media"]
     start, end, date_extra = _read_range(slide, where, end_required=False)
     extra.update(date_extra)
     headline, description, text_rest = _read_text(slide, where)
@@ -315,6 +322,7 @@ def _read_event(value: Any, where: str) -> Event:
         display_date=display_date,
         extra=extra,
         notes=notes,
+        images=(image,) if image is not None else (),
     )
 
 
@@ -438,7 +446,8 @@ def _read(text: str, source: str | None) -> Timeline:
         raise FormatError("a TimelineJS file is a JSON object with an events list")
     if data.get("events") is None:
         raise FormatError("there is no events list", where="events")
-    events = [_read_event(s, f"events[{i}]") for i, s in enumerate(_list(data, "events"))]
+    folder = Path(source).parent if source else None
+    events = [_read_event(s, f"events[{i}]", folder) for i, s in enumerate(_list(data, "events"))]
     eras = []
     if data.get("eras") is not None:
         eras = [_read_era(s, f"eras[{i}]") for i, s in enumerate(_list(data, "eras"))]
@@ -532,7 +541,7 @@ def _text_object(headline: str | None, text: str, rest: Any) -> dict[str, Any]:
     return out
 
 
-def _write_event(event: Event) -> dict[str, Any]:
+def _write_event(event: Event, media: MediaFolder | None = None) -> dict[str, Any]:
     slide: dict[str, Any] = {"start_date": _write_date(event.start, event.extra.get("start_date"))}
     end_rest = event.extra.get("end_date")
     if event.end is not None:
@@ -550,6 +559,11 @@ def _write_event(event: Event) -> dict[str, Any]:
         slide["display_date"] = display_date
     if event.notes:  # (TimelineJS shows nothing it does not know: ours to read back)
         slide["notes"] = event.notes
+    if event.images:  # the first: a slide has one media
+        image = event.images[0]
+        url = media.url_for(image) if media is not None else (None if image.stored else image.url)
+        if url is not None:
+            slide["media"] = media_from_image(image, url)
     for key, value in event.extra.items():
         if key not in _BOOKKEEPING:
             slide.setdefault(key, value)
@@ -594,11 +608,15 @@ def _member(key: str, value: Any, depth: int = 1) -> str:
     return f"{pad}{json.dumps(key, ensure_ascii=False)}: " + text.replace("\n", "\n" + pad)
 
 
-def write_timelinejs_to(header: Timeline, events: Iterable[Event], out: TextIO) -> None:
+def write_timelinejs_to(
+    header: Timeline, events: Iterable[Event], out: TextIO, media: MediaFolder | None = None
+) -> None:
     """Write TimelineJS JSON event by event, as :func:`write_timelinejs` would whole.
 
     ``header`` gives the title, eras and extra (its events are not read); memory
-    stays that of one event however many there are.
+    stays that of one event however many there are.  An event's first image is its
+    slide's ``media``: a link's URL, or a stored image written by ``media`` (into
+    ``media/`` beside the output); without ``media`` stored images are left out.
     """
     out.write("{\n")
     title = _write_title(header)
@@ -607,7 +625,7 @@ def write_timelinejs_to(header: Timeline, events: Iterable[Event], out: TextIO) 
     out.write('  "events": [')
     first = True
     for event in events:
-        text = json.dumps(_write_event(event), indent=2, ensure_ascii=False, default=str)
+        text = json.dumps(_write_event(event, media), indent=2, ensure_ascii=False, default=str)
         out.write(("\n    " if first else ",\n    ") + text.replace("\n", "\n    "))
         first = False
     out.write("]" if first else "\n  ]")

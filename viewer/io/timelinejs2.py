@@ -16,9 +16,10 @@ have been given:
 * An entry of ``date[]`` → :class:`Event`: ``headline`` → title (a blank one falls back
   to the first words of the text, as TimelineJS 3 does), ``text`` → description,
   ``startDate`` / ``endDate`` → start / end, ``tag`` → category, ``asset`` →
-  ``Event.extra["media"]`` with ``media`` renamed ``url`` (TimelineJS 3's ``media``
-  object: ``url``, ``credit``, ``caption``, ``thumbnail``; blank values are left out,
-  and an asset with nothing in it is no media).  ``classname`` and any other key are
+  the event's image (:mod:`viewer.io.media`), from the asset with ``media`` renamed
+  ``url`` (TimelineJS 3's ``media`` object: ``url``, ``credit``, ``caption``,
+  ``thumbnail``; blank values are left out, and an asset with nothing in it is no
+  media).  ``classname`` and any other key are
   kept in ``Event.extra`` under their own names.  A media URL is a link, never fetched.
 * An entry of ``era[]`` → :class:`Era` (``headline`` → title; ``text`` →
   ``Era.extra["text"]["text"]``; ``tag`` and other keys in ``Era.extra``); an era
@@ -36,9 +37,11 @@ Export is TimelineJS 3 only (:mod:`viewer.io.timelinejs`).
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from viewer.io.errors import FormatError
+from viewer.io.media import with_media_image
 from viewer.io.timelinejs import (
     DATE_FIELDS,
     build_date,
@@ -115,7 +118,7 @@ def _media(value: Any, where: str) -> dict[str, Any] | None:
     return media or None
 
 
-def _read_event(value: Any, where: str) -> Event:
+def _read_event(value: Any, where: str, folder: Path | None = None) -> Event:
     entry = json_object(value, where, "a date entry")
     start, end = _read_range(entry, where, end_required=False)
     headline = text_value(entry.get("headline"), f"{where}.headline")
@@ -131,7 +134,7 @@ def _read_event(value: Any, where: str) -> Event:
     else:
         title = headline
     category = group_category(text_value(entry.get("tag"), f"{where}.tag"), extra)
-    return Event(
+    event = Event(
         title=title,
         start=start,
         end=end,
@@ -139,6 +142,7 @@ def _read_event(value: Any, where: str) -> Event:
         category=category,
         extra=extra,
     )
+    return with_media_image(event, folder)
 
 
 def _read_era(value: Any, where: str) -> Era:
@@ -173,7 +177,9 @@ def _read(text: str, source: str | None) -> Timeline:
     body = json_object(data["timeline"], "timeline", "timeline")
     if body.get("date") is None:
         raise FormatError("there is no date list", where="timeline.date")
-    events = [_read_event(e, f"timeline.date[{i}]") for i, e in enumerate(_list(body, "date"))]
+    folder = Path(source).parent if source else None
+    dates = enumerate(_list(body, "date"))
+    events = [_read_event(e, f"timeline.date[{i}]", folder) for i, e in dates]
     eras = [_read_era(e, f"timeline.era[{i}]") for i, e in enumerate(_list(body, "era"))]
     timeline = Timeline(
         source=source or "", events=events, categories=categories_for(events), eras=eras

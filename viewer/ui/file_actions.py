@@ -372,7 +372,7 @@ class FileActions(QObject):
         try:
             with writing(path) as f:  # event by event: memory stays flat
                 events = store.iter_events(on_damaged=lambda d: damaged.append(d.event_id))
-                export_to(store.timeline_header(), events, fmt.name, f)
+                export_to(store.timeline_header(), events, fmt.name, f, path)
         except (OSError, FormatError, StoreError) as exc:
             self._window.show_error("Cannot export", str(exc))
             return
